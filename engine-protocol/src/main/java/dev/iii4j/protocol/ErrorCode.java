@@ -1,0 +1,79 @@
+package dev.iii4j.protocol;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every error code this engine puts on the wire, in one place.
+ *
+ * <p>The wire values are those of the iii reference engine where an SDK or its tests look at them
+ * (the reference spells a few in upper case, for example {@code FORBIDDEN}); codes this engine adds
+ * are snake_case. Java names are always upper snake case, so callers never see the mix.
+ */
+public enum ErrorCode {
+  /** The target function id is not registered: {@code Function <id> not found}. */
+  FUNCTION_NOT_FOUND("function_not_found"),
+  /** The executor (or the engine) stopped before a result was produced. */
+  INVOCATION_STOPPED("invocation_stopped"),
+  /** The engine lost the internal waiter of an invocation. */
+  INVOCATION_ERROR("invocation_error"),
+  /** A handler threw; produced by SDKs, forwarded by the engine. */
+  INVOCATION_FAILED("invocation_failed"),
+  /** The executor's outbound channel was closed when the call was dispatched. */
+  CHANNEL_SEND_FAILED("channel_send_failed"),
+  /** Access denied to a function, trigger type or registration. */
+  FORBIDDEN("FORBIDDEN"),
+  /** The enqueue provider failed or is not installed. */
+  ENQUEUE_ERROR("enqueue_error"),
+  /** A built-in function got input it cannot decode. */
+  DESERIALIZATION_ERROR("deserialization_error"),
+  /** A built-in function produced output that cannot be encoded. */
+  SERIALIZATION_ERROR("serialization_error"),
+  /** Introspection: bad combination of arguments. */
+  INVALID_ARGUMENTS("INVALID_ARGUMENTS"),
+  /** Introspection: the named object does not exist. */
+  NOT_FOUND("NOT_FOUND"),
+  /** A trigger-type provider rejected a trigger. */
+  TRIGGER_REGISTRATION_FAILED("trigger_registration_failed"),
+  /** A provider answered that it does not know the trigger type. */
+  TRIGGER_TYPE_NOT_FOUND("trigger_type_not_found"),
+  /** {@code engine::unregister_trigger}: the provider refused. */
+  UNREGISTER_FAILED("unregister_failed"),
+  /** The connection's authentication failed; sent in an {@code error} frame before Close. */
+  AUTH_ERROR("AUTH_ERROR"),
+  /** {@code publish} without a topic. */
+  TOPIC_NOT_SET("topic_not_set"),
+  /** The gateway is shutting down and stopped the invocation (this engine's addition). */
+  ENGINE_SHUTTING_DOWN("engine_shutting_down"),
+  /** A server-side invocation deadline passed (this engine's addition; off by default). */
+  INVOCATION_TIMEOUT("invocation_timeout"),
+  /** A built-in id or trigger type was claimed by a connection without the service token. */
+  RESERVED_ID("reserved_id");
+
+  private static final Map<String, ErrorCode> BY_WIRE =
+      Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::wire, Function.identity()));
+
+  private final String wire;
+
+  ErrorCode(String wire) {
+    this.wire = wire;
+  }
+
+  /** The exact string used in {@code error.code} on the wire. */
+  public String wire() {
+    return wire;
+  }
+
+  /** The code with the given wire value, if this engine knows it. */
+  public static Optional<ErrorCode> fromWire(String wire) {
+    return Optional.ofNullable(BY_WIRE.get(wire));
+  }
+
+  /** An {@link ErrorBody} with this code and the given message. */
+  public ErrorBody body(String message) {
+    return new ErrorBody(wire, message, null);
+  }
+}

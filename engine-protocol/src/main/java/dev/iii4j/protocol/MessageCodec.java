@@ -1,0 +1,167 @@
+package dev.iii4j.protocol;
+
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns frames into {@link Message}s and back.
+ *
+ * <p>Decoding reads the {@code type} tag first and then the record of that tag, so an unknown tag
+ * becomes {@link Message.Unknown} instead of an error (version skew between SDK and engine is
+ * normal: the Node SDK sends {@code unregistertriggertype}, which the reference does not know).
+ * Encoding writes {@code type} first, then the record's fields; null optional fields are left out.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class MessageCodec {
+
+  private static final Map<String, Class<? extends Message>> BY_TYPE =
+      Map.ofEntries(
+          Map.entry("registerfunction", Message.RegisterFunction.class),
+          Map.entry("unregisterfunction", Message.UnregisterFunction.class),
+          Map.entry("invokefunction", Message.InvokeFunction.class),
+          Map.entry("invocationresult", Message.InvocationResult.class),
+          Map.entry("registertriggertype", Message.RegisterTriggerType.class),
+          Map.entry("unregistertriggertype", Message.UnregisterTriggerType.class),
+          Map.entry("registertrigger", Message.RegisterTrigger.class),
+          Map.entry("triggerregistrationresult", Message.TriggerRegistrationResult.class),
+          Map.entry("unregistertrigger", Message.UnregisterTrigger.class),
+          Map.entry("workerregistered", Message.WorkerRegistered.class),
+          Map.entry("reattach", Message.Reattach.class),
+          Map.entry("ping", Message.Ping.class),
+          Map.entry("pong", Message.Pong.class),
+          Map.entry("registerservice", Message.RegisterService.class),
+          Map.entry("error", Message.ErrorFrame.class));
+
+  private final ObjectMapper mapper;
+
+  /** A codec over the given Micronaut Serde mapper (a service's bean, or the default one). */
+  public MessageCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** The mapper this codec uses, for payload conversions next to the protocol. */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  /**
+   * The wire tag of a message.
+   *
+   * @throws IllegalArgumentException for {@link Message.Unknown}, which cannot be sent
+   */
+  public static String typeOf(Message message) {
+    return switch (message) {
+      case Message.RegisterFunction m -> "registerfunction";
+      case Message.UnregisterFunction m -> "unregisterfunction";
+      case Message.InvokeFunction m -> "invokefunction";
+      case Message.InvocationResult m -> "invocationresult";
+      case Message.RegisterTriggerType m -> "registertriggertype";
+      case Message.UnregisterTriggerType m -> "unregistertriggertype";
+      case Message.RegisterTrigger m -> "registertrigger";
+      case Message.TriggerRegistrationResult m -> "triggerregistrationresult";
+      case Message.UnregisterTrigger m -> "unregistertrigger";
+      case Message.WorkerRegistered m -> "workerregistered";
+      case Message.Reattach m -> "reattach";
+      case Message.Ping m -> "ping";
+      case Message.Pong m -> "pong";
+      case Message.RegisterService m -> "registerservice";
+      case Message.ErrorFrame m -> "error";
+      case Message.Unknown m -> throw new IllegalArgumentException("unknown message " + m.type());
+    };
+  }
+
+  /**
+   * Decodes one frame.
+   *
+   * @return the message, or {@link Message.Unknown} for a tag this engine does not know
+   * @throws ProtocolException when the text is not a JSON object with a string {@code type}, or the
+   *     fields do not fit the message of that type
+   */
+  public Message decode(String text) {
+    return decode(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Decodes one frame from UTF-8 bytes; see {@link #decode(String)}. */
+  public Message decode(byte[] utf8) {
+    JsonNode tree;
+    try {
+      tree = mapper.readValue(utf8, JsonNode.class);
+    } catch (IOException | RuntimeException e) {
+      throw new ProtocolException("invalid JSON: " + e.getMessage(), e);
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new ProtocolException("frame is not a JSON object");
+    }
+    JsonNode type = tree.get("type");
+    if (type == null || !type.isString()) {
+      throw new ProtocolException("frame has no string `type`");
+    }
+    Class<? extends Message> target = BY_TYPE.get(type.getStringValue());
+    if (target == null) {
+      return new Message.Unknown(type.getStringValue());
+    }
+    try {
+      Message message = mapper.readValueFromTree(tree, target);
+      if (message == null) {
+        throw new ProtocolException("empty " + type.getStringValue());
+      }
+      return message;
+    } catch (IOException | RuntimeException e) {
+      throw new ProtocolException("invalid " + type.getStringValue() + ": " + rootMessage(e), e);
+    }
+  }
+
+  /** Encodes a message as the JSON text of one frame, {@code type} first. */
+  public String encode(Message message) {
+    return new String(encodeToBytes(message), StandardCharsets.UTF_8);
+  }
+
+  /** Encodes a message as UTF-8 JSON bytes, {@code type} first. */
+  public byte[] encodeToBytes(Message message) {
+    String type = typeOf(message);
+    try {
+      JsonNode body = mapper.writeValueToTree(message);
+      Map<String, JsonNode> fields = new LinkedHashMap<>();
+      fields.put("type", JsonNode.createStringNode(type));
+      if (body != null && body.isObject()) {
+        for (Map.Entry<String, JsonNode> field : body.entries()) {
+          fields.put(field.getKey(), field.getValue());
+        }
+      }
+      return mapper.writeValueAsBytes(JsonNode.createObjectNode(fields));
+    } catch (IOException e) {
+      throw new ProtocolException("cannot encode " + type + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a JSON value into a tree; for payloads the engine builds from text. */
+  public JsonNode parseTree(String json) {
+    try {
+      return mapper.readValue(json, JsonNode.class);
+    } catch (IOException e) {
+      throw new ProtocolException("invalid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a tree (or any serdeable value) as compact JSON text. */
+  public String writeJson(Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new ProtocolException("cannot encode JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}
