@@ -1,0 +1,137 @@
+package dev.iii4j.gateway.builtin;
+
+import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.gateway.invocation.Call;
+import dev.iii4j.gateway.invocation.Invoker;
+import dev.iii4j.gateway.registry.FunctionRegistry;
+import dev.iii4j.gateway.registry.TriggerEntry;
+import dev.iii4j.gateway.registry.TriggerRegistry;
+import dev.iii4j.gateway.registry.TriggerTypeProvider;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.annotation.PreDestroy;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process trigger types {@code engine::workers-available} (fired on connect, disconnect and
+ * metadata updates) and {@code engine::functions-available} (fired when a periodic poll sees a
+ * different set of function ids). Fires are engine-internal calls whose results are ignored.
+ */
+@Context
+public final class AvailabilityTriggers {
+
+  /** The workers trigger type id. */
+  public static final String WORKERS = "engine::workers-available";
+
+  /** The functions trigger type id. */
+  public static final String FUNCTIONS = "engine::functions-available";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AvailabilityTriggers.class);
+
+  private final TriggerRegistry triggers;
+  private final FunctionRegistry functions;
+  private final Invoker invoker;
+  private final FunctionListing listing;
+  private final ScheduledExecutorService poller =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("functions-available").daemon().factory());
+  private volatile Set<String> lastFunctionIds;
+
+  AvailabilityTriggers(
+      TriggerRegistry triggers,
+      FunctionRegistry functions,
+      Invoker invoker,
+      FunctionListing listing,
+      GatewayProperties properties) {
+    this.triggers = triggers;
+    this.functions = functions;
+    this.invoker = invoker;
+    this.listing = listing;
+    triggers.registerInProcessType(
+        WORKERS,
+        new TriggerTypeProvider.InProcess(
+            "Fires when workers connect, disconnect or update their metadata",
+            "iii-engine-functions",
+            new InProcessTriggerType() {}));
+    triggers.registerInProcessType(
+        FUNCTIONS,
+        new TriggerTypeProvider.InProcess(
+            "Fires when the set of registered functions changes",
+            "iii-engine-functions",
+            new InProcessTriggerType() {}));
+    this.lastFunctionIds = functionIds();
+    long period = Math.max(100, properties.functionsPollInterval().toMillis());
+    poller.scheduleWithFixedDelay(this::pollFunctions, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** A worker connected. */
+  public void workerConnected(String workerId) {
+    fireWorkers("worker_connected", workerId);
+  }
+
+  /** A worker's cleanup finished. */
+  public void workerDisconnected(String workerId) {
+    fireWorkers("worker_disconnected", workerId);
+  }
+
+  /** A worker reported metadata through {@code engine::workers::register}. */
+  public void workerUpdated(String workerId) {
+    fireWorkers("worker_metadata_updated", workerId);
+  }
+
+  private void fireWorkers(String event, String workerId) {
+    fire(WORKERS, Json.object().put("event", event).put("worker_id", workerId).build());
+  }
+
+  private void pollFunctions() {
+    try {
+      Set<String> now = functionIds();
+      if (!now.equals(lastFunctionIds)) {
+        lastFunctionIds = now;
+        fire(
+            FUNCTIONS,
+            Json.object()
+                .put("event", "functions_changed")
+                .put("functions", Json.array(listing.rows(functions.all())))
+                .build());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("functions-available poll failed", e);
+    }
+  }
+
+  private Set<String> functionIds() {
+    return functions.all().stream().map(FunctionRegistry.Pool::id).collect(Collectors.toSet());
+  }
+
+  private void fire(String type, JsonNode payload) {
+    List<TriggerEntry> bound = triggers.live(type);
+    for (TriggerEntry trigger : bound) {
+      invoker
+          .invoke(Call.internal(trigger.functionId(), payload, trigger.metadata()))
+          .thenAccept(
+              outcome -> {
+                if (outcome.failed()) {
+                  LOG.debug(
+                      "{} trigger {} -> {} failed: {}",
+                      type,
+                      trigger.id(),
+                      trigger.functionId(),
+                      outcome.error());
+                }
+              });
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    poller.shutdownNow();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.iii4j.gateway.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+
+/**
+ * Settings of the worker listener, bound from {@code engine.gateway.*} (environment: {@code
+ * ENGINE_GATEWAY_PORT}, {@code ENGINE_GATEWAY_HOST}, ..., and {@code III_SERVICE_TOKEN}).
+ *
+ * @param host the address the worker listener binds
+ * @param port the worker listener's port; 0 picks a free one (tests)
+ * @param serviceToken the token trusted services present in {@code x-iii-service-token}; blank
+ *     means the gateway runs open (every connection may register built-in names)
+ * @param maxFrameBytes the largest single WebSocket frame accepted; larger closes with 1009
+ * @param maxMessageBytes the largest message assembled from continuation frames
+ * @param handshakeTimeout how long a TCP connection may take to finish the upgrade
+ * @param functionsPollInterval how often {@code engine::functions-available} looks for changes
+ * @param shutdownGrace how long a graceful stop waits for connections to close
+ */
+@ConfigurationProperties(GatewayProperties.PREFIX)
+public record GatewayProperties(
+    @Bindable(defaultValue = "0.0.0.0") String host,
+    @Bindable(defaultValue = "49134") @Min(0) @Max(65535) int port,
+    @Nullable String serviceToken,
+    @Bindable(defaultValue = "16777216") @Min(1024) int maxFrameBytes,
+    @Bindable(defaultValue = "67108864") @Min(1024) int maxMessageBytes,
+    @Bindable(defaultValue = "10s") Duration handshakeTimeout,
+    @Bindable(defaultValue = "5s") Duration functionsPollInterval,
+    @Bindable(defaultValue = "5s") Duration shutdownGrace) {
+
+  /** The configuration prefix. */
+  public static final String PREFIX = "engine.gateway";
+
+  /** Whether a service token is configured. */
+  public boolean secured() {
+    return serviceToken != null && !serviceToken.isBlank();
+  }
+}

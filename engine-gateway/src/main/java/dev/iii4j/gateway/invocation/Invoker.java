@@ -1,0 +1,206 @@
+package dev.iii4j.gateway.invocation;
+
+import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.builtin.BuiltinCall;
+import dev.iii4j.gateway.builtin.BuiltinException;
+import dev.iii4j.gateway.registry.FunctionProvider;
+import dev.iii4j.gateway.registry.FunctionRegistry;
+import dev.iii4j.protocol.ErrorBody;
+import dev.iii4j.protocol.ErrorCode;
+import dev.iii4j.protocol.Message;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs invocations: finds a provider of the function, sends the call to a worker or runs a
+ * built-in, and keeps each pending call by its invocation id until the executor answers or goes
+ * away.
+ *
+ * <p>The engine sets no deadline of its own on worker-routed calls (callers carry their own
+ * timeouts, and streaming handlers may legitimately run long); a call ends when its executor
+ * answers, when the executor's connection is cleaned up ({@code invocation_stopped}), or when the
+ * gateway shuts down ({@code engine_shutting_down}). Thread-safe.
+ */
+@Singleton
+public final class Invoker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Invoker.class);
+
+  private record Pending(
+      String invocationId,
+      String functionId,
+      WorkerSession executor,
+      @Nullable WorkerSession caller,
+      CompletableFuture<Outcome> future) {}
+
+  private final FunctionRegistry functions;
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final ExecutorService builtins = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** An invoker over the function registry. */
+  public Invoker(FunctionRegistry functions) {
+    this.functions = functions;
+  }
+
+  /**
+   * Starts an invocation.
+   *
+   * @return completes with the outcome; never completes exceptionally
+   */
+  public CompletableFuture<Outcome> invoke(Call call) {
+    FunctionRegistry.Pool pool = functions.get(call.functionId());
+    FunctionProvider provider = pool == null ? null : pool.pick().orElse(null);
+    if (provider == null) {
+      return CompletableFuture.completedFuture(
+          Outcome.failed(
+              ErrorCode.FUNCTION_NOT_FOUND.body("Function " + call.functionId() + " not found")));
+    }
+    return switch (provider) {
+      case FunctionProvider.Builtin builtin -> runBuiltin(builtin, call);
+      case FunctionProvider.Worker worker -> sendToWorker(worker.session(), call);
+    };
+  }
+
+  private CompletableFuture<Outcome> runBuiltin(FunctionProvider.Builtin builtin, Call call) {
+    if (call.caller() != null) {
+      call.caller().invocations().add(call.invocationId());
+    }
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return Outcome.ok(
+                    builtin
+                        .function()
+                        .call(
+                            new BuiltinCall(
+                                call.functionId(), call.data(), call.metadata(), call.caller())));
+              } catch (BuiltinException e) {
+                return Outcome.failed(e.body());
+              } catch (RuntimeException e) {
+                LOG.error(
+                    "built-in {} failed (invocation_id={})",
+                    call.functionId(),
+                    call.invocationId(),
+                    e);
+                return Outcome.failed(
+                    ErrorCode.INVOCATION_ERROR.body(
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+              }
+            },
+            builtins)
+        .whenComplete(
+            (outcome, error) -> {
+              if (call.caller() != null) {
+                call.caller().invocations().remove(call.invocationId());
+              }
+            });
+  }
+
+  private CompletableFuture<Outcome> sendToWorker(WorkerSession executor, Call call) {
+    CompletableFuture<Outcome> future = new CompletableFuture<>();
+    Pending entry =
+        new Pending(call.invocationId(), call.functionId(), executor, call.caller(), future);
+    if (pending.putIfAbsent(call.invocationId(), entry) != null) {
+      return CompletableFuture.completedFuture(
+          Outcome.failed(
+              ErrorCode.INVOCATION_ERROR.body(
+                  "invocation_id " + call.invocationId() + " is already in flight")));
+    }
+    executor.invocations().add(call.invocationId());
+    if (call.caller() != null) {
+      call.caller().invocations().add(call.invocationId());
+    }
+    future.whenComplete(
+        (outcome, error) -> {
+          pending.remove(call.invocationId(), entry);
+          executor.invocations().remove(call.invocationId());
+          if (call.caller() != null) {
+            call.caller().invocations().remove(call.invocationId());
+          }
+        });
+    boolean sent =
+        executor.send(
+            new Message.InvokeFunction(
+                call.invocationId(),
+                call.functionId(),
+                call.data(),
+                call.traceparent(),
+                call.baggage(),
+                null,
+                call.metadata()));
+    if (!sent) {
+      future.complete(
+          Outcome.failed(
+              ErrorCode.CHANNEL_SEND_FAILED.body(
+                  "Worker " + executor.workerId() + " is no longer connected")));
+    }
+    return future;
+  }
+
+  /**
+   * Completes a pending call with an executor's answer. Answers from any connection but the one
+   * executing the call are ignored, so a worker cannot answer calls it was never given.
+   */
+  public void complete(WorkerSession from, Message.InvocationResult result) {
+    Pending entry = pending.get(result.invocationId());
+    if (entry == null) {
+      LOG.debug(
+          "result for unknown invocation {} from worker {}",
+          result.invocationId(),
+          from.workerId());
+      return;
+    }
+    if (entry.executor() != from) {
+      LOG.warn(
+          "worker {} answered invocation {} of {} that was sent to worker {}; ignored",
+          from,
+          result.invocationId(),
+          entry.functionId(),
+          entry.executor());
+      return;
+    }
+    entry
+        .future()
+        .complete(
+            result.error() != null ? Outcome.failed(result.error()) : Outcome.ok(result.result()));
+  }
+
+  /**
+   * Ends every call a closing connection takes part in: calls it executes fail with {@code
+   * invocation_stopped}; calls it waits for are dropped (their late results are discarded).
+   */
+  public void halt(WorkerSession session) {
+    ErrorBody stopped = ErrorCode.INVOCATION_STOPPED.body("Invocation stopped");
+    for (Pending entry : List.copyOf(pending.values())) {
+      if (entry.executor() == session || entry.caller() == session) {
+        entry.future().complete(Outcome.failed(stopped));
+      }
+    }
+  }
+
+  /** Fails every pending call; used by a graceful shutdown. */
+  public void haltAll(ErrorBody error) {
+    for (Pending entry : List.copyOf(pending.values())) {
+      entry.future().complete(Outcome.failed(error));
+    }
+  }
+
+  /** The number of calls in flight to workers. */
+  public int inFlight() {
+    return pending.size();
+  }
+
+  @PreDestroy
+  void stop() {
+    builtins.shutdownNow();
+  }
+}

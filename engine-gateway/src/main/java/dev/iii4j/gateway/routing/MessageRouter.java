@@ -1,0 +1,364 @@
+package dev.iii4j.gateway.routing;
+
+import dev.iii4j.gateway.ReservedNames;
+import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.builtin.AvailabilityTriggers;
+import dev.iii4j.gateway.builtin.Json;
+import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.gateway.invocation.Call;
+import dev.iii4j.gateway.invocation.Invoker;
+import dev.iii4j.gateway.invocation.Outcome;
+import dev.iii4j.gateway.registry.FunctionDefinition;
+import dev.iii4j.gateway.registry.FunctionRegistry;
+import dev.iii4j.gateway.registry.TriggerEntry;
+import dev.iii4j.gateway.registry.TriggerRegistry;
+import dev.iii4j.gateway.registry.TriggerTypeProvider;
+import dev.iii4j.gateway.registry.WorkerRegistry;
+import dev.iii4j.protocol.ErrorBody;
+import dev.iii4j.protocol.ErrorCode;
+import dev.iii4j.protocol.Message;
+import dev.iii4j.protocol.TriggerAction;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the frames of one connection to the engine, in arrival order (the WebSocket layer calls
+ * {@link #handle} serially per connection), and runs the connect and disconnect flows.
+ */
+@Singleton
+public final class MessageRouter {
+
+  /** The function the enqueue action is routed through. */
+  public static final String ENQUEUE_FUNCTION = "engine::queue::enqueue";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MessageRouter.class);
+  private static final String CALLER_KEY = "_caller_worker_id";
+  private static final long REATTACH_WAIT_MS = 5_000;
+
+  private final FunctionRegistry functions;
+  private final TriggerRegistry triggers;
+  private final WorkerRegistry workers;
+  private final Invoker invoker;
+  private final AvailabilityTriggers availability;
+  private final boolean secured;
+
+  MessageRouter(
+      FunctionRegistry functions,
+      TriggerRegistry triggers,
+      WorkerRegistry workers,
+      Invoker invoker,
+      AvailabilityTriggers availability,
+      GatewayProperties properties) {
+    this.functions = functions;
+    this.triggers = triggers;
+    this.workers = workers;
+    this.invoker = invoker;
+    this.availability = availability;
+    this.secured = properties.secured();
+  }
+
+  /** A connection finished its upgrade: record it and greet it with {@code workerregistered}. */
+  public void open(WorkerSession session) {
+    workers.add(session);
+    session.send(new Message.WorkerRegistered(session.workerId(), session.reattachToken()));
+    LOG.info(
+        "worker {} connected from {}{}",
+        session.workerId(),
+        session.ipAddress(),
+        session.trusted() ? " (service)" : "");
+    availability.workerConnected(session.workerId());
+  }
+
+  /** Applies one inbound frame. */
+  public void handle(WorkerSession session, Message message) {
+    switch (message) {
+      case Message.RegisterFunction m -> registerFunction(session, m);
+      case Message.UnregisterFunction m -> unregisterFunction(session, m);
+      case Message.InvokeFunction m -> invoke(session, m);
+      case Message.InvocationResult m -> invoker.complete(session, m);
+      case Message.RegisterTriggerType m -> registerTriggerType(session, m);
+      case Message.UnregisterTriggerType m ->
+          // The reference ignores this frame and SDK suites rely on it: a type lives until its
+          // provider disconnects.
+          LOG.debug("worker {} unregistertriggertype {} ignored", session, m.id());
+      case Message.RegisterTrigger m -> registerTrigger(session, m);
+      case Message.TriggerRegistrationResult m -> triggerRegistrationResult(session, m);
+      case Message.UnregisterTrigger m -> triggers.unregisterTrigger(m.id());
+      case Message.Reattach m -> reattach(session, m);
+      case Message.Ping m -> session.send(new Message.Pong());
+      case Message.Pong m -> {}
+      case Message.RegisterService m -> LOG.debug("worker {} registerservice {}", session, m.id());
+      case Message.WorkerRegistered m -> protocolViolation(session, "workerregistered");
+      case Message.ErrorFrame m -> protocolViolation(session, "error");
+      case Message.Unknown m ->
+          LOG.debug("worker {} sent unknown type `{}`; ignored", session, m.type());
+    }
+  }
+
+  private static void protocolViolation(WorkerSession session, String type) {
+    LOG.warn("worker {} sent `{}`, which only the engine sends; ignored", session, type);
+  }
+
+  private boolean mayClaim(WorkerSession session, String what, String id, boolean reserved) {
+    if (!reserved || !secured || session.trusted()) {
+      return true;
+    }
+    String message =
+        what
+            + " '"
+            + id
+            + "' belongs to a built-in service; connect with the service token to provide it";
+    LOG.warn(
+        "worker {} tried to register {} '{}' without the service token; refused",
+        session,
+        what,
+        id);
+    session.send(new Message.ErrorFrame(ErrorCode.RESERVED_ID.body(message)));
+    return false;
+  }
+
+  private void registerFunction(WorkerSession session, Message.RegisterFunction m) {
+    if (!mayClaim(session, "function", m.id(), ReservedNames.isReservedFunction(m.id()))) {
+      return;
+    }
+    if (m.invocation() != null) {
+      LOG.warn(
+          "worker {} registered HTTP-invoked function {}: not supported by this gateway yet; dropped",
+          session,
+          m.id());
+      return;
+    }
+    functions.register(
+        session,
+        new FunctionDefinition(
+            m.id(), m.description(), m.requestFormat(), m.responseFormat(), m.metadata()));
+    session.functionIds().add(m.id());
+  }
+
+  private void unregisterFunction(WorkerSession session, Message.UnregisterFunction m) {
+    functions.unregister(session, m.id());
+    session.functionIds().remove(m.id());
+  }
+
+  private void registerTriggerType(WorkerSession session, Message.RegisterTriggerType m) {
+    if (!mayClaim(session, "trigger type", m.id(), ReservedNames.isReservedTriggerType(m.id()))) {
+      return;
+    }
+    boolean accepted =
+        triggers.registerType(
+            m.id(),
+            new TriggerTypeProvider.Worker(
+                session, m.description(), m.triggerRequestFormat(), m.callRequestFormat()));
+    if (!accepted) {
+      LOG.warn("worker {} tried to provide engine trigger type {}; refused", session, m.id());
+      session.send(
+          new Message.ErrorFrame(
+              ErrorCode.RESERVED_ID.body(
+                  "trigger type '" + m.id() + "' is implemented by the engine itself")));
+    }
+  }
+
+  private void registerTrigger(WorkerSession session, Message.RegisterTrigger m) {
+    TriggerEntry entry =
+        new TriggerEntry(
+            m.id(), m.triggerType(), m.functionId(), m.config(), m.metadata(), session, false);
+    triggers
+        .registerTrigger(entry)
+        .ifPresent(
+            error ->
+                session.send(
+                    new Message.TriggerRegistrationResult(
+                        m.id(), m.triggerType(), m.functionId(), error)));
+  }
+
+  private void triggerRegistrationResult(
+      WorkerSession provider, Message.TriggerRegistrationResult m) {
+    if (m.error() == null) {
+      return;
+    }
+    triggers
+        .rejected(provider, m)
+        .ifPresent(
+            owner ->
+                owner.send(
+                    new Message.TriggerRegistrationResult(
+                        m.id(), m.triggerType(), m.functionId(), m.error())));
+  }
+
+  private void reattach(WorkerSession session, Message.Reattach m) {
+    WorkerSession previous = workers.get(m.previousWorkerId());
+    if (previous == null
+        || previous == session
+        || m.reattachToken() == null
+        || !m.reattachToken().equals(previous.reattachToken())) {
+      LOG.debug("worker {} reattach to {} ignored", session, m.previousWorkerId());
+      return;
+    }
+    LOG.info("worker {} reattaches; evicting its previous connection {}", session, previous);
+    previous.close(1000, "reattached");
+    cleanup(previous);
+    try {
+      previous.cleanedUp().get(REATTACH_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      LOG.warn("cleanup of {} did not finish in time for reattach", previous, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void invoke(WorkerSession session, Message.InvokeFunction m) {
+    if (m.action() instanceof TriggerAction.Enqueue enqueue) {
+      enqueue(session, m, enqueue.queue());
+      return;
+    }
+    boolean wantsResult = m.invocationId() != null && !(m.action() instanceof TriggerAction.Void);
+    String invocationId = wantsResult ? m.invocationId() : UUID.randomUUID().toString();
+    Call call =
+        new Call(
+            invocationId,
+            m.functionId(),
+            withCaller(m.data(), session.workerId()),
+            m.metadata(),
+            m.traceparent(),
+            m.baggage(),
+            session);
+    CompletableFuture<Outcome> outcome = invoker.invoke(call);
+    if (!wantsResult) {
+      outcome.thenAccept(
+          o -> {
+            if (o.failed()) {
+              LOG.info(
+                  "fire-and-forget call of {} from worker {} failed: {} {}",
+                  m.functionId(),
+                  session,
+                  o.error().code(),
+                  o.error().message());
+            }
+          });
+      return;
+    }
+    outcome.thenAccept(o -> reply(session, m, o));
+  }
+
+  private static void reply(WorkerSession caller, Message.InvokeFunction m, Outcome outcome) {
+    if (!caller.isOpen()) {
+      return;
+    }
+    caller.send(
+        new Message.InvocationResult(
+            m.invocationId(),
+            m.functionId(),
+            outcome.result(),
+            outcome.error(),
+            m.traceparent(),
+            m.baggage()));
+  }
+
+  private void enqueue(WorkerSession session, Message.InvokeFunction m, String queue) {
+    String receipt = UUID.randomUUID().toString();
+    JsonNode request =
+        Json.object()
+            .put("queue", queue)
+            .put("function_id", m.functionId())
+            .put("data", m.data())
+            .put("messageReceiptId", receipt)
+            .put("traceparent", m.traceparent())
+            .put("baggage", withFunctionBaggage(m.baggage(), m.functionId()))
+            .build();
+    CompletableFuture<Outcome> outcome =
+        invoker.invoke(
+            new Call(
+                UUID.randomUUID().toString(),
+                ENQUEUE_FUNCTION,
+                request,
+                null,
+                m.traceparent(),
+                m.baggage(),
+                session));
+    if (m.invocationId() == null) {
+      outcome.thenAccept(
+          o -> {
+            if (o.failed()) {
+              LOG.warn("enqueue of {} to queue {} failed: {}", m.functionId(), queue, o.error());
+            }
+          });
+      return;
+    }
+    outcome.thenAccept(
+        o -> {
+          Outcome answer =
+              o.failed()
+                  ? Outcome.failed(enqueueError(o.error()))
+                  : Outcome.ok(Json.object().put("messageReceiptId", receipt).build());
+          reply(session, m, answer);
+        });
+  }
+
+  private static ErrorBody enqueueError(ErrorBody cause) {
+    if (ErrorCode.FUNCTION_NOT_FOUND.wire().equals(cause.code())) {
+      return ErrorCode.ENQUEUE_ERROR.body(
+          "No queue provider is installed. `TriggerAction::Enqueue` routes through the"
+              + " `engine::queue::enqueue` provider, which the standalone queue worker registers."
+              + " Add it with `iii worker add queue`. (underlying: "
+              + cause.message()
+              + ")");
+    }
+    return ErrorCode.ENQUEUE_ERROR.body(cause.code() + ": " + cause.message());
+  }
+
+  /** The caller's baggage with {@code iii.function.id} set to the target. */
+  static String withFunctionBaggage(@Nullable String baggage, String functionId) {
+    List<String> entries = new ArrayList<>();
+    if (baggage != null && !baggage.isBlank()) {
+      for (String entry : baggage.split(",")) {
+        String trimmed = entry.trim();
+        if (!trimmed.isEmpty() && !trimmed.startsWith("iii.function.id=")) {
+          entries.add(trimmed);
+        }
+      }
+    }
+    entries.add("iii.function.id=" + functionId);
+    return String.join(",", entries);
+  }
+
+  /** Injects {@code _caller_worker_id} into object payloads; others pass unchanged. */
+  static @Nullable JsonNode withCaller(@Nullable JsonNode data, String workerId) {
+    if (data == null || !data.isObject()) {
+      return data;
+    }
+    return Json.with(data, CALLER_KEY, JsonNode.createStringNode(workerId));
+  }
+
+  /**
+   * Disconnect cleanup; runs once per connection, later callers wait for the first: functions it
+   * provides, calls it takes part in, triggers it owns, trigger types it provides, then the worker
+   * record.
+   */
+  public void cleanup(WorkerSession session) {
+    if (!session.beginCleanup()) {
+      return;
+    }
+    try {
+      for (String id : List.copyOf(session.functionIds())) {
+        functions.unregister(session, id);
+      }
+      invoker.halt(session);
+      triggers.removeSession(session);
+      workers.remove(session);
+      LOG.info("worker {} disconnected", session);
+      availability.workerDisconnected(session.workerId());
+    } finally {
+      session.cleanedUp().complete(null);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.iii4j.gateway.ws;
+
+import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
+import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
+import static io.netty.handler.codec.http.HttpResponseStatus.UPGRADE_REQUIRED;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a connection from HTTP to WebSocket. {@code /} becomes a worker connection and {@code
+ * /otel} a telemetry connection; any other path gets a JSON 404, a plain HTTP request a 426. A
+ * connection that has not upgraded within the handshake timeout is closed.
+ */
+final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
+  static final String SERVICE_TOKEN_HEADER = "x-iii-service-token";
+
+  private final WorkerListener listener;
+  private ScheduledFuture<?> deadline;
+
+  HandshakeHandler(WorkerListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    long timeout = listener.properties().handshakeTimeout().toMillis();
+    deadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  LOG.debug("{} did not upgrade within {} ms; closed", ctx.channel(), timeout);
+                  ctx.close();
+                },
+                timeout,
+                TimeUnit.MILLISECONDS);
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancelDeadline();
+    super.channelInactive(ctx);
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    boolean worker = path.equals("/") || path.isEmpty();
+    boolean telemetry = path.equals("/otel") || path.equals("/otel/");
+    if (!worker && !telemetry) {
+      respond(ctx, NOT_FOUND, "{\"error\":{\"code\":\"NOT_FOUND\",\"message\":\"Not Found\"}}");
+      return;
+    }
+    if (!request
+        .headers()
+        .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+      respond(
+          ctx,
+          UPGRADE_REQUIRED,
+          "{\"error\":{\"code\":\"upgrade_required\",\"message\":\"This port speaks the iii worker"
+              + " protocol over WebSocket\"}}");
+      return;
+    }
+    WebSocketServerHandshakerFactory factory =
+        new WebSocketServerHandshakerFactory(
+            "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + path,
+            null,
+            true,
+            listener.properties().maxFrameBytes());
+    WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+      return;
+    }
+    cancelDeadline();
+    boolean trusted = trusted(request.headers().get(SERVICE_TOKEN_HEADER));
+    String ip =
+        ctx.channel().remoteAddress() instanceof InetSocketAddress address
+            ? address.getAddress().getHostAddress()
+            : null;
+    handshaker
+        .handshake(ctx.channel(), request)
+        .addListener(
+            (ChannelFutureListener)
+                future -> {
+                  if (!future.isSuccess()) {
+                    LOG.debug("handshake with {} failed", ctx.channel(), future.cause());
+                    ctx.close();
+                    return;
+                  }
+                  ctx.pipeline()
+                      .addLast(
+                          "aggregator",
+                          new WebSocketFrameAggregator(listener.properties().maxMessageBytes()));
+                  ctx.pipeline()
+                      .addLast(
+                          "frames",
+                          new WorkerFrameHandler(listener, handshaker, telemetry, trusted, ip));
+                  ctx.pipeline().remove(HandshakeHandler.this);
+                });
+  }
+
+  private boolean trusted(String presented) {
+    String expected = listener.properties().serviceToken();
+    if (expected == null || expected.isBlank() || presented == null) {
+      return false;
+    }
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String json) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("HTTP error on {}", ctx.channel(), cause);
+    if (ctx.channel().isActive()) {
+      respond(
+          ctx, BAD_REQUEST, "{\"error\":{\"code\":\"bad_request\",\"message\":\"Bad Request\"}}");
+    }
+  }
+}

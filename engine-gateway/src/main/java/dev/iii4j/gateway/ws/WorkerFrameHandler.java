@@ -1,0 +1,148 @@
+package dev.iii4j.gateway.ws;
+
+import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.protocol.Message;
+import dev.iii4j.protocol.ProtocolException;
+import io.micronaut.core.annotation.Nullable;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frames of one upgraded connection. Control frames are answered on the socket thread; protocol
+ * frames are decoded here and applied by the connection's serial executor. A frame that does not
+ * decode is logged with the worker id and dropped: the connection stays up.
+ */
+final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerFrameHandler.class);
+  private static final int LOGGED_FRAME_CHARS = 200;
+
+  private final WorkerListener listener;
+  private final WebSocketServerHandshaker handshaker;
+  private final boolean telemetry;
+  private final boolean trusted;
+  private final @Nullable String ip;
+  private WorkerSession session;
+  private SerialExecutor inbound;
+
+  WorkerFrameHandler(
+      WorkerListener listener,
+      WebSocketServerHandshaker handshaker,
+      boolean telemetry,
+      boolean trusted,
+      @Nullable String ip) {
+    this.listener = listener;
+    this.handshaker = handshaker;
+    this.telemetry = telemetry;
+    this.trusted = trusted;
+    this.ip = ip;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    listener.track(ctx.channel());
+    if (telemetry) {
+      return;
+    }
+    session = new WorkerSession(new NettyOutbound(ctx.channel(), listener.codec()), trusted, ip);
+    inbound = new SerialExecutor(listener.taskExecutor());
+    WorkerSession opened = session;
+    inbound.execute(() -> listener.router().open(opened));
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    switch (frame) {
+      case PingWebSocketFrame ping ->
+          ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+      case PongWebSocketFrame pong -> {}
+      case CloseWebSocketFrame close -> handshaker.close(ctx.channel(), close.retain());
+      case TextWebSocketFrame text -> accept(ctx, text.text());
+      case BinaryWebSocketFrame binary -> acceptBinary(ctx, binary.content());
+      default -> LOG.debug("unexpected frame {} from {}", frame.getClass().getSimpleName(), who());
+    }
+  }
+
+  private void acceptBinary(ChannelHandlerContext ctx, ByteBuf content) {
+    if (content.readableBytes() >= 4) {
+      String prefix = content.toString(content.readerIndex(), 4, StandardCharsets.US_ASCII);
+      if (prefix.equals("OTLP") || prefix.equals("MTRC") || prefix.equals("LOGS")) {
+        return; // Telemetry: accepted and discarded.
+      }
+    }
+    accept(ctx, content.toString(StandardCharsets.UTF_8));
+  }
+
+  private void accept(ChannelHandlerContext ctx, String text) {
+    if (telemetry || text.isBlank()) {
+      return;
+    }
+    Message message;
+    try {
+      message = listener.codec().decode(text);
+    } catch (ProtocolException e) {
+      LOG.warn(
+          "worker {} sent a frame that does not decode ({}); dropped: {}",
+          who(),
+          e.getMessage(),
+          excerpt(text));
+      return;
+    }
+    WorkerSession target = session;
+    inbound.execute(() -> listener.router().handle(target, message));
+    if (inbound.backlog() > listener.backlogLimit() && ctx.channel().config().isAutoRead()) {
+      // Backpressure: stop reading this socket until the frames already read are applied.
+      LOG.debug("worker {} has {} frames waiting; pausing reads", who(), inbound.backlog());
+      ctx.channel().config().setAutoRead(false);
+      inbound.execute(() -> ctx.channel().config().setAutoRead(true));
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (session != null) {
+      WorkerSession closed = session;
+      inbound.execute(() -> listener.router().cleanup(closed));
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException
+        || cause instanceof CorruptedWebSocketFrameException) {
+      LOG.warn("worker {}: {}; closing with 1009", who(), cause.getMessage());
+      ctx.writeAndFlush(
+              new CloseWebSocketFrame(
+                  WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
+                  "message larger than " + listener.properties().maxMessageBytes() + " bytes"))
+          .addListener(f -> ctx.close());
+      return;
+    }
+    LOG.debug("socket error on worker {}", who(), cause);
+    ctx.close();
+  }
+
+  private String who() {
+    return session == null ? "telemetry connection" : session.toString();
+  }
+
+  private static String excerpt(String text) {
+    return text.length() <= LOGGED_FRAME_CHARS
+        ? text
+        : text.substring(0, LOGGED_FRAME_CHARS) + "… (" + text.length() + " chars)";
+  }
+}

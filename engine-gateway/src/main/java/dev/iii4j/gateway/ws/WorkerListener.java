@@ -1,0 +1,158 @@
+package dev.iii4j.gateway.ws;
+
+import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.gateway.invocation.Invoker;
+import dev.iii4j.gateway.registry.WorkerRegistry;
+import dev.iii4j.gateway.routing.MessageRouter;
+import dev.iii4j.protocol.ErrorCode;
+import dev.iii4j.protocol.MessageCodec;
+import io.micronaut.context.annotation.Context;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import jakarta.annotation.PreDestroy;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker listener: one port serving {@code /} (worker connections) and {@code /otel}
+ * (telemetry, discarded). Starts with the application context; on stop it refuses new connections,
+ * fails calls in flight with {@code engine_shutting_down}, closes every connection with 1001, and
+ * waits up to the shutdown grace for them to go.
+ */
+@Context
+public final class WorkerListener {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerListener.class);
+  private static final int BACKLOG_LIMIT = 1024;
+
+  private final GatewayProperties properties;
+  private final MessageRouter router;
+  private final MessageCodec codec;
+  private final Invoker invoker;
+  private final WorkerRegistry workers;
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Channel server;
+  private volatile boolean stopping;
+
+  WorkerListener(
+      GatewayProperties properties,
+      MessageRouter router,
+      MessageCodec codec,
+      Invoker invoker,
+      WorkerRegistry workers)
+      throws InterruptedException {
+    this.properties = properties;
+    this.router = router;
+    this.codec = codec;
+    this.invoker = invoker;
+    this.workers = workers;
+    if (!properties.secured()) {
+      LOG.warn(
+          "No service token configured (III_SERVICE_TOKEN): the gateway runs open, and any worker"
+              + " may register built-in functions and trigger types");
+    }
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, io)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel channel) {
+                    if (stopping) {
+                      channel.close();
+                      return;
+                    }
+                    channel
+                        .pipeline()
+                        .addLast("http", new HttpServerCodec())
+                        .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
+                        .addLast("handshake", new HandshakeHandler(WorkerListener.this));
+                  }
+                });
+    server = bootstrap.bind(properties.host(), properties.port()).sync().channel();
+    LOG.info("worker listener on ws://{}:{}/", properties.host(), port());
+  }
+
+  /** The port the listener is bound to (useful when configured with 0). */
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** Whether the listener accepts connections. */
+  public boolean accepting() {
+    return !stopping && server.isActive();
+  }
+
+  GatewayProperties properties() {
+    return properties;
+  }
+
+  MessageRouter router() {
+    return router;
+  }
+
+  MessageCodec codec() {
+    return codec;
+  }
+
+  ExecutorService taskExecutor() {
+    return tasks;
+  }
+
+  int backlogLimit() {
+    return BACKLOG_LIMIT;
+  }
+
+  void track(Channel channel) {
+    connections.add(channel);
+  }
+
+  /** Graceful stop; see the class description. */
+  @PreDestroy
+  public void stop() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    LOG.info(
+        "worker listener stopping: {} connections, {} calls in flight",
+        connections.size(),
+        invoker.inFlight());
+    server.close().awaitUninterruptibly();
+    invoker.haltAll(ErrorCode.ENGINE_SHUTTING_DOWN.body("The engine is shutting down"));
+    for (var session : workers.all()) {
+      session.close(1001, "engine shutting down");
+    }
+    connections.writeAndFlush(new CloseWebSocketFrame(1001, "engine shutting down"));
+    long grace = properties.shutdownGrace().toMillis();
+    if (!connections.newCloseFuture().awaitUninterruptibly(grace, TimeUnit.MILLISECONDS)) {
+      connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+    io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    tasks.shutdownNow();
+    LOG.info("worker listener stopped");
+  }
+}
