@@ -496,6 +496,7 @@ class GatewayProtocolTest {
               fnB,
               json("{\"topic\":\"" + topic + "\"}"),
               null));
+      subscriber.sync();
       String id = invocationId();
       publisher.send(
           new Message.InvokeFunction(

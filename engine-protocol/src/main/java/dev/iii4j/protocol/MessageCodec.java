@@ -4,7 +4,6 @@ import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -123,19 +122,10 @@ public final class MessageCodec {
 
   /** Encodes a message as UTF-8 JSON bytes, {@code type} first. */
   public byte[] encodeToBytes(Message message) {
-    String type = typeOf(message);
     try {
-      JsonNode body = mapper.writeValueToTree(message);
-      Map<String, JsonNode> fields = new LinkedHashMap<>();
-      fields.put("type", JsonNode.createStringNode(type));
-      if (body != null && body.isObject()) {
-        for (Map.Entry<String, JsonNode> field : body.entries()) {
-          fields.put(field.getKey(), field.getValue());
-        }
-      }
-      return mapper.writeValueAsBytes(JsonNode.createObjectNode(fields));
-    } catch (IOException e) {
-      throw new ProtocolException("cannot encode " + type + ": " + e.getMessage(), e);
+      return FrameWriter.write(message);
+    } catch (RuntimeException e) {
+      throw new ProtocolException("cannot encode " + typeOf(message) + ": " + rootMessage(e), e);
     }
   }
 
@@ -148,8 +138,13 @@ public final class MessageCodec {
     }
   }
 
-  /** Writes a tree (or any serdeable value) as compact JSON text. */
-  public String writeJson(Object value) {
+  /** Writes a tree as compact JSON text; null is written as {@code null}. */
+  public String writeJson(JsonNode value) {
+    return new String(FrameWriter.write(value), StandardCharsets.UTF_8);
+  }
+
+  /** Writes any serdeable value as compact JSON text. */
+  public String writeValue(Object value) {
     try {
       return mapper.writeValueAsString(value);
     } catch (IOException e) {

@@ -324,4 +324,16 @@ class MessageCodecTest {
     assertThat(List.of(codec.writeJson(out.get("nested").get("list"))))
         .containsExactly("[1,\"two\",null,{\"deep\":[true,false]}]");
   }
+
+  @Test
+  void deeplyNestedPayloadsEncode() {
+    String deep = "[".repeat(300) + "{\"leaf\":1.5}" + "]".repeat(300);
+    var m =
+        (Message.InvokeFunction)
+            codec.decode(
+                "{\"type\":\"invokefunction\",\"invocation_id\":\"i\",\"function_id\":\"f\",\"data\":"
+                    + deep
+                    + "}");
+    assertThat(codec.encode(m)).contains(deep);
+  }
 }

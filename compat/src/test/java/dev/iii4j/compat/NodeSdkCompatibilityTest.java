@@ -1,0 +1,220 @@
+package dev.iii4j.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.WorkerOptions;
+import io.micronaut.json.tree.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Runs the Node compatibility suite ({@code compat/node}, the official {@code iii-sdk@0.22.1}
+ * client) against a real gateway in this JVM, with a Java SDK worker connected beside it so the two
+ * SDKs call each other. Each Node test becomes one JUnit result.
+ */
+class NodeSdkCompatibilityTest {
+  private static final Pattern TAP_RESULT =
+      Pattern.compile("^(\\s*)(not )?ok \\d+ - (.*?)(?: # (SKIP|TODO).*)?$");
+  private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(6);
+
+  private static GatewayProcess gateway;
+  private static EngineWorker javaWorker;
+  private static HttpServer control;
+  private static final List<String> output = new ArrayList<>();
+  private static int exitCode;
+
+  @BeforeAll
+  static void runSuite() throws Exception {
+    gateway = new GatewayProcess("compat-service-token");
+    javaWorker =
+        EngineWorker.create(
+            WorkerOptions.builder(URI.create(gateway.url()))
+                .workerName("compat-java")
+                .reconnectInitialDelay(Duration.ofMillis(100))
+                .reconnectMaxDelay(Duration.ofSeconds(1))
+                .build());
+    javaWorker.registerFunction(
+        "compat::java::echo", FunctionHandler.sync(NodeSdkCompatibilityTest::echo));
+    javaWorker.registerFunction(
+        "compat::java::call-node",
+        invocation -> {
+          JsonNode input = invocation.data();
+          String target = input.get("function_id").getStringValue();
+          return javaWorker
+              .call(target, input.get("payload"))
+              .thenApply(result -> object(Map.of("from_node", orNull(result))));
+        });
+    javaWorker.start().get(10, TimeUnit.SECONDS);
+
+    control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    control.createContext(
+        "/restart-gateway",
+        exchange -> {
+          gateway.restart();
+          byte[] body = "{\"restarted\":true}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    control.start();
+
+    Path nodeDir = Path.of(System.getProperty("compat.node.dir", "node"));
+    if (!Files.exists(nodeDir.resolve("node_modules/iii-sdk/package.json"))) {
+      run(
+          nodeDir,
+          Map.of(),
+          List.of("npm", "ci", "--no-audit", "--no-fund"),
+          Duration.ofMinutes(4));
+      assertThat(exitCode).as("npm ci in %s", nodeDir).isZero();
+      output.clear();
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("III_URL", gateway.url());
+    env.put("III_CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
+    env.put("III_JAVA_WORKER", "1");
+    run(
+        nodeDir,
+        env,
+        List.of(
+            "node",
+            "--test",
+            "--test-concurrency=1",
+            "--test-timeout=60000",
+            "--test-reporter=tap",
+            "test/"),
+        SUITE_TIMEOUT);
+    Files.write(Path.of("target", "compat-node.log"), output, StandardCharsets.UTF_8);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (control != null) {
+      control.stop(0);
+    }
+    if (javaWorker != null) {
+      javaWorker.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> nodeSdkSuite() {
+    List<DynamicTest> tests = new ArrayList<>();
+    List<String> path = new ArrayList<>();
+    for (int i = 0; i < output.size(); i++) {
+      Matcher m = TAP_RESULT.matcher(output.get(i));
+      if (!m.matches()) {
+        continue;
+      }
+      int depth = m.group(1).length() / 4;
+      while (path.size() > depth) {
+        path.remove(path.size() - 1);
+      }
+      String name = String.join(" > ", path) + (path.isEmpty() ? "" : " > ") + m.group(3);
+      boolean failed = m.group(2) != null && m.group(4) == null;
+      String detail =
+          failed ? String.join("\n", output.subList(i, Math.min(output.size(), i + 40))) : "";
+      tests.add(
+          DynamicTest.dynamicTest(
+              name, () -> assertThat(failed).as("%s\n%s", name, detail).isFalse()));
+    }
+    tests.add(
+        DynamicTest.dynamicTest(
+            "node --test exits 0",
+            () -> {
+              assertThat(output).as("TAP output").anyMatch(l -> TAP_RESULT.matcher(l).matches());
+              assertThat(exitCode)
+                  .as("node --test exit code; output:\n%s", String.join("\n", output))
+                  .isZero();
+            }));
+    return tests.stream();
+  }
+
+  private static JsonNode echo(JsonNode input) {
+    Map<String, JsonNode> copy = new LinkedHashMap<>();
+    if (input != null && input.isObject()) {
+      for (Map.Entry<String, JsonNode> e : input.entries()) {
+        if (!e.getKey().equals("_caller_worker_id")) {
+          copy.put(e.getKey(), e.getValue());
+        }
+      }
+    }
+    copy.put("lang", JsonNode.createStringNode("java"));
+    return JsonNode.createObjectNode(copy);
+  }
+
+  private static JsonNode object(Map<String, JsonNode> fields) {
+    return JsonNode.createObjectNode(new LinkedHashMap<>(fields));
+  }
+
+  private static JsonNode orNull(JsonNode node) {
+    return node == null ? JsonNode.nullNode() : node;
+  }
+
+  private static void run(Path dir, Map<String, String> env, List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot run `"
+              + command.get(0)
+              + "`: Node.js 20+ and npm are needed for the compatibility"
+              + " suite (skip it with -DskipCompat=true)",
+          e);
+    }
+    Thread pump =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (BufferedReader reader =
+                      new BufferedReader(
+                          new InputStreamReader(
+                              process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                      System.out.println("[node] " + line);
+                      synchronized (output) {
+                        output.add(line);
+                      }
+                    }
+                  } catch (IOException ignored) {
+                    // The process ended; what was read is kept.
+                  }
+                });
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      output.add("# killed after " + timeout);
+    }
+    pump.join(5_000);
+    exitCode = process.exitValue();
+  }
+}

@@ -1,0 +1,200 @@
+package dev.iii4j.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Map;
+
+/**
+ * Writes frames with Jackson's streaming generator, field by field, {@code type} first.
+ *
+ * <p>Frames are written by hand rather than through Serde because Serde's {@code JsonNode} writer
+ * (micronaut-serde 2.16) fails on payloads nested more than 65 levels deep, which real workers
+ * send. Writing by hand also keeps the encoding exact: optional fields are left out when null,
+ * {@code data} and {@code config} are always written.
+ */
+final class FrameWriter {
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
+  private FrameWriter() {}
+
+  static byte[] write(Message message) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", MessageCodec.typeOf(message));
+      fields(g, message);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] write(@Nullable JsonNode node) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      node(g, node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static void fields(JsonGenerator g, Message message) throws IOException {
+    switch (message) {
+      case Message.RegisterFunction m -> {
+        g.writeStringField("id", m.id());
+        string(g, "description", m.description());
+        tree(g, "request_format", m.requestFormat());
+        tree(g, "response_format", m.responseFormat());
+        tree(g, "metadata", m.metadata());
+        tree(g, "invocation", m.invocation());
+      }
+      case Message.UnregisterFunction m -> g.writeStringField("id", m.id());
+      case Message.InvokeFunction m -> {
+        string(g, "invocation_id", m.invocationId());
+        g.writeStringField("function_id", m.functionId());
+        g.writeFieldName("data");
+        node(g, m.data());
+        string(g, "traceparent", m.traceparent());
+        string(g, "baggage", m.baggage());
+        if (m.action() != null) {
+          g.writeObjectFieldStart("action");
+          switch (m.action()) {
+            case TriggerAction.Void v -> g.writeStringField("type", "void");
+            case TriggerAction.Enqueue e -> {
+              g.writeStringField("type", "enqueue");
+              g.writeStringField("queue", e.queue());
+            }
+          }
+          g.writeEndObject();
+        }
+        tree(g, "metadata", m.metadata());
+      }
+      case Message.InvocationResult m -> {
+        g.writeStringField("invocation_id", m.invocationId());
+        g.writeStringField("function_id", m.functionId());
+        tree(g, "result", m.result());
+        error(g, m.error());
+        string(g, "traceparent", m.traceparent());
+        string(g, "baggage", m.baggage());
+      }
+      case Message.RegisterTriggerType m -> {
+        g.writeStringField("id", m.id());
+        g.writeStringField("description", m.description());
+        tree(g, "trigger_request_format", m.triggerRequestFormat());
+        tree(g, "call_request_format", m.callRequestFormat());
+      }
+      case Message.UnregisterTriggerType m -> g.writeStringField("id", m.id());
+      case Message.RegisterTrigger m -> {
+        g.writeStringField("id", m.id());
+        g.writeStringField("trigger_type", m.triggerType());
+        g.writeStringField("function_id", m.functionId());
+        g.writeFieldName("config");
+        node(g, m.config());
+        tree(g, "metadata", m.metadata());
+      }
+      case Message.TriggerRegistrationResult m -> {
+        g.writeStringField("id", m.id());
+        g.writeStringField("trigger_type", m.triggerType());
+        g.writeStringField("function_id", m.functionId());
+        error(g, m.error());
+      }
+      case Message.UnregisterTrigger m -> {
+        g.writeStringField("id", m.id());
+        string(g, "trigger_type", m.triggerType());
+      }
+      case Message.WorkerRegistered m -> {
+        g.writeStringField("worker_id", m.workerId());
+        string(g, "reattach_token", m.reattachToken());
+      }
+      case Message.Reattach m -> {
+        g.writeStringField("previous_worker_id", m.previousWorkerId());
+        string(g, "reattach_token", m.reattachToken());
+      }
+      case Message.Ping m -> {}
+      case Message.Pong m -> {}
+      case Message.RegisterService m -> {
+        g.writeStringField("id", m.id());
+        string(g, "name", m.name());
+        string(g, "description", m.description());
+        string(g, "parent_service_id", m.parentServiceId());
+      }
+      case Message.ErrorFrame m -> error(g, m.error());
+      case Message.Unknown m -> throw new IllegalArgumentException("unknown message " + m.type());
+    }
+  }
+
+  private static void string(JsonGenerator g, String name, @Nullable String value)
+      throws IOException {
+    if (value != null) {
+      g.writeStringField(name, value);
+    }
+  }
+
+  private static void tree(JsonGenerator g, String name, @Nullable JsonNode value)
+      throws IOException {
+    if (value != null) {
+      g.writeFieldName(name);
+      node(g, value);
+    }
+  }
+
+  private static void error(JsonGenerator g, @Nullable ErrorBody error) throws IOException {
+    if (error != null) {
+      g.writeObjectFieldStart("error");
+      g.writeStringField("code", error.code());
+      g.writeStringField("message", error.message());
+      string(g, "stacktrace", error.stacktrace());
+      g.writeEndObject();
+    }
+  }
+
+  private static void node(JsonGenerator g, @Nullable JsonNode node) throws IOException {
+    if (node == null || node.isNull()) {
+      g.writeNull();
+    } else if (node.isObject()) {
+      g.writeStartObject();
+      for (Map.Entry<String, JsonNode> field : node.entries()) {
+        g.writeFieldName(field.getKey());
+        node(g, field.getValue());
+      }
+      g.writeEndObject();
+    } else if (node.isArray()) {
+      g.writeStartArray();
+      for (JsonNode item : node.values()) {
+        node(g, item);
+      }
+      g.writeEndArray();
+    } else if (node.isString()) {
+      g.writeString(node.getStringValue());
+    } else if (node.isBoolean()) {
+      g.writeBoolean(node.getBooleanValue());
+    } else if (node.isNumber()) {
+      number(g, node.getNumberValue());
+    } else {
+      throw new IllegalArgumentException("unsupported JSON node " + node.getClass().getName());
+    }
+  }
+
+  private static void number(JsonGenerator g, Number n) throws IOException {
+    switch (n) {
+      case Integer i -> g.writeNumber(i);
+      case Long l -> g.writeNumber(l);
+      case Short s -> g.writeNumber(s);
+      case Byte b -> g.writeNumber(b);
+      case BigInteger b -> g.writeNumber(b);
+      case BigDecimal d -> g.writeNumber(d);
+      case Float f -> g.writeNumber(f);
+      case Double d -> g.writeNumber(d);
+      default -> g.writeNumber(n.toString());
+    }
+  }
+}

@@ -1,0 +1,981 @@
+package dev.iii4j.sdk.internal;
+
+import dev.iii4j.protocol.ErrorBody;
+import dev.iii4j.protocol.ErrorCode;
+import dev.iii4j.protocol.Message;
+import dev.iii4j.protocol.MessageCodec;
+import dev.iii4j.protocol.ProtocolException;
+import dev.iii4j.protocol.TriggerAction;
+import dev.iii4j.sdk.CallOptions;
+import dev.iii4j.sdk.DuplicateRegistrationException;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionDefinition;
+import dev.iii4j.sdk.FunctionException;
+import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.FunctionRef;
+import dev.iii4j.sdk.Invocation;
+import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.sdk.TriggerTypeProvider;
+import dev.iii4j.sdk.TriggerTypeRef;
+import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.sdk.WorkerOptions;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The implementation behind {@link EngineWorker#create}. Public only so the API can construct it;
+ * not part of the API.
+ *
+ * <p>Locking: registrations, the current connection and the offline queue are guarded by one lock,
+ * so a replay on open and a registration made at the same moment can never interleave wrongly.
+ * Nothing blocks while holding it: frames are only queued on the connection's writer.
+ */
+public final class WorkerRuntime implements EngineWorker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
+
+  /** The built-in function every SDK calls fire-and-forget after each open (spec 4.5). */
+  static final String WORKERS_REGISTER = "engine::workers::register";
+
+  /**
+   * Keepalive and shutdown timings; internal so tests can shorten them.
+   *
+   * @param pingInterval how often to send a WebSocket Ping
+   * @param idleTimeout reconnect when nothing at all arrived for this long
+   * @param closeWait how long {@link WorkerRuntime#close()} waits for the Close handshake
+   */
+  public record Timings(Duration pingInterval, Duration idleTimeout, Duration closeWait) {
+    /** 20 s, 60 s and 2 s, as the Node SDK for the first two. */
+    public static final Timings DEFAULT =
+        new Timings(Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(2));
+  }
+
+  private final WorkerOptions options;
+  private final Timings timings;
+  private final MessageCodec codec;
+  private final Backoff backoff;
+  private final HttpClient http;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
+  private final SerialExecutor providerCalls = new SerialExecutor(tasks);
+  private final String workerName;
+  private final AtomicLong connectionNumbers = new AtomicLong();
+
+  private final Object lock = new Object();
+  // Guarded by lock; insertion order is the replay order.
+  private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+  private final Map<String, LocalTriggerType> triggerTypes = new LinkedHashMap<>();
+  private final Map<String, LocalTrigger> triggers = new LinkedHashMap<>();
+  private final Deque<Queued> offline = new ArrayDeque<>();
+  private @Nullable Connection connecting;
+  private @Nullable ScheduledFuture<?> reconnectTask;
+  private @Nullable Message.WorkerRegistered lastRegistration;
+  private int attempt;
+  private boolean started;
+  private boolean closed;
+  // Written under lock, read anywhere.
+  private volatile @Nullable Connection current;
+
+  private final ConcurrentHashMap<String, PendingCall> pending = new ConcurrentHashMap<>();
+  // Bindings handed to local providers, by trigger id; withdrawn when the connection is lost.
+  private final ConcurrentHashMap<String, Delivered> delivered = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> startFuture = new CompletableFuture<>();
+
+  /** A worker with the default timings. */
+  public WorkerRuntime(WorkerOptions options) {
+    this(options, Timings.DEFAULT);
+  }
+
+  /** A worker with the given timings (tests). */
+  public WorkerRuntime(WorkerOptions options, Timings timings) {
+    this.options = Objects.requireNonNull(options, "options").validate();
+    this.timings = Objects.requireNonNull(timings, "timings");
+    this.codec = new MessageCodec(options.objectMapper());
+    this.backoff = new Backoff(options.reconnectInitialDelay(), options.reconnectMaxDelay());
+    this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "iii-worker-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    this.scheduler = timer;
+    this.workerName = options.workerName() != null ? options.workerName() : SdkInfo.defaultName();
+  }
+
+  @Override
+  public WorkerOptions options() {
+    return options;
+  }
+
+  // ---------------------------------------------------------------- registrations
+
+  @Override
+  public FunctionRef registerFunction(String id, FunctionHandler handler) {
+    return registerFunction(FunctionDefinition.of(id), handler);
+  }
+
+  @Override
+  public FunctionRef registerFunction(FunctionDefinition definition, FunctionHandler handler) {
+    Objects.requireNonNull(definition, "definition");
+    Objects.requireNonNull(handler, "handler");
+    LocalFunction function = new LocalFunction(definition, handler);
+    synchronized (lock) {
+      requireNotClosed();
+      if (functions.containsKey(definition.id())) {
+        throw new DuplicateRegistrationException(definition.id());
+      }
+      functions.put(definition.id(), function);
+      sendIfOpen(function.message());
+    }
+    return new FunctionRef() {
+      @Override
+      public String id() {
+        return definition.id();
+      }
+
+      @Override
+      public void unregister() {
+        synchronized (lock) {
+          if (functions.remove(definition.id(), function)) {
+            sendIfOpen(new Message.UnregisterFunction(definition.id()));
+          }
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "FunctionRef[" + definition.id() + "]";
+      }
+    };
+  }
+
+  @Override
+  public TriggerTypeRef registerTriggerType(
+      String id, @Nullable String description, TriggerTypeProvider provider) {
+    requireId(id, "trigger type id");
+    Objects.requireNonNull(provider, "provider");
+    LocalTriggerType type =
+        new LocalTriggerType(
+            new Message.RegisterTriggerType(id, description == null ? "" : description), provider);
+    synchronized (lock) {
+      requireNotClosed();
+      if (triggerTypes.containsKey(id)) {
+        throw new DuplicateRegistrationException(id);
+      }
+      triggerTypes.put(id, type);
+      sendIfOpen(type.message());
+    }
+    return new TriggerTypeRef() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public void unregister() {
+        synchronized (lock) {
+          if (triggerTypes.remove(id, type)) {
+            sendIfOpen(new Message.UnregisterTriggerType(id));
+          }
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "TriggerTypeRef[" + id + "]";
+      }
+    };
+  }
+
+  @Override
+  public TriggerRef registerTrigger(
+      String triggerType, String functionId, @Nullable JsonNode config) {
+    return registerTrigger(triggerType, functionId, config, null);
+  }
+
+  @Override
+  public TriggerRef registerTrigger(
+      String triggerType,
+      String functionId,
+      @Nullable JsonNode config,
+      @Nullable JsonNode metadata) {
+    requireId(triggerType, "trigger type");
+    requireId(functionId, "function id");
+    Message.RegisterTrigger message =
+        new Message.RegisterTrigger(
+            UUID.randomUUID().toString(), triggerType, functionId, config, metadata);
+    synchronized (lock) {
+      requireNotClosed();
+      triggers.put(message.id(), new LocalTrigger(message));
+      sendIfOpen(message);
+    }
+    return new TriggerRef() {
+      @Override
+      public String id() {
+        return message.id();
+      }
+
+      @Override
+      public String triggerType() {
+        return triggerType;
+      }
+
+      @Override
+      public String functionId() {
+        return functionId;
+      }
+
+      @Override
+      public @Nullable JsonNode config() {
+        return config;
+      }
+
+      @Override
+      public void unregister() {
+        synchronized (lock) {
+          if (triggers.remove(message.id()) != null && !closed) {
+            send(new Message.UnregisterTrigger(message.id(), triggerType), defaultDeadline(), null);
+          }
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "TriggerRef[" + message.id() + " " + triggerType + " -> " + functionId + "]";
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public CompletableFuture<Void> start() {
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new WorkerException.NotConnected("worker is closed"));
+      }
+      if (!started) {
+        started = true;
+        connect();
+      }
+    }
+    return startFuture;
+  }
+
+  @Override
+  public Optional<String> workerId() {
+    Connection c = current;
+    Message.WorkerRegistered r = c == null ? null : c.registration;
+    return r == null ? Optional.empty() : Optional.of(r.workerId());
+  }
+
+  @Override
+  public boolean isConnected() {
+    return current != null;
+  }
+
+  @Override
+  public void close() {
+    Connection open;
+    Connection attempting;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      open = current;
+      attempting = connecting;
+      if (reconnectTask != null) {
+        reconnectTask.cancel(false);
+      }
+      offline.clear();
+    }
+    WorkerException.NotConnected reason = new WorkerException.NotConnected("worker closed");
+    for (PendingCall call : List.copyOf(pending.values())) {
+      if (pending.remove(call.invocationId, call)) {
+        call.future.completeExceptionally(reason);
+      }
+    }
+    startFuture.completeExceptionally(
+        new WorkerException.NotConnected("worker closed before the engine registered it"));
+    if (open != null) {
+      try {
+        open.close(1000, "worker closed")
+            .get(timings.closeWait().toMillis(), TimeUnit.MILLISECONDS);
+        open.gone.get(timings.closeWait().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.debug("close handshake of connection {} did not finish: {}", open.number, e.toString());
+      }
+      onLost(open, "worker closed", true);
+    }
+    if (attempting != null && attempting != open) {
+      onLost(attempting, "worker closed", true);
+    }
+    scheduler.shutdownNow();
+    tasks.shutdown();
+    http.shutdownNow();
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  @Override
+  public CompletableFuture<JsonNode> call(String functionId, @Nullable JsonNode data) {
+    return call(functionId, data, CallOptions.defaults());
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> call(
+      String functionId, @Nullable JsonNode data, CallOptions callOptions) {
+    requireId(functionId, "function id");
+    Objects.requireNonNull(callOptions, "callOptions");
+    Duration timeout =
+        callOptions.timeout() != null ? callOptions.timeout() : options.invocationTimeout();
+    Message.InvokeFunction message =
+        new Message.InvokeFunction(
+            UUID.randomUUID().toString(),
+            functionId,
+            data,
+            callOptions.traceparent(),
+            callOptions.baggage(),
+            null,
+            callOptions.metadata());
+    return startCall(message, timeout);
+  }
+
+  @Override
+  public void callVoid(String functionId, @Nullable JsonNode data) {
+    requireId(functionId, "function id");
+    Message.InvokeFunction message =
+        new Message.InvokeFunction(
+            null, functionId, data, null, null, new TriggerAction.Void(), null);
+    synchronized (lock) {
+      requireNotClosed();
+      send(message, defaultDeadline(), null);
+    }
+  }
+
+  @Override
+  public CompletableFuture<String> enqueue(
+      String queue, String functionId, @Nullable JsonNode data) {
+    requireId(queue, "queue");
+    requireId(functionId, "function id");
+    Message.InvokeFunction message =
+        new Message.InvokeFunction(
+            UUID.randomUUID().toString(),
+            functionId,
+            data,
+            null,
+            null,
+            new TriggerAction.Enqueue(queue),
+            null);
+    return startCall(message, options.invocationTimeout())
+        .thenApply(
+            result -> {
+              JsonNode receipt = result == null ? null : result.get("messageReceiptId");
+              if (receipt == null || !receipt.isString()) {
+                throw new WorkerException.Protocol(
+                    "enqueue result without a string messageReceiptId", null);
+              }
+              return receipt.getStringValue();
+            });
+  }
+
+  private CompletableFuture<JsonNode> startCall(Message.InvokeFunction message, Duration timeout) {
+    String id = Objects.requireNonNull(message.invocationId());
+    String frame;
+    try {
+      frame = codec.encode(message);
+    } catch (ProtocolException e) {
+      return CompletableFuture.failedFuture(
+          new WorkerException.Protocol("cannot encode the call of " + message.functionId(), e));
+    }
+    PendingCall call = new PendingCall(id, message.functionId());
+    synchronized (lock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(new WorkerException.NotConnected("worker is closed"));
+      }
+      pending.put(id, call);
+      long millis = Math.max(1, timeout.toMillis());
+      call.timer =
+          scheduler.schedule(
+              () -> {
+                if (pending.remove(id, call)) {
+                  completeLater(
+                      call.future,
+                      null,
+                      new WorkerException.Timeout("invocation timed out after " + millis + "ms"));
+                }
+              },
+              timeout.toNanos(),
+              TimeUnit.NANOSECONDS);
+      sendFrame(frame, System.nanoTime() + timeout.toNanos(), call);
+    }
+    CompletableFuture<?> unused =
+        call.future.whenComplete(
+            (r, e) -> {
+              // Also covers a caller cancelling the future.
+              pending.remove(id, call);
+              ScheduledFuture<?> timer = call.timer;
+              if (timer != null) {
+                timer.cancel(false);
+              }
+            });
+    return call.future;
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  private void connect() {
+    Connection connection = new Connection(this, connectionNumbers.incrementAndGet());
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      connecting = connection;
+      reconnectTask = null;
+    }
+    LOG.debug("connecting to {} (connection {})", options.engineUrl(), connection.number);
+    try {
+      WebSocket.Builder builder =
+          http.newWebSocketBuilder().connectTimeout(options.connectTimeout());
+      options.upgradeHeaders().forEach(builder::header);
+      CompletableFuture<?> unused =
+          builder
+              .buildAsync(options.engineUrl(), connection)
+              .whenComplete(
+                  (socket, error) -> {
+                    if (error != null) {
+                      onLost(connection, "connect failed: " + rootMessage(error), true);
+                    }
+                  });
+    } catch (RuntimeException e) {
+      onLost(connection, "connect failed: " + e, true);
+    }
+  }
+
+  /** Called by the connection once the socket is open: replay everything, in spec order. */
+  void onOpen(Connection connection) {
+    synchronized (lock) {
+      if (closed || connection.isLost()) {
+        connection.markLost(true);
+        return;
+      }
+      connecting = null;
+      current = connection;
+      attempt = 0;
+      List<String> frames = new ArrayList<>();
+      if (lastRegistration != null) {
+        frames.add(
+            codec.encode(
+                new Message.Reattach(
+                    lastRegistration.workerId(), lastRegistration.reattachToken())));
+      }
+      triggerTypes.values().forEach(t -> frames.add(codec.encode(t.message())));
+      functions.values().forEach(f -> frames.add(codec.encode(f.message())));
+      triggers.values().forEach(t -> frames.add(codec.encode(t.message())));
+      long now = System.nanoTime();
+      for (Queued q = offline.poll(); q != null; q = offline.poll()) {
+        if (now - q.deadlineNanos > 0 || (q.call != null && q.call.future.isDone())) {
+          continue;
+        }
+        if (q.call != null) {
+          q.call.sentOn = connection;
+        }
+        frames.add(q.frame);
+      }
+      frames.add(codec.encode(registerWorkerMessage()));
+      for (String frame : frames) {
+        connection.offer(frame);
+      }
+      long period =
+          Math.max(
+              10,
+              Math.min(timings.pingInterval().toMillis(), timings.idleTimeout().toMillis()) / 4);
+      connection.keepalive =
+          scheduler.scheduleAtFixedRate(
+              () -> keepalive(connection), period, period, TimeUnit.MILLISECONDS);
+    }
+    LOG.info("connected to {} (connection {})", options.engineUrl(), connection.number);
+  }
+
+  private void keepalive(Connection connection) {
+    long now = System.nanoTime();
+    if (now - connection.lastInboundNanos > timings.idleTimeout().toNanos()) {
+      onLost(connection, "nothing arrived for " + timings.idleTimeout().toMillis() + " ms", true);
+    } else if (now - connection.lastPingNanos >= timings.pingInterval().toNanos()) {
+      connection.ping();
+    }
+  }
+
+  /** Called once per lost connection, whatever the cause; schedules the reconnect. */
+  void onLost(Connection connection, String reason, boolean abort) {
+    if (!connection.markLost(abort)) {
+      return;
+    }
+    boolean wasOpen;
+    synchronized (lock) {
+      wasOpen = current == connection;
+      if (wasOpen) {
+        current = null;
+      }
+      if (connecting == connection) {
+        connecting = null;
+      }
+    }
+    WorkerException.NotConnected lostResult =
+        new WorkerException.NotConnected("connection lost before the result arrived");
+    for (PendingCall call : List.copyOf(pending.values())) {
+      if (call.sentOn == connection && pending.remove(call.invocationId, call)) {
+        completeLater(call.future, null, lostResult);
+      }
+    }
+    if (wasOpen) {
+      // The engine drops this connection's trigger types and re-delivers every binding to the
+      // next one, so local providers must forget what they got on this one.
+      withdrawDeliveredBindings();
+    }
+    synchronized (lock) {
+      if (closed) {
+        LOG.debug("connection {} closed: {}", connection.number, reason);
+        return;
+      }
+      Duration delay = backoff.delay(attempt++);
+      if (wasOpen) {
+        LOG.warn(
+            "connection {} to {} lost ({}); reconnecting in {} ms",
+            connection.number,
+            options.engineUrl(),
+            reason,
+            delay.toMillis());
+      } else {
+        LOG.info(
+            "cannot connect to {} ({}); retrying in {} ms",
+            options.engineUrl(),
+            reason,
+            delay.toMillis());
+      }
+      try {
+        reconnectTask = scheduler.schedule(this::connect, delay.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        LOG.debug("not reconnecting: scheduler stopped");
+      }
+    }
+  }
+
+  private void withdrawDeliveredBindings() {
+    runOn(
+        providerCalls,
+        () -> {
+          for (Delivered d : List.copyOf(delivered.values())) {
+            if (delivered.remove(d.binding().id(), d)) {
+              unregisterQuietly(d.provider(), d.binding());
+            }
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  /** Called on the listener thread with each complete frame, in arrival order. */
+  void onFrame(Connection connection, String frame) {
+    if (frame.isBlank()) {
+      return;
+    }
+    Message message;
+    try {
+      message = codec.decode(frame);
+    } catch (ProtocolException e) {
+      LOG.warn(
+          "dropping a malformed frame on connection {}: {}", connection.number, e.getMessage());
+      return;
+    }
+    switch (message) {
+      case Message.WorkerRegistered m -> onWorkerRegistered(connection, m);
+      case Message.InvocationResult m -> onInvocationResult(m);
+      case Message.InvokeFunction m -> runOn(tasks, () -> runInvocation(m));
+      case Message.RegisterTrigger m -> runOn(providerCalls, () -> deliverTrigger(m));
+      case Message.UnregisterTrigger m -> runOn(providerCalls, () -> withdrawTrigger(m));
+      case Message.Ping m -> connection.offer(codec.encode(new Message.Pong()));
+      case Message.Pong m -> {}
+      case Message.TriggerRegistrationResult m -> {
+        if (m.error() != null) {
+          LOG.error(
+              "Trigger registration failed for \"{}\" ({}): {}",
+              m.id(),
+              m.triggerType(),
+              m.error().message());
+        }
+      }
+      case Message.ErrorFrame m ->
+          LOG.error(
+              "the engine refused connection {}: {}: {}",
+              connection.number,
+              m.error().code(),
+              m.error().message());
+      case Message.Unknown m ->
+          LOG.warn(
+              "ignoring a frame of unknown type {} on connection {}", m.type(), connection.number);
+      default ->
+          LOG.warn("ignoring a {} frame, which engines do not send", MessageCodec.typeOf(message));
+    }
+  }
+
+  private void onWorkerRegistered(Connection connection, Message.WorkerRegistered m) {
+    connection.registration = m;
+    synchronized (lock) {
+      lastRegistration = m;
+    }
+    LOG.info("registered as worker {} (connection {})", m.workerId(), connection.number);
+    if (!startFuture.isDone()) {
+      completeLater(startFuture, null, null);
+    }
+  }
+
+  private void onInvocationResult(Message.InvocationResult m) {
+    PendingCall call = pending.remove(m.invocationId());
+    if (call == null) {
+      LOG.debug("ignoring the result of unknown or finished invocation {}", m.invocationId());
+      return;
+    }
+    if (m.error() != null) {
+      completeLater(call.future, null, new WorkerException.Remote(call.functionId, m.error()));
+    } else {
+      completeLater(call.future, m.result(), null);
+    }
+  }
+
+  private void runInvocation(Message.InvokeFunction m) {
+    LocalFunction function;
+    synchronized (lock) {
+      function = functions.get(m.functionId());
+    }
+    String id = m.invocationId();
+    if (function == null) {
+      if (id != null) {
+        reply(
+            Message.InvocationResult.failure(
+                    id,
+                    m.functionId(),
+                    new ErrorBody(ErrorCode.FUNCTION_NOT_FOUND.wire(), "Function not found"))
+                .withTrace(m.traceparent(), m.baggage()));
+      } else {
+        LOG.warn("no local function {} for a fire-and-forget invocation", m.functionId());
+      }
+      return;
+    }
+    Invocation invocation =
+        new Invocation(id, m.functionId(), m.data(), m.metadata(), m.traceparent(), m.baggage());
+    CompletionStage<JsonNode> stage;
+    try {
+      stage = function.handler().handle(invocation);
+    } catch (RuntimeException | Error e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    if (stage == null) {
+      stage = CompletableFuture.completedFuture(null);
+    }
+    stage.whenComplete(
+        (result, error) -> {
+          if (id == null) {
+            if (error != null) {
+              LOG.warn("fire-and-forget invocation of {} failed", m.functionId(), error);
+            }
+            return;
+          }
+          Message.InvocationResult answer =
+              error == null
+                  ? Message.InvocationResult.success(id, m.functionId(), result)
+                  : Message.InvocationResult.failure(id, m.functionId(), errorBody(error));
+          reply(answer.withTrace(m.traceparent(), m.baggage()));
+        });
+  }
+
+  private void deliverTrigger(Message.RegisterTrigger m) {
+    LocalTriggerType type;
+    synchronized (lock) {
+      type = triggerTypes.get(m.triggerType());
+    }
+    if (type == null) {
+      reply(
+          new Message.TriggerRegistrationResult(
+              m.id(),
+              m.triggerType(),
+              m.functionId(),
+              new ErrorBody(ErrorCode.TRIGGER_TYPE_NOT_FOUND.wire(), "Trigger type not found")));
+      return;
+    }
+    TriggerBinding binding =
+        new TriggerBinding(m.id(), m.triggerType(), m.functionId(), m.config(), m.metadata());
+    Delivered entry = new Delivered(type.provider(), binding);
+    delivered.put(binding.id(), entry);
+    CompletionStage<Void> stage;
+    try {
+      stage = type.provider().registerTrigger(binding);
+    } catch (RuntimeException | Error e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    if (stage == null) {
+      stage = CompletableFuture.completedFuture(null);
+    }
+    stage.whenComplete(
+        (ok, error) -> {
+          ErrorBody body = null;
+          if (error != null) {
+            delivered.remove(binding.id(), entry);
+            Throwable cause = unwrap(error);
+            LOG.warn(
+                "provider of {} rejected trigger {}: {}",
+                m.triggerType(),
+                m.id(),
+                messageOf(cause));
+            body = new ErrorBody(ErrorCode.TRIGGER_REGISTRATION_FAILED.wire(), messageOf(cause));
+          }
+          reply(
+              new Message.TriggerRegistrationResult(m.id(), m.triggerType(), m.functionId(), body));
+        });
+  }
+
+  private void withdrawTrigger(Message.UnregisterTrigger m) {
+    Delivered entry = delivered.remove(m.id());
+    if (entry != null) {
+      unregisterQuietly(entry.provider(), entry.binding());
+      return;
+    }
+    if (m.triggerType() == null) {
+      LOG.debug("ignoring unregistertrigger for unknown trigger {}", m.id());
+      return;
+    }
+    LocalTriggerType type;
+    synchronized (lock) {
+      type = triggerTypes.get(m.triggerType());
+    }
+    if (type != null) {
+      unregisterQuietly(
+          type.provider(), new TriggerBinding(m.id(), m.triggerType(), "", null, null));
+    }
+  }
+
+  private static void unregisterQuietly(TriggerTypeProvider provider, TriggerBinding binding) {
+    try {
+      provider.unregisterTrigger(binding);
+    } catch (RuntimeException | Error e) {
+      LOG.warn(
+          "provider of {} failed to unregister trigger {}",
+          binding.triggerType(),
+          binding.id(),
+          new WorkerException.HandlerFailed("unregisterTrigger failed", e));
+    }
+  }
+
+  // ---------------------------------------------------------------- outbound
+
+  /** Sends a reply frame; queued while disconnected, as the Node SDK does. */
+  private void reply(Message message) {
+    synchronized (lock) {
+      if (closed) {
+        LOG.debug("worker closed; dropping {}", MessageCodec.typeOf(message));
+        return;
+      }
+      send(message, defaultDeadline(), null);
+    }
+  }
+
+  /** Encodes and sends, or queues while disconnected. Caller holds the lock. */
+  private void send(Message message, long deadlineNanos, @Nullable PendingCall call) {
+    String frame;
+    try {
+      frame = codec.encode(message);
+    } catch (ProtocolException e) {
+      LOG.error("cannot encode {}; not sent", MessageCodec.typeOf(message), e);
+      return;
+    }
+    sendFrame(frame, deadlineNanos, call);
+  }
+
+  /** Caller holds the lock. */
+  private void sendFrame(String frame, long deadlineNanos, @Nullable PendingCall call) {
+    Connection c = current;
+    if (c != null && c.offer(frame)) {
+      if (call != null) {
+        call.sentOn = c;
+      }
+      return;
+    }
+    offline.add(new Queued(frame, deadlineNanos, call));
+  }
+
+  /** Sends a registration frame if connected; registrations are replayed, never queued. */
+  private void sendIfOpen(Message message) {
+    Connection c = current;
+    if (c != null) {
+      c.offer(codec.encode(message));
+    }
+  }
+
+  private Message.InvokeFunction registerWorkerMessage() {
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    fields.put("runtime", JsonNode.createStringNode(SdkInfo.RUNTIME));
+    fields.put("version", JsonNode.createStringNode(SdkInfo.VERSION));
+    fields.put("name", JsonNode.createStringNode(workerName));
+    fields.put("os", JsonNode.createStringNode(SdkInfo.os()));
+    fields.put("pid", JsonNode.createNumberNode(SdkInfo.pid()));
+    String isolation = System.getenv("III_ISOLATION");
+    fields.put(
+        "isolation",
+        isolation == null ? JsonNode.nullNode() : JsonNode.createStringNode(isolation));
+    return new Message.InvokeFunction(
+        null,
+        WORKERS_REGISTER,
+        JsonNode.createObjectNode(fields),
+        null,
+        null,
+        new TriggerAction.Void(),
+        null);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private long defaultDeadline() {
+    return System.nanoTime() + options.invocationTimeout().toNanos();
+  }
+
+  private void requireNotClosed() {
+    if (closed) {
+      throw new IllegalStateException("worker is closed");
+    }
+  }
+
+  private static void requireId(String id, String what) {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank");
+    }
+  }
+
+  /** Completes a caller's future off the listener and timer threads. */
+  private <T> void completeLater(
+      CompletableFuture<T> future, @Nullable T value, @Nullable Throwable error) {
+    Runnable completion =
+        () -> {
+          if (error != null) {
+            future.completeExceptionally(error);
+          } else {
+            future.complete(value);
+          }
+        };
+    try {
+      tasks.execute(completion);
+    } catch (RejectedExecutionException e) {
+      completion.run();
+    }
+  }
+
+  private static void runOn(java.util.concurrent.Executor executor, Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("worker closed; dropping an inbound task");
+    }
+  }
+
+  static ErrorBody errorBody(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof FunctionException f) {
+      return new ErrorBody(f.code(), messageOf(f));
+    }
+    StringWriter trace = new StringWriter();
+    cause.printStackTrace(new PrintWriter(trace));
+    return new ErrorBody(ErrorCode.INVOCATION_FAILED.wire(), messageOf(cause), trace.toString());
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String messageOf(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.toString();
+  }
+
+  private static final class PendingCall {
+    final String invocationId;
+    final String functionId;
+    final CompletableFuture<JsonNode> future = new CompletableFuture<>();
+    volatile @Nullable Connection sentOn;
+    volatile @Nullable ScheduledFuture<?> timer;
+
+    PendingCall(String invocationId, String functionId) {
+      this.invocationId = invocationId;
+      this.functionId = functionId;
+    }
+  }
+
+  private record Queued(String frame, long deadlineNanos, @Nullable PendingCall call) {}
+
+  private record LocalFunction(FunctionDefinition definition, FunctionHandler handler) {
+    Message.RegisterFunction message() {
+      return new Message.RegisterFunction(
+          definition.id(),
+          definition.description(),
+          definition.requestFormat(),
+          definition.responseFormat(),
+          definition.metadata(),
+          null);
+    }
+  }
+
+  private record LocalTriggerType(
+      Message.RegisterTriggerType message, TriggerTypeProvider provider) {}
+
+  private record LocalTrigger(Message.RegisterTrigger message) {}
+
+  private record Delivered(TriggerTypeProvider provider, TriggerBinding binding) {}
+}
