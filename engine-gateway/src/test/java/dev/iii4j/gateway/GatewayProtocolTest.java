@@ -213,7 +213,19 @@ class GatewayProtocolTest {
         caller.next(Message.InvocationResult.class, r -> r.invocationId().equals(id));
       }
       assertThat(served).containsExactlyInAnyOrder("first", "second");
+      String watch = unique("watch");
+      caller.send(new Message.RegisterFunction(watch));
+      caller.send(
+          new Message.RegisterTrigger(
+              UUID.randomUUID().toString(), "engine::workers-available", watch, json("{}"), null));
+      caller.sync();
       first.abort();
+      // The gateway notices the lost socket asynchronously; wait for its cleanup to finish.
+      caller.next(
+          Message.InvokeFunction.class,
+          c ->
+              c.data().get("event").getStringValue().equals("worker_disconnected")
+                  && c.data().get("worker_id").getStringValue().equals(first.workerId));
       for (int i = 0; i < 3; i++) {
         String id = invocationId();
         caller.send(new Message.InvokeFunction(id, fn, null));
@@ -548,19 +560,27 @@ class GatewayProtocolTest {
               null,
               new TriggerAction.Void(),
               null));
-      String fid = invocationId();
-      worker.send(new Message.InvokeFunction(fid, "engine::functions::list", json("{}")));
-      var functions = worker.next(Message.InvocationResult.class);
-      assertThatJson(RawWorker.CODEC.writeJson(functions.result()))
-          .inPath("$.functions[?(@.function_id=='" + fn + "')]")
-          .isEqualTo(
-              "[{\"function_id\":\""
-                  + fn
-                  + "\",\"worker_name\":\"lister\",\"description\":\"A listed function\",\"metadata\":{\"public\":true}}]");
-      assertThatJson(RawWorker.CODEC.writeJson(functions.result()))
-          .inPath("$.functions[*].function_id")
-          .isArray()
-          .doesNotContain("engine::functions::list");
+      // engine::workers::register runs concurrently with later calls; wait for its effect.
+      await()
+          .atMost(5, TimeUnit.SECONDS)
+          .untilAsserted(
+              () -> {
+                String fid = invocationId();
+                worker.send(new Message.InvokeFunction(fid, "engine::functions::list", json("{}")));
+                var functions =
+                    worker.next(Message.InvocationResult.class, r -> r.invocationId().equals(fid));
+                String listed = RawWorker.CODEC.writeJson(functions.result());
+                assertThatJson(listed)
+                    .inPath("$.functions[?(@.function_id=='" + fn + "')]")
+                    .isEqualTo(
+                        "[{\"function_id\":\""
+                            + fn
+                            + "\",\"worker_name\":\"lister\",\"description\":\"A listed function\",\"metadata\":{\"public\":true}}]");
+                assertThatJson(listed)
+                    .inPath("$.functions[*].function_id")
+                    .isArray()
+                    .doesNotContain("engine::functions::list");
+              });
       await()
           .atMost(5, TimeUnit.SECONDS)
           .untilAsserted(
