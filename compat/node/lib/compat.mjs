@@ -14,6 +14,9 @@ export { sleep }
 export const III_URL = process.env.III_URL || 'ws://127.0.0.1:49134'
 
 /** HTTP control endpoint of the Java test runner (optional). */
+/** The gateway's RBAC listener (configured like the SDK's own test fixture), if any. */
+export const III_RBAC_URL = process.env.III_RBAC_URL || undefined
+
 export const III_CONTROL_URL = (process.env.III_CONTROL_URL || '').replace(/\/+$/, '') || undefined
 
 /** True when the Java runner registered the compat::java::* functions. */
@@ -41,7 +44,9 @@ export class Workers {
    * OTel on in one process would leak the earlier /otel connections.
    */
   create(options = {}) {
-    const worker = registerWorker(III_URL, {
+    const { url = III_URL, ...rest } = options
+    options = rest
+    const worker = registerWorker(url, {
       workerName: `compat-node-${rand()}`,
       invocationTimeoutMs: INVOCATION_TIMEOUT_MS,
       enableMetricsReporting: false,

@@ -94,6 +94,7 @@ class NodeSdkCompatibilityTest {
     env.put("III_URL", gateway.url());
     env.put("III_CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
     env.put("III_JAVA_WORKER", "1");
+    env.put("III_RBAC_URL", gateway.rbacUrl());
     run(
         nodeDir,
         env,

@@ -1,5 +1,8 @@
 package dev.iii4j.gateway;
 
+import dev.iii4j.gateway.access.HandshakeInfo;
+import dev.iii4j.gateway.access.ListenerPolicy;
+import dev.iii4j.gateway.access.SessionAccess;
 import dev.iii4j.protocol.Message;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -39,7 +42,10 @@ public final class WorkerSession {
   private final Set<String> invocations = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean cleanupStarted = new AtomicBoolean();
   private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
+  private final ListenerPolicy listener;
+  private final HandshakeInfo handshake;
   private volatile Description description = Description.EMPTY;
+  private volatile SessionAccess access = SessionAccess.PERMISSIVE;
 
   /**
    * A new session.
@@ -47,11 +53,42 @@ public final class WorkerSession {
    * @param outbound where messages to this worker go
    * @param trusted whether the connection presented the service token
    * @param ipAddress the peer address, if known
+   * @param listener the rules of the listener it connected to
+   * @param handshake what its upgrade request carried
    */
-  public WorkerSession(Outbound outbound, boolean trusted, @Nullable String ipAddress) {
+  public WorkerSession(
+      Outbound outbound,
+      boolean trusted,
+      @Nullable String ipAddress,
+      ListenerPolicy listener,
+      HandshakeInfo handshake) {
     this.outbound = outbound;
     this.trusted = trusted;
     this.ipAddress = ipAddress;
+    this.listener = listener;
+    this.handshake = handshake;
+  }
+
+  /** A session on the default listener, without handshake details. */
+  public WorkerSession(Outbound outbound, boolean trusted, @Nullable String ipAddress) {
+    this(outbound, trusted, ipAddress, ListenerPolicy.open("main"), HandshakeInfo.NONE);
+  }
+
+  public ListenerPolicy listener() {
+    return listener;
+  }
+
+  public HandshakeInfo handshake() {
+    return handshake;
+  }
+
+  /** What this connection may do; permissive until its listener's auth decided otherwise. */
+  public SessionAccess access() {
+    return access;
+  }
+
+  public void grant(SessionAccess granted) {
+    this.access = granted;
   }
 
   public String workerId() {

@@ -1,6 +1,7 @@
 package dev.iii4j.gateway.builtin;
 
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.access.AccessControl;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.registry.FunctionDefinition;
@@ -52,6 +53,7 @@ public final class EngineFunctions {
   private final FunctionListing listing;
   private final Invoker invoker;
   private final MessageCodec codec;
+  private final AccessControl access;
   private final long startedAtMs = System.currentTimeMillis();
 
   EngineFunctions(
@@ -61,7 +63,8 @@ public final class EngineFunctions {
       AvailabilityTriggers availability,
       FunctionListing listing,
       Invoker invoker,
-      MessageCodec codec) {
+      MessageCodec codec,
+      AccessControl access) {
     this.functions = functions;
     this.triggers = triggers;
     this.workers = workers;
@@ -69,6 +72,7 @@ public final class EngineFunctions {
     this.listing = listing;
     this.invoker = invoker;
     this.codec = codec;
+    this.access = access;
     register(
         ENGINE_WORKER, "engine::functions::list", "List registered functions", this::listFunctions);
     register(ENGINE_WORKER, "engine::workers::list", "List connected workers", this::listWorkers);
@@ -127,6 +131,9 @@ public final class EngineFunctions {
         continue;
       }
       if (prefix != null && !id.startsWith(prefix)) {
+        continue;
+      }
+      if (call.caller() != null && !access.visible(call.caller(), id)) {
         continue;
       }
       if (!wanted.isEmpty() && !wanted.contains(listing.workerName(pool))) {

@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param handshakeTimeout how long a TCP connection may take to finish the upgrade
  * @param functionsPollInterval how often {@code engine::functions-available} looks for changes
  * @param shutdownGrace how long a graceful stop waits for connections to close
+ * @param hookTimeout how long auth functions and registration hooks may take
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 public record GatewayProperties(
@@ -30,7 +31,8 @@ public record GatewayProperties(
     @Bindable(defaultValue = "67108864") @Min(1024) int maxMessageBytes,
     @Bindable(defaultValue = "10s") Duration handshakeTimeout,
     @Bindable(defaultValue = "5s") Duration functionsPollInterval,
-    @Bindable(defaultValue = "5s") Duration shutdownGrace) {
+    @Bindable(defaultValue = "5s") Duration shutdownGrace,
+    @Bindable(defaultValue = "5s") Duration hookTimeout) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.gateway";

@@ -131,7 +131,8 @@ public final class Invoker {
         executor.send(
             new Message.InvokeFunction(
                 call.invocationId(),
-                call.functionId(),
+                // A connection with a registration prefix knows its functions without it.
+                executor.access().unprefixed(call.functionId()),
                 call.data(),
                 call.traceparent(),
                 call.baggage(),

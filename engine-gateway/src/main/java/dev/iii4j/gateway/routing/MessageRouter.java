@@ -2,6 +2,8 @@ package dev.iii4j.gateway.routing;
 
 import dev.iii4j.gateway.ReservedNames;
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.access.AccessControl;
+import dev.iii4j.gateway.access.SessionAccess;
 import dev.iii4j.gateway.builtin.AvailabilityTriggers;
 import dev.iii4j.gateway.builtin.Json;
 import dev.iii4j.gateway.config.GatewayProperties;
@@ -50,6 +52,7 @@ public final class MessageRouter {
   private final WorkerRegistry workers;
   private final Invoker invoker;
   private final AvailabilityTriggers availability;
+  private final AccessControl access;
   private final boolean secured;
 
   MessageRouter(
@@ -58,17 +61,38 @@ public final class MessageRouter {
       WorkerRegistry workers,
       Invoker invoker,
       AvailabilityTriggers availability,
+      AccessControl access,
       GatewayProperties properties) {
     this.functions = functions;
     this.triggers = triggers;
     this.workers = workers;
     this.invoker = invoker;
     this.availability = availability;
+    this.access = access;
     this.secured = properties.secured();
   }
 
-  /** A connection finished its upgrade: record it and greet it with {@code workerregistered}. */
-  public void open(WorkerSession session) {
+  /**
+   * A connection finished its upgrade: authenticate it (when its listener has an auth function),
+   * record it and greet it with {@code workerregistered}.
+   *
+   * @return false when the connection was refused; it is then closed and its frames are ignored
+   */
+  public boolean open(WorkerSession session) {
+    try {
+      session.grant(access.authenticate(session));
+    } catch (AccessControl.AuthFailedException e) {
+      LOG.warn(
+          "connection from {} to listener {} refused by its auth function: {}",
+          session.ipAddress(),
+          session.listener().name(),
+          e.getMessage());
+      session.send(new Message.ErrorFrame(ErrorCode.AUTH_ERROR.body(e.getMessage())));
+      session.close(1008, "authentication failed");
+      session.beginCleanup();
+      session.cleanedUp().complete(null);
+      return false;
+    }
     workers.add(session);
     session.send(new Message.WorkerRegistered(session.workerId(), session.reattachToken()));
     LOG.info(
@@ -77,6 +101,7 @@ public final class MessageRouter {
         session.ipAddress(),
         session.trusted() ? " (service)" : "");
     availability.workerConnected(session.workerId());
+    return true;
   }
 
   /** Applies one inbound frame. */
@@ -128,7 +153,9 @@ public final class MessageRouter {
   }
 
   private void registerFunction(WorkerSession session, Message.RegisterFunction m) {
-    if (!mayClaim(session, "function", m.id(), ReservedNames.isReservedFunction(m.id()))) {
+    SessionAccess granted = session.access();
+    if (!granted.allowFunctionRegistration()) {
+      LOG.info("worker {} may not register functions; {} dropped", session, m.id());
       return;
     }
     if (m.invocation() != null) {
@@ -138,20 +165,43 @@ public final class MessageRouter {
           m.id());
       return;
     }
+    FunctionDefinition requested =
+        new FunctionDefinition(
+            m.id(), m.description(), m.requestFormat(), m.responseFormat(), m.metadata());
+    FunctionDefinition approved = access.onFunctionRegistration(session, requested).orElse(null);
+    if (approved == null) {
+      return;
+    }
+    String id = granted.prefixed(approved.id());
+    if (!mayClaim(session, "function", id, ReservedNames.isReservedFunction(id))) {
+      return;
+    }
     functions.register(
         session,
         new FunctionDefinition(
-            m.id(), m.description(), m.requestFormat(), m.responseFormat(), m.metadata()));
-    session.functionIds().add(m.id());
+            id,
+            approved.description(),
+            approved.requestFormat(),
+            approved.responseFormat(),
+            approved.metadata()));
+    session.functionIds().add(id);
   }
 
   private void unregisterFunction(WorkerSession session, Message.UnregisterFunction m) {
-    functions.unregister(session, m.id());
-    session.functionIds().remove(m.id());
+    String id = session.access().prefixed(m.id());
+    functions.unregister(session, id);
+    session.functionIds().remove(id);
   }
 
-  private void registerTriggerType(WorkerSession session, Message.RegisterTriggerType m) {
-    if (!mayClaim(session, "trigger type", m.id(), ReservedNames.isReservedTriggerType(m.id()))) {
+  private void registerTriggerType(WorkerSession session, Message.RegisterTriggerType request) {
+    if (!session.access().allowTriggerTypeRegistration()) {
+      LOG.info("worker {} may not provide trigger types; {} dropped", session, request.id());
+      return;
+    }
+    Message.RegisterTriggerType m = access.onTriggerTypeRegistration(session, request).orElse(null);
+    if (m == null
+        || !mayClaim(
+            session, "trigger type", m.id(), ReservedNames.isReservedTriggerType(m.id()))) {
       return;
     }
     boolean accepted =
@@ -168,17 +218,32 @@ public final class MessageRouter {
     }
   }
 
-  private void registerTrigger(WorkerSession session, Message.RegisterTrigger m) {
+  private void registerTrigger(WorkerSession session, Message.RegisterTrigger request) {
+    SessionAccess granted = session.access();
+    if (granted.allowedTriggerTypes() != null
+        && !granted.allowedTriggerTypes().contains(request.triggerType())) {
+      LOG.info(
+          "worker {} may not bind trigger type {}; trigger {} dropped",
+          session,
+          request.triggerType(),
+          request.id());
+      return;
+    }
+    Message.RegisterTrigger m = access.onTriggerRegistration(session, request).orElse(null);
+    if (m == null) {
+      return;
+    }
+    String functionId = granted.prefixed(m.functionId());
     TriggerEntry entry =
         new TriggerEntry(
-            m.id(), m.triggerType(), m.functionId(), m.config(), m.metadata(), session, false);
+            m.id(), m.triggerType(), functionId, m.config(), m.metadata(), session, false);
     triggers
         .registerTrigger(entry)
         .ifPresent(
             error ->
                 session.send(
                     new Message.TriggerRegistrationResult(
-                        m.id(), m.triggerType(), m.functionId(), error)));
+                        m.id(), m.triggerType(), functionId, error)));
   }
 
   private void triggerRegistrationResult(
@@ -217,12 +282,25 @@ public final class MessageRouter {
   }
 
   private void invoke(WorkerSession session, Message.InvokeFunction m) {
+    boolean wantsAnswer = m.invocationId() != null && !(m.action() instanceof TriggerAction.Void);
+    var denied = access.checkInvoke(session, m.functionId());
+    if (denied.isPresent()) {
+      LOG.info("worker {} may not call {}: {}", session, m.functionId(), denied.get().message());
+      if (wantsAnswer) {
+        reply(session, m, Outcome.failed(denied.get()));
+      }
+      return;
+    }
+    String middleware = session.listener().middlewareFunctionId();
+    if (middleware != null && !m.functionId().startsWith("engine::")) {
+      throughMiddleware(session, m, middleware, wantsAnswer);
+      return;
+    }
     if (m.action() instanceof TriggerAction.Enqueue enqueue) {
       enqueue(session, m, enqueue.queue());
       return;
     }
-    boolean wantsResult = m.invocationId() != null && !(m.action() instanceof TriggerAction.Void);
-    String invocationId = wantsResult ? m.invocationId() : UUID.randomUUID().toString();
+    String invocationId = wantsAnswer ? m.invocationId() : UUID.randomUUID().toString();
     Call call =
         new Call(
             invocationId,
@@ -233,7 +311,7 @@ public final class MessageRouter {
             m.baggage(),
             session);
     CompletableFuture<Outcome> outcome = invoker.invoke(call);
-    if (!wantsResult) {
+    if (!wantsAnswer) {
       outcome.thenAccept(
           o -> {
             if (o.failed()) {
@@ -248,6 +326,38 @@ public final class MessageRouter {
       return;
     }
     outcome.thenAccept(o -> reply(session, m, o));
+  }
+
+  /** The listener's middleware gets the call instead of the target, and answers for it. */
+  private void throughMiddleware(
+      WorkerSession session, Message.InvokeFunction m, String middleware, boolean wantsAnswer) {
+    JsonNode action =
+        switch (m.action()) {
+          case null -> null;
+          case TriggerAction.Void v -> Json.object().put("type", "void").build();
+          case TriggerAction.Enqueue e ->
+              Json.object().put("type", "enqueue").put("queue", e.queue()).build();
+        };
+    JsonNode request =
+        Json.object()
+            .put("function_id", m.functionId())
+            .put("payload", m.data())
+            .put("action", action)
+            .put("context", session.access().context())
+            .build();
+    CompletableFuture<Outcome> outcome =
+        invoker.invoke(
+            new Call(
+                UUID.randomUUID().toString(),
+                middleware,
+                request,
+                m.metadata(),
+                m.traceparent(),
+                m.baggage(),
+                session));
+    if (wantsAnswer) {
+      outcome.thenAccept(o -> reply(session, m, o));
+    }
   }
 
   private static void reply(WorkerSession caller, Message.InvokeFunction m, Outcome outcome) {

@@ -4,6 +4,8 @@ import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.UPGRADE_REQUIRED;
 
+import dev.iii4j.gateway.access.HandshakeInfo;
+import dev.iii4j.gateway.access.ListenerPolicy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +24,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,10 +42,12 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
   static final String SERVICE_TOKEN_HEADER = "x-iii-service-token";
 
   private final WorkerListener listener;
+  private final ListenerPolicy policy;
   private ScheduledFuture<?> deadline;
 
-  HandshakeHandler(WorkerListener listener) {
+  HandshakeHandler(WorkerListener listener, ListenerPolicy policy) {
     this.listener = listener;
+    this.policy = policy;
   }
 
   @Override
@@ -72,7 +79,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String path = uri.path();
     boolean worker = path.equals("/") || path.isEmpty();
     boolean telemetry = path.equals("/otel") || path.equals("/otel/");
     if (!worker && !telemetry) {
@@ -101,6 +109,11 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
       return;
     }
     cancelDeadline();
+    Map<String, String> headers = new LinkedHashMap<>();
+    request
+        .headers()
+        .forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    HandshakeInfo handshake = new HandshakeInfo(Map.copyOf(headers), Map.copyOf(uri.parameters()));
     boolean trusted = trusted(request.headers().get(SERVICE_TOKEN_HEADER));
     String ip =
         ctx.channel().remoteAddress() instanceof InetSocketAddress address
@@ -123,7 +136,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
                   ctx.pipeline()
                       .addLast(
                           "frames",
-                          new WorkerFrameHandler(listener, handshaker, telemetry, trusted, ip));
+                          new WorkerFrameHandler(
+                              listener, handshaker, telemetry, trusted, ip, policy, handshake));
                   ctx.pipeline().remove(HandshakeHandler.this);
                 });
   }

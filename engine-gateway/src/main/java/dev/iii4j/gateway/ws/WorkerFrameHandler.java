@@ -1,6 +1,8 @@
 package dev.iii4j.gateway.ws;
 
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.access.HandshakeInfo;
+import dev.iii4j.gateway.access.ListenerPolicy;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.ProtocolException;
 import io.micronaut.core.annotation.Nullable;
@@ -35,6 +37,9 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   private final boolean telemetry;
   private final boolean trusted;
   private final @Nullable String ip;
+  private final ListenerPolicy policy;
+  private final HandshakeInfo handshake;
+  private volatile boolean refused;
   private WorkerSession session;
   private SerialExecutor inbound;
 
@@ -43,12 +48,16 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       WebSocketServerHandshaker handshaker,
       boolean telemetry,
       boolean trusted,
-      @Nullable String ip) {
+      @Nullable String ip,
+      ListenerPolicy policy,
+      HandshakeInfo handshake) {
     this.listener = listener;
     this.handshaker = handshaker;
     this.telemetry = telemetry;
     this.trusted = trusted;
     this.ip = ip;
+    this.policy = policy;
+    this.handshake = handshake;
   }
 
   @Override
@@ -57,10 +66,13 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     if (telemetry) {
       return;
     }
-    session = new WorkerSession(new NettyOutbound(ctx.channel(), listener.codec()), trusted, ip);
+    session =
+        new WorkerSession(
+            new NettyOutbound(ctx.channel(), listener.codec()), trusted, ip, policy, handshake);
     inbound = new SerialExecutor(listener.taskExecutor());
     WorkerSession opened = session;
-    inbound.execute(() -> listener.router().open(opened));
+    // Frames that arrive while the auth function runs wait in the executor behind this task.
+    inbound.execute(() -> refused = !listener.router().open(opened));
   }
 
   @Override
@@ -102,7 +114,20 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       return;
     }
     WorkerSession target = session;
-    inbound.execute(() -> listener.router().handle(target, message));
+    if (message instanceof Message.InvocationResult result) {
+      // Results only complete waiting calls, so they skip the queue: a registration hook that
+      // this same connection answers must not wait behind the registration it is deciding.
+      if (!refused) {
+        listener.router().handle(target, result);
+      }
+      return;
+    }
+    inbound.execute(
+        () -> {
+          if (!refused) {
+            listener.router().handle(target, message);
+          }
+        });
     if (inbound.backlog() > listener.backlogLimit() && ctx.channel().config().isAutoRead()) {
       // Backpressure: stop reading this socket until the frames already read are applied.
       LOG.debug("worker {} has {} frames waiting; pausing reads", who(), inbound.backlog());
@@ -115,7 +140,12 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (session != null) {
       WorkerSession closed = session;
-      inbound.execute(() -> listener.router().cleanup(closed));
+      inbound.execute(
+          () -> {
+            if (!refused) {
+              listener.router().cleanup(closed);
+            }
+          });
     }
     super.channelInactive(ctx);
   }

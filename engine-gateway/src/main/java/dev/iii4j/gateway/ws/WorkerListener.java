@@ -1,6 +1,8 @@
 package dev.iii4j.gateway.ws;
 
+import dev.iii4j.gateway.access.ListenerPolicy;
 import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.gateway.config.ListenerProperties;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.gateway.routing.MessageRouter;
@@ -24,6 +26,9 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import jakarta.annotation.PreDestroy;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -31,15 +36,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker listener: one port serving {@code /} (worker connections) and {@code /otel}
- * (telemetry, discarded). Starts with the application context; on stop it refuses new connections,
- * fails calls in flight with {@code engine_shutting_down}, closes every connection with 1001, and
- * waits up to the shutdown grace for them to go.
+ * The worker listeners: the main one ({@code engine.gateway.port}) and any configured under {@code
+ * engine.gateway.listeners}, each serving {@code /} (worker connections) and {@code /otel}
+ * (telemetry, discarded), all sharing one engine. Starts with the application context; on stop it
+ * refuses new connections, fails calls in flight with {@code engine_shutting_down}, closes every
+ * connection with 1001, and waits up to the shutdown grace for them to go.
  */
 @Context
 public final class WorkerListener {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerListener.class);
   private static final int BACKLOG_LIMIT = 1024;
+  private static final String MAIN = "main";
 
   private final GatewayProperties properties;
   private final MessageRouter router;
@@ -50,11 +57,12 @@ public final class WorkerListener {
   private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
   private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final Channel server;
+  private final Map<String, Channel> servers = new LinkedHashMap<>();
   private volatile boolean stopping;
 
   WorkerListener(
       GatewayProperties properties,
+      List<ListenerProperties> extraListeners,
       MessageRouter router,
       MessageCodec codec,
       Invoker invoker,
@@ -69,6 +77,21 @@ public final class WorkerListener {
       LOG.warn(
           "No service token configured (III_SERVICE_TOKEN): the gateway runs open, and any worker"
               + " may register built-in functions and trigger types");
+    }
+    try {
+      bind(ListenerPolicy.open(MAIN), properties.host(), properties.port());
+      for (ListenerProperties extra : extraListeners) {
+        bind(ListenerPolicy.of(extra), extra.host(), extra.port());
+      }
+    } catch (InterruptedException | RuntimeException e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private void bind(ListenerPolicy policy, String host, int port) throws InterruptedException {
+    if (servers.containsKey(policy.name())) {
+      throw new IllegalStateException("two worker listeners are named " + policy.name());
     }
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -88,21 +111,43 @@ public final class WorkerListener {
                         .pipeline()
                         .addLast("http", new HttpServerCodec())
                         .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                        .addLast("handshake", new HandshakeHandler(WorkerListener.this));
+                        .addLast("handshake", new HandshakeHandler(WorkerListener.this, policy));
                   }
                 });
-    server = bootstrap.bind(properties.host(), properties.port()).sync().channel();
-    LOG.info("worker listener on ws://{}:{}/", properties.host(), port());
+    Channel server = bootstrap.bind(host, port).sync().channel();
+    servers.put(policy.name(), server);
+    LOG.info(
+        "worker listener {} on ws://{}:{}/{}{}",
+        policy.name(),
+        host,
+        ((InetSocketAddress) server.localAddress()).getPort(),
+        policy.rbac() != null ? " with RBAC" : "",
+        policy.middlewareFunctionId() != null
+            ? " and middleware " + policy.middlewareFunctionId()
+            : "");
   }
 
-  /** The port the listener is bound to (useful when configured with 0). */
+  /** The port of the main listener (useful when configured with 0). */
   public int port() {
+    return port(MAIN);
+  }
+
+  /**
+   * The port of a named listener.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public int port(String listener) {
+    Channel server = servers.get(listener);
+    if (server == null) {
+      throw new IllegalArgumentException("no worker listener named " + listener);
+    }
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
-  /** Whether the listener accepts connections. */
+  /** Whether every listener accepts connections. */
   public boolean accepting() {
-    return !stopping && server.isActive();
+    return !stopping && servers.values().stream().allMatch(Channel::isActive);
   }
 
   GatewayProperties properties() {
@@ -137,10 +182,10 @@ public final class WorkerListener {
     }
     stopping = true;
     LOG.info(
-        "worker listener stopping: {} connections, {} calls in flight",
+        "worker listeners stopping: {} connections, {} calls in flight",
         connections.size(),
         invoker.inFlight());
-    server.close().awaitUninterruptibly();
+    servers.values().forEach(server -> server.close().awaitUninterruptibly());
     invoker.haltAll(ErrorCode.ENGINE_SHUTTING_DOWN.body("The engine is shutting down"));
     for (var session : workers.all()) {
       session.close(1001, "engine shutting down");
@@ -153,6 +198,6 @@ public final class WorkerListener {
     io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     tasks.shutdownNow();
-    LOG.info("worker listener stopped");
+    LOG.info("worker listeners stopped");
   }
 }
