@@ -7,12 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
-import dev.iii4j.sdk.WorkerOptions;
+import dev.iii4j.testing.GatewayHarness;
 import io.micronaut.json.tree.JsonNode;
-import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,35 +20,20 @@ import org.junit.jupiter.api.Test;
 
 /** The Java worker SDK end to end against a real gateway: calls, failures, takeover, restart. */
 class JavaSdkAgainstGatewayTest {
-  private static final String TOKEN = "java-sdk-test-token";
-
-  private GatewayProcess gateway;
-  private final List<EngineWorker> workers = new ArrayList<>();
+  private GatewayHarness gateway;
 
   @BeforeEach
   void start() {
-    gateway = new GatewayProcess(TOKEN);
+    gateway = GatewayHarness.start();
   }
 
   @AfterEach
   void stop() {
-    workers.forEach(EngineWorker::close);
     gateway.close();
   }
 
   private EngineWorker worker(String name, boolean service) {
-    WorkerOptions.Builder options =
-        WorkerOptions.builder(URI.create(gateway.url()))
-            .workerName(name)
-            .reconnectInitialDelay(Duration.ofMillis(50))
-            .reconnectMaxDelay(Duration.ofMillis(500))
-            .invocationTimeout(Duration.ofSeconds(10));
-    if (service) {
-      options.serviceToken(TOKEN);
-    }
-    EngineWorker worker = EngineWorker.create(options.build());
-    workers.add(worker);
-    return worker;
+    return service ? gateway.serviceWorker(name) : gateway.worker(name);
   }
 
   private static String unique(String prefix) {

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
-import dev.iii4j.sdk.WorkerOptions;
+import dev.iii4j.testing.GatewayHarness;
 import io.micronaut.json.tree.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class NodeSdkCompatibilityTest {
       Pattern.compile("^(\\s*)(not )?ok \\d+ - (.*?)(?: # (SKIP|TODO).*)?$");
   private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(6);
 
-  private static GatewayProcess gateway;
+  private static GatewayHarness gateway;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -47,14 +46,8 @@ class NodeSdkCompatibilityTest {
 
   @BeforeAll
   static void runSuite() throws Exception {
-    gateway = new GatewayProcess("compat-service-token");
-    javaWorker =
-        EngineWorker.create(
-            WorkerOptions.builder(URI.create(gateway.url()))
-                .workerName("compat-java")
-                .reconnectInitialDelay(Duration.ofMillis(100))
-                .reconnectMaxDelay(Duration.ofSeconds(1))
-                .build());
+    gateway = GatewayProcess.start();
+    javaWorker = gateway.worker("compat-java");
     javaWorker.registerFunction(
         "compat::java::echo", FunctionHandler.sync(NodeSdkCompatibilityTest::echo));
     javaWorker.registerFunction(
@@ -91,10 +84,10 @@ class NodeSdkCompatibilityTest {
       output.clear();
     }
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("III_URL", gateway.url());
+    env.put("III_URL", gateway.url().toString());
     env.put("III_CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
     env.put("III_JAVA_WORKER", "1");
-    env.put("III_RBAC_URL", gateway.rbacUrl());
+    env.put("III_RBAC_URL", gateway.url("rbac").toString());
     run(
         nodeDir,
         env,
@@ -113,9 +106,6 @@ class NodeSdkCompatibilityTest {
   static void stop() {
     if (control != null) {
       control.stop(0);
-    }
-    if (javaWorker != null) {
-      javaWorker.close();
     }
     if (gateway != null) {
       gateway.close();
