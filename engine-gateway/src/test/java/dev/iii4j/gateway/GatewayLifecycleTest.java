@@ -116,4 +116,27 @@ class GatewayLifecycleTest {
       assertThat(caller.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
     }
   }
+
+  @Test
+  void anOptionalServerSideDeadlineEndsCallsThatNeverAnswer() {
+    try (ApplicationContext context =
+        ApplicationContext.run(
+            Map.of(
+                "engine.gateway.port", 0,
+                "engine.gateway.invocation-timeout", "300ms",
+                "micronaut.server.port", -1))) {
+      int port = context.getBean(WorkerListener.class).port();
+      try (RawWorker executor = RawWorker.connect(port);
+          RawWorker caller = RawWorker.connect(port)) {
+        executor.send(new Message.RegisterFunction("silent::fn"));
+        executor.sync();
+        String id = UUID.randomUUID().toString();
+        caller.send(new Message.InvokeFunction(id, "silent::fn", null));
+        executor.next(Message.InvokeFunction.class);
+        var result = caller.next(Message.InvocationResult.class);
+        assertThat(result.error().code()).isEqualTo("invocation_timeout");
+        assertThat(result.error().message()).contains("silent::fn").contains("300 ms");
+      }
+    }
+  }
 }

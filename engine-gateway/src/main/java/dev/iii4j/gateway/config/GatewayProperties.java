@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param functionsPollInterval how often {@code engine::functions-available} looks for changes
  * @param shutdownGrace how long a graceful stop waits for connections to close
  * @param hookTimeout how long auth functions and registration hooks may take
+ * @param invocationTimeout an optional server-side deadline for calls routed to workers; unset by
+ *     default (callers carry their own timeouts, and streaming handlers may run long). When set,
+ *     keep it above every client timeout (the SDKs default to 30 s)
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 public record GatewayProperties(
@@ -32,7 +35,8 @@ public record GatewayProperties(
     @Bindable(defaultValue = "10s") Duration handshakeTimeout,
     @Bindable(defaultValue = "5s") Duration functionsPollInterval,
     @Bindable(defaultValue = "5s") Duration shutdownGrace,
-    @Bindable(defaultValue = "5s") Duration hookTimeout) {
+    @Bindable(defaultValue = "5s") Duration hookTimeout,
+    @Nullable Duration invocationTimeout) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.gateway";

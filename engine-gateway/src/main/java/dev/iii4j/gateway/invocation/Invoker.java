@@ -3,6 +3,7 @@ package dev.iii4j.gateway.invocation;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.builtin.BuiltinCall;
 import dev.iii4j.gateway.builtin.BuiltinException;
+import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.ErrorBody;
@@ -11,12 +12,14 @@ import dev.iii4j.protocol.Message;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * built-in, and keeps each pending call by its invocation id until the executor answers or goes
  * away.
  *
- * <p>The engine sets no deadline of its own on worker-routed calls (callers carry their own
- * timeouts, and streaming handlers may legitimately run long); a call ends when its executor
- * answers, when the executor's connection is cleaned up ({@code invocation_stopped}), or when the
- * gateway shuts down ({@code engine_shutting_down}). Thread-safe.
+ * <p>By default the engine sets no deadline of its own on worker-routed calls (callers carry their
+ * own timeouts, and streaming handlers may legitimately run long); a call ends when its executor
+ * answers, when the executor's connection is cleaned up ({@code invocation_stopped}), when the
+ * gateway shuts down ({@code engine_shutting_down}), or, if {@code
+ * engine.gateway.invocation-timeout} is set, when that passes ({@code invocation_timeout}).
+ * Thread-safe.
  */
 @Singleton
 public final class Invoker {
@@ -43,12 +48,14 @@ public final class Invoker {
       CompletableFuture<Outcome> future) {}
 
   private final FunctionRegistry functions;
+  private final @Nullable Duration deadline;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final ExecutorService builtins = Executors.newVirtualThreadPerTaskExecutor();
 
   /** An invoker over the function registry. */
-  public Invoker(FunctionRegistry functions) {
+  public Invoker(FunctionRegistry functions, GatewayProperties properties) {
     this.functions = functions;
+    this.deadline = properties.invocationTimeout();
   }
 
   /**
@@ -138,6 +145,18 @@ public final class Invoker {
                 call.baggage(),
                 null,
                 call.metadata()));
+    if (sent && deadline != null) {
+      future.completeOnTimeout(
+          Outcome.failed(
+              ErrorCode.INVOCATION_TIMEOUT.body(
+                  "Function "
+                      + call.functionId()
+                      + " did not answer within "
+                      + deadline.toMillis()
+                      + " ms")),
+          deadline.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     if (!sent) {
       future.complete(
           Outcome.failed(
