@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param handshakeTimeout how long a TCP connection may take to finish the upgrade
  * @param functionsPollInterval how often {@code engine::functions-available} looks for changes
  * @param shutdownGrace how long a graceful stop waits for connections to close
+ * @param registerTriggerAckTimeout how long {@code engine::register_trigger} waits for a worker
+ *     provider's {@code triggerregistrationresult} before it reports success anyway
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 public record GatewayProperties(
@@ -30,7 +32,8 @@ public record GatewayProperties(
     @Bindable(defaultValue = "67108864") @Min(1024) int maxMessageBytes,
     @Bindable(defaultValue = "10s") Duration handshakeTimeout,
     @Bindable(defaultValue = "5s") Duration functionsPollInterval,
-    @Bindable(defaultValue = "5s") Duration shutdownGrace) {
+    @Bindable(defaultValue = "5s") Duration shutdownGrace,
+    @Bindable(defaultValue = "10s") Duration registerTriggerAckTimeout) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.gateway";
