@@ -55,7 +55,10 @@ class RbacListenerTest {
                 Map.entry(
                     "engine.gateway.listeners.guarded.expose-functions",
                     List.of(
-                        "match(\"pub::*\")", "metadata.public=true", "engine::functions::list")),
+                        "match(\"pub::*\")",
+                        "metadata.public=true",
+                        "engine::functions::list",
+                        "engine::register_trigger")),
                 Map.entry(
                     "engine.gateway.listeners.guarded.on-function-registration-function-id",
                     "rbac::on-function"),
@@ -295,6 +298,15 @@ class RbacListenerTest {
       assertThat(call(caller, "readonly::fn", null).error().code()).isEqualTo("function_not_found");
       var types = call(caller, "engine::triggers::list", "{}");
       assertThat(RawWorker.CODEC.writeJson(types.result())).doesNotContain(type);
+      assertThat(
+              call(
+                      readonly,
+                      "engine::register_trigger",
+                      "{\"trigger_type\":\"subscribe\",\"function_id\":\"x::y\",\"config\":{}}")
+                  .error())
+          .isEqualTo(
+              new ErrorBody(
+                  "FORBIDDEN", "Trigger type 'subscribe' is not allowed for this session."));
     }
   }
 }

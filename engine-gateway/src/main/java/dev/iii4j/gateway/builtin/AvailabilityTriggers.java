@@ -58,13 +58,13 @@ public final class AvailabilityTriggers {
         WORKERS,
         new TriggerTypeProvider.InProcess(
             "Fires when workers connect, disconnect or update their metadata",
-            "iii-engine-functions",
+            InProcessWorker.ENGINE_FUNCTIONS.workerName(),
             new InProcessTriggerType() {}));
     triggers.registerInProcessType(
         FUNCTIONS,
         new TriggerTypeProvider.InProcess(
             "Fires when the set of registered functions changes",
-            "iii-engine-functions",
+            InProcessWorker.ENGINE_FUNCTIONS.workerName(),
             new InProcessTriggerType() {}));
     this.lastFunctionIds = functionIds();
     long period = Math.max(100, properties.functionsPollInterval().toMillis());

@@ -56,6 +56,14 @@ public final class Json {
     return this;
   }
 
+  /** Sets a whole-number field only when the value is not null. */
+  public Json putIfPresent(String key, @Nullable Long value) {
+    if (value != null) {
+      fields.put(key, JsonNode.createNumberNode(value));
+    }
+    return this;
+  }
+
   /** Sets a string field only when the value is not null. */
   public Json putIfPresent(String key, @Nullable String value) {
     if (value != null) {

@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param invocationTimeout an optional server-side deadline for calls routed to workers; unset by
  *     default (callers carry their own timeouts, and streaming handlers may run long). When set,
  *     keep it above every client timeout (the SDKs default to 30 s)
+ * @param registerTriggerAckTimeout how long {@code engine::register_trigger} waits for a worker
+ *     provider's {@code triggerregistrationresult} before it reports success anyway
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 public record GatewayProperties(
@@ -36,7 +38,8 @@ public record GatewayProperties(
     @Bindable(defaultValue = "5s") Duration functionsPollInterval,
     @Bindable(defaultValue = "5s") Duration shutdownGrace,
     @Bindable(defaultValue = "5s") Duration hookTimeout,
-    @Nullable Duration invocationTimeout) {
+    @Nullable Duration invocationTimeout,
+    @Bindable(defaultValue = "10s") Duration registerTriggerAckTimeout) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.gateway";

@@ -89,7 +89,11 @@ public final class Invoker {
                         .function()
                         .call(
                             new BuiltinCall(
-                                call.functionId(), call.data(), call.metadata(), call.caller())));
+                                call.functionId(),
+                                call.data(),
+                                call.metadata(),
+                                call.caller(),
+                                call.baggage())));
               } catch (BuiltinException e) {
                 return Outcome.failed(e.body());
               } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * binding whose type has no provider is parked (kept, never fired, no error) and is delivered when
  * a provider appears. When the last provider of a type leaves, its bindings are parked again.
  *
+ * <p>Bindings made through {@code engine::register_trigger} have no owner and may have a waiter for
+ * the first provider's answer ({@link #registerAwaitingAck}).
+ *
  * <p>All mutations run under one lock, so concurrent registrations and disconnects see a consistent
  * table; sending to workers never blocks, so holding the lock while sending is cheap.
  */
@@ -34,6 +38,7 @@ public final class TriggerRegistry {
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, List<TriggerTypeProvider>> types = new LinkedHashMap<>();
   private final Map<String, TriggerEntry> triggers = new LinkedHashMap<>();
+  private final Map<String, CompletableFuture<Optional<ErrorBody>>> acks = new LinkedHashMap<>();
 
   /** A trigger type and its providers, for listings. */
   public record TypeView(String id, List<TriggerTypeProvider> providers) {
@@ -88,36 +93,132 @@ public final class TriggerRegistry {
   }
 
   /**
-   * Registers or replaces a binding.
+   * Registers or replaces a binding. Worker providers are sent the binding and it is recorded as
+   * live at once; a later rejection goes through {@link #rejected}.
    *
    * @return the error to report to the registering worker, if an in-process type rejected it
    */
   public Optional<ErrorBody> registerTrigger(TriggerEntry requested) {
     lock.lock();
     try {
-      TriggerEntry previous = triggers.remove(requested.id());
-      if (previous != null && previous.live()) {
-        withdraw(previous);
-      }
-      List<TriggerTypeProvider> providers = types.get(requested.triggerType());
-      if (providers == null || providers.isEmpty()) {
-        triggers.put(requested.id(), requested.withLive(false));
-        return Optional.empty();
-      }
-      if (providers.get(0) instanceof TriggerTypeProvider.InProcess inProcess) {
-        try {
-          inProcess.implementation().register(requested);
-        } catch (IllegalArgumentException e) {
-          return Optional.of(ErrorCode.TRIGGER_REGISTRATION_FAILED.body(e.getMessage()));
-        }
-        triggers.put(requested.id(), requested.withLive(true));
-        return Optional.empty();
-      }
-      triggers.put(requested.id(), requested.withLive(deliver(requested, providers)));
-      return Optional.empty();
+      return store(requested);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Registers a binding on behalf of {@code engine::register_trigger}, which reports the first
+   * provider's answer to its caller.
+   *
+   * <p>The returned future completes with empty for an accepted binding, or with the rejection to
+   * report, always with code {@code trigger_registration_failed}. It is already complete when the
+   * binding was parked (no provider, or the provider's connection is closing: empty) or handled
+   * in-process (a rejection carries the type's message). Otherwise it completes with the first
+   * {@code triggerregistrationresult} for the id from a current worker provider ({@link
+   * #acknowledge}; a rejection's message is {@code "<code>: <message>"} of the provider's error),
+   * or with empty when the provider leaves or the binding is removed first. It never completes
+   * exceptionally. A caller that stops waiting must call {@link #stopWaiting} so a late answer
+   * takes the ordinary {@link #rejected} path.
+   */
+  public CompletableFuture<Optional<ErrorBody>> registerAwaitingAck(TriggerEntry requested) {
+    lock.lock();
+    try {
+      CompletableFuture<Optional<ErrorBody>> ack = new CompletableFuture<>();
+      // Registered before anything is sent: the provider's answer is applied under the same lock,
+      // so it cannot overtake the waiter.
+      acks.put(requested.id(), ack);
+      Optional<ErrorBody> error = store(requested);
+      TriggerEntry stored = triggers.get(requested.id());
+      if (error.isPresent() || stored == null || !stored.live() || !hasWorkerProvider(stored)) {
+        acks.remove(requested.id(), ack);
+        ack.complete(error);
+      }
+      return ack;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets the waiter {@link #registerAwaitingAck} returned, after its caller gave up. */
+  public void stopWaiting(String id, CompletableFuture<Optional<ErrorBody>> ack) {
+    lock.lock();
+    try {
+      acks.remove(id, ack);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A provider answered {@code triggerregistrationresult} for a binding someone waits for (see
+   * {@link #registerAwaitingAck}). A rejection removes the binding (it was never accepted, so it is
+   * not parked) and withdraws it from the other providers of the type.
+   *
+   * @return true when the answer was consumed by a waiter; false when nobody waits for this id or
+   *     the sender does not provide the binding's type, and the answer takes the ordinary path
+   */
+  public boolean acknowledge(WorkerSession provider, Message.TriggerRegistrationResult result) {
+    lock.lock();
+    try {
+      CompletableFuture<Optional<ErrorBody>> ack = acks.get(result.id());
+      TriggerEntry trigger = triggers.get(result.id());
+      if (ack == null
+          || trigger == null
+          || !trigger.live()
+          || !isProvider(trigger.triggerType(), provider)) {
+        return false;
+      }
+      acks.remove(result.id());
+      if (result.error() != null) {
+        triggers.remove(trigger.id());
+        for (TriggerTypeProvider other : types.getOrDefault(trigger.triggerType(), List.of())) {
+          if (other instanceof TriggerTypeProvider.Worker w && w.session() != provider) {
+            w.session().send(new Message.UnregisterTrigger(trigger.id(), trigger.triggerType()));
+          }
+        }
+        LOG.info(
+            "provider {} rejected trigger {} of type {}: {}",
+            provider,
+            trigger.id(),
+            trigger.triggerType(),
+            result.error().message());
+      }
+      ack.complete(
+          Optional.ofNullable(result.error())
+              .map(e -> ErrorCode.TRIGGER_REGISTRATION_FAILED.body(e.code() + ": " + e.message())));
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Optional<ErrorBody> store(TriggerEntry requested) {
+    TriggerEntry previous = triggers.remove(requested.id());
+    if (previous != null && previous.live()) {
+      withdraw(previous);
+    }
+    List<TriggerTypeProvider> providers = types.get(requested.triggerType());
+    if (providers == null || providers.isEmpty()) {
+      triggers.put(requested.id(), requested.withLive(false));
+      return Optional.empty();
+    }
+    if (providers.get(0) instanceof TriggerTypeProvider.InProcess inProcess) {
+      try {
+        inProcess.implementation().register(requested);
+      } catch (IllegalArgumentException e) {
+        return Optional.of(ErrorCode.TRIGGER_REGISTRATION_FAILED.body(e.getMessage()));
+      }
+      triggers.put(requested.id(), requested.withLive(true));
+      return Optional.empty();
+    }
+    triggers.put(requested.id(), requested.withLive(deliver(requested, providers)));
+    return Optional.empty();
+  }
+
+  private boolean hasWorkerProvider(TriggerEntry trigger) {
+    return types.getOrDefault(trigger.triggerType(), List.of()).stream()
+        .anyMatch(p -> p instanceof TriggerTypeProvider.Worker);
   }
 
   /**
@@ -132,6 +233,7 @@ public final class TriggerRegistry {
       if (removed == null) {
         return false;
       }
+      release(id);
       if (removed.live()) {
         withdraw(removed);
       }
@@ -205,6 +307,7 @@ public final class TriggerRegistry {
           for (TriggerEntry trigger : List.copyOf(triggers.values())) {
             if (trigger.triggerType().equals(type.getKey()) && trigger.live()) {
               triggers.put(trigger.id(), trigger.withLive(false));
+              release(trigger.id());
             }
           }
         }
@@ -269,6 +372,14 @@ public final class TriggerRegistry {
           : new TypeView(id, List.copyOf(providers));
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Ends a wait for a provider's answer that can no longer come: the registration stands. */
+  private void release(String id) {
+    CompletableFuture<Optional<ErrorBody>> ack = acks.remove(id);
+    if (ack != null) {
+      ack.complete(Optional.empty());
     }
   }
 

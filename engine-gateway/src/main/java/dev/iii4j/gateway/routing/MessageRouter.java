@@ -248,7 +248,9 @@ public final class MessageRouter {
 
   private void triggerRegistrationResult(
       WorkerSession provider, Message.TriggerRegistrationResult m) {
-    if (m.error() == null) {
+    // engine::register_trigger waits for this answer, success or not; otherwise successes are
+    // silent and a rejection parks the binding and is reported to its owner.
+    if (triggers.acknowledge(provider, m) || m.error() == null) {
       return;
     }
     triggers
