@@ -26,6 +26,8 @@ import java.time.Duration;
  *     keep it above every client timeout (the SDKs default to 30 s)
  * @param registerTriggerAckTimeout how long {@code engine::register_trigger} waits for a worker
  *     provider's {@code triggerregistrationresult} before it reports success anyway
+ * @param channelUnclaimedTtl how long a streaming channel may wait for one of its sides
+ * @param channelSweepInterval how often unclaimed channels are looked for
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 public record GatewayProperties(
@@ -39,7 +41,9 @@ public record GatewayProperties(
     @Bindable(defaultValue = "5s") Duration shutdownGrace,
     @Bindable(defaultValue = "5s") Duration hookTimeout,
     @Nullable Duration invocationTimeout,
-    @Bindable(defaultValue = "10s") Duration registerTriggerAckTimeout) {
+    @Bindable(defaultValue = "10s") Duration registerTriggerAckTimeout,
+    @Bindable(defaultValue = "5m") Duration channelUnclaimedTtl,
+    @Bindable(defaultValue = "60s") Duration channelSweepInterval) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.gateway";

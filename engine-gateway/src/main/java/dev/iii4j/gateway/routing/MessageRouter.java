@@ -6,6 +6,7 @@ import dev.iii4j.gateway.access.AccessControl;
 import dev.iii4j.gateway.access.SessionAccess;
 import dev.iii4j.gateway.builtin.AvailabilityTriggers;
 import dev.iii4j.gateway.builtin.Json;
+import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
@@ -53,6 +54,7 @@ public final class MessageRouter {
   private final Invoker invoker;
   private final AvailabilityTriggers availability;
   private final AccessControl access;
+  private final ChannelRegistry channels;
   private final boolean secured;
 
   MessageRouter(
@@ -62,6 +64,7 @@ public final class MessageRouter {
       Invoker invoker,
       AvailabilityTriggers availability,
       AccessControl access,
+      ChannelRegistry channels,
       GatewayProperties properties) {
     this.functions = functions;
     this.triggers = triggers;
@@ -69,6 +72,7 @@ public final class MessageRouter {
     this.invoker = invoker;
     this.availability = availability;
     this.access = access;
+    this.channels = channels;
     this.secured = properties.secured();
   }
 
@@ -466,6 +470,7 @@ public final class MessageRouter {
       }
       invoker.halt(session);
       triggers.removeSession(session);
+      channels.dropOwnedBy(session);
       workers.remove(session);
       LOG.info("worker {} disconnected", session);
       availability.workerDisconnected(session.workerId());

@@ -6,6 +6,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UPGRADE_REQUIRED;
 
 import dev.iii4j.gateway.access.HandshakeInfo;
 import dev.iii4j.gateway.access.ListenerPolicy;
+import dev.iii4j.gateway.channel.StreamChannel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
   static final String SERVICE_TOKEN_HEADER = "x-iii-service-token";
+  private static final String CHANNEL_PATH = "/ws/channels/";
 
   private final WorkerListener listener;
   private final ListenerPolicy policy;
@@ -81,6 +83,10 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
     String path = uri.path();
+    if (path.startsWith(CHANNEL_PATH)) {
+      openChannel(ctx, request, uri, path.substring(CHANNEL_PATH.length()));
+      return;
+    }
     boolean worker = path.equals("/") || path.isEmpty();
     boolean telemetry = path.equals("/otel") || path.equals("/otel/");
     if (!worker && !telemetry) {
@@ -140,6 +146,79 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
                               listener, handshaker, telemetry, trusted, ip, policy, handshake));
                   ctx.pipeline().remove(HandshakeHandler.this);
                 });
+  }
+
+  /** {@code /ws/channels/{id}?key=..&dir=read|write}: 400 for bad parameters, 404 for no match. */
+  private void openChannel(
+      ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, String id) {
+    String key = single(uri, "key");
+    String dir = single(uri, "dir");
+    if (id.isEmpty()
+        || key == null
+        || dir == null
+        || !(dir.equals("read") || dir.equals("write"))) {
+      respondText(ctx, BAD_REQUEST, "Bad channel request: key and dir=read|write are required");
+      return;
+    }
+    StreamChannel channel = listener.channels().find(id, key).orElse(null);
+    if (channel == null) {
+      respondText(ctx, NOT_FOUND, "Channel not found");
+      return;
+    }
+    if (!request
+        .headers()
+        .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+      respondText(ctx, UPGRADE_REQUIRED, "Upgrade required");
+      return;
+    }
+    WebSocketServerHandshaker handshaker =
+        new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + uri.path(),
+                null,
+                true,
+                listener.properties().maxFrameBytes())
+            .newHandshaker(request);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+      return;
+    }
+    cancelDeadline();
+    handshaker
+        .handshake(ctx.channel(), request)
+        .addListener(
+            (ChannelFutureListener)
+                future -> {
+                  if (!future.isSuccess()) {
+                    ctx.close();
+                    return;
+                  }
+                  listener.track(ctx.channel());
+                  ctx.pipeline()
+                      .addLast(
+                          "aggregator",
+                          new WebSocketFrameAggregator(listener.properties().maxMessageBytes()));
+                  ctx.pipeline()
+                      .addLast(
+                          "channel",
+                          new ChannelSocketHandler(
+                              channel, listener.channels(), handshaker, dir.equals("write")));
+                  ctx.pipeline().remove(HandshakeHandler.this);
+                });
+  }
+
+  private static String single(QueryStringDecoder uri, String name) {
+    var values = uri.parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+
+  private static void respondText(
+      ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
   private boolean trusted(String presented) {

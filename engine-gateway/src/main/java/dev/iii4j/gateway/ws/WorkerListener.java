@@ -1,6 +1,7 @@
 package dev.iii4j.gateway.ws;
 
 import dev.iii4j.gateway.access.ListenerPolicy;
+import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.config.ListenerProperties;
 import dev.iii4j.gateway.invocation.Invoker;
@@ -53,6 +54,7 @@ public final class WorkerListener {
   private final MessageCodec codec;
   private final Invoker invoker;
   private final WorkerRegistry workers;
+  private final ChannelRegistry channels;
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
   private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
@@ -66,13 +68,15 @@ public final class WorkerListener {
       MessageRouter router,
       MessageCodec codec,
       Invoker invoker,
-      WorkerRegistry workers)
+      WorkerRegistry workers,
+      ChannelRegistry channels)
       throws InterruptedException {
     this.properties = properties;
     this.router = router;
     this.codec = codec;
     this.invoker = invoker;
     this.workers = workers;
+    this.channels = channels;
     if (!properties.secured()) {
       LOG.warn(
           "No service token configured (III_SERVICE_TOKEN): the gateway runs open, and any worker"
@@ -160,6 +164,10 @@ public final class WorkerListener {
 
   MessageCodec codec() {
     return codec;
+  }
+
+  ChannelRegistry channels() {
+    return channels;
   }
 
   ExecutorService taskExecutor() {

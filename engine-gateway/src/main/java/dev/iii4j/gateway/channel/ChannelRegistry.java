@@ -1,0 +1,114 @@
+package dev.iii4j.gateway.channel;
+
+import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.config.GatewayProperties;
+import io.micronaut.core.annotation.Nullable;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live streaming channels. A channel is removed when its stream ends, when the connection that
+ * created it disconnects, or by the sweep when one side never attached within the unclaimed TTL.
+ */
+@Singleton
+public final class ChannelRegistry {
+  /** Default buffer size in items. */
+  public static final int DEFAULT_BUFFER = 64;
+
+  /** Largest buffer size in items. */
+  public static final int MAX_BUFFER = 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChannelRegistry.class);
+
+  private final Map<String, StreamChannel> channels = new ConcurrentHashMap<>();
+  private final long unclaimedTtlMs;
+  private final ScheduledExecutorService sweeper =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("channel-sweep").daemon().factory());
+
+  ChannelRegistry(GatewayProperties properties) {
+    this.unclaimedTtlMs = properties.channelUnclaimedTtl().toMillis();
+    long every = Math.max(50, properties.channelSweepInterval().toMillis());
+    sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Creates a channel.
+   *
+   * @param owner the creating connection (its disconnect drops the channel), or null
+   * @param bufferSize requested buffer in items; null gives 64, capped to 1..1024
+   */
+  public StreamChannel create(@Nullable WorkerSession owner, @Nullable Integer bufferSize) {
+    int capacity =
+        bufferSize == null ? DEFAULT_BUFFER : Math.max(1, Math.min(MAX_BUFFER, bufferSize));
+    StreamChannel channel =
+        new StreamChannel(
+            UUID.randomUUID().toString(), UUID.randomUUID().toString(), capacity, owner);
+    channels.put(channel.id(), channel);
+    return channel;
+  }
+
+  /** The channel with that id, if the key matches (compared in constant time). */
+  public Optional<StreamChannel> find(String id, String accessKey) {
+    StreamChannel channel = channels.get(id);
+    if (channel == null
+        || !MessageDigest.isEqual(
+            channel.accessKey().getBytes(StandardCharsets.UTF_8),
+            accessKey.getBytes(StandardCharsets.UTF_8))) {
+      return Optional.empty();
+    }
+    return Optional.of(channel);
+  }
+
+  /** Forgets a channel whose stream ended. */
+  public void remove(StreamChannel channel) {
+    channels.remove(channel.id(), channel);
+  }
+
+  /** Drops the channels a closing connection created. */
+  public void dropOwnedBy(WorkerSession session) {
+    for (StreamChannel channel : List.copyOf(channels.values())) {
+      if (channel.owner() == session) {
+        channels.remove(channel.id(), channel);
+        channel.drop("channel owner disconnected");
+      }
+    }
+  }
+
+  /** Number of live channels. */
+  public int size() {
+    return channels.size();
+  }
+
+  void sweep() {
+    long cutoff = System.currentTimeMillis() - unclaimedTtlMs;
+    for (StreamChannel channel : List.copyOf(channels.values())) {
+      if (channel.createdAtMs() < cutoff && !channel.fullyAttached()) {
+        LOG.debug("dropping channel {}: a side never connected", channel.id());
+        channels.remove(channel.id(), channel);
+        channel.drop("channel expired unclaimed");
+      }
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    sweeper.shutdownNow();
+    for (StreamChannel channel : List.copyOf(channels.values())) {
+      channel.drop("engine shutting down");
+    }
+    channels.clear();
+  }
+}

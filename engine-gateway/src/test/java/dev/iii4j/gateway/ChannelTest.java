@@ -1,0 +1,266 @@
+package dev.iii4j.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.iii4j.gateway.ws.WorkerListener;
+import dev.iii4j.protocol.Message;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.tree.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Streaming channels: engine::channels::create and /ws/channels/{id}, over real sockets. */
+class ChannelTest {
+  static ApplicationContext context;
+  static int port;
+
+  @BeforeAll
+  static void start() {
+    context =
+        ApplicationContext.run(
+            Map.of(
+                "engine.gateway.port", 0,
+                "engine.gateway.host", "127.0.0.1",
+                "engine.gateway.channel-unclaimed-ttl", "1500ms",
+                "engine.gateway.channel-sweep-interval", "200ms",
+                "micronaut.server.port", -1));
+    port = context.getBean(WorkerListener.class).port();
+  }
+
+  @AfterAll
+  static void stop() {
+    context.close();
+  }
+
+  /** A channel socket that records what it receives. */
+  static final class End implements WebSocket.Listener {
+    final List<Object> items = new ArrayList<>();
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final CompletableFuture<String> closeReason = new CompletableFuture<>();
+    private final StringBuilder text = new StringBuilder();
+    private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+    WebSocket socket;
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        synchronized (this) {
+          items.add(text.toString());
+        }
+        text.setLength(0);
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+      byte[] chunk = new byte[data.remaining()];
+      data.get(chunk);
+      binary.writeBytes(chunk);
+      if (last) {
+        synchronized (this) {
+          items.add(binary.toByteArray());
+          bytes.writeBytes(binary.toByteArray());
+        }
+        binary.reset();
+      }
+      ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+      closeReason.complete(reason);
+      closed.complete(statusCode);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      closed.completeExceptionally(error);
+    }
+  }
+
+  record Refs(String id, String key) {}
+
+  private static Refs create(RawWorker owner, String input) {
+    String id = UUID.randomUUID().toString();
+    owner.send(
+        new Message.InvokeFunction(
+            id, "engine::channels::create", RawWorker.CODEC.parseTree(input)));
+    JsonNode result =
+        owner.next(Message.InvocationResult.class, r -> r.invocationId().equals(id)).result();
+    JsonNode writer = result.get("writer");
+    JsonNode reader = result.get("reader");
+    assertThat(writer.get("direction").getStringValue()).isEqualTo("write");
+    assertThat(reader.get("direction").getStringValue()).isEqualTo("read");
+    assertThat(writer.get("channel_id").getStringValue())
+        .isEqualTo(reader.get("channel_id").getStringValue());
+    assertThat(writer.get("access_key").getStringValue())
+        .isEqualTo(reader.get("access_key").getStringValue());
+    return new Refs(
+        writer.get("channel_id").getStringValue(), writer.get("access_key").getStringValue());
+  }
+
+  private static End open(Refs refs, String dir) {
+    return open(refs.id(), refs.key(), dir);
+  }
+
+  private static End open(String id, String key, String dir) {
+    End end = new End();
+    end.socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(
+                URI.create(
+                    "ws://127.0.0.1:"
+                        + port
+                        + "/ws/channels/"
+                        + id
+                        + "?key="
+                        + key
+                        + "&dir="
+                        + dir),
+                end)
+            .orTimeout(5, TimeUnit.SECONDS)
+            .join();
+    return end;
+  }
+
+  private static byte[] randomBytes(int size) {
+    byte[] data = new byte[size];
+    new Random(size).nextBytes(data);
+    return data;
+  }
+
+  private static void sendInFrames(WebSocket ws, byte[] data, int frame) {
+    for (int at = 0; at < data.length; at += frame) {
+      ws.sendBinary(
+              ByteBuffer.wrap(Arrays.copyOfRange(data, at, Math.min(data.length, at + frame))),
+              true)
+          .join();
+    }
+  }
+
+  @Test
+  void streamsTextAndBytesInOrderAndClosesTheReaderAfterTheWriterEnds() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Refs refs = create(owner, "{}");
+      End writer = open(refs, "write");
+      byte[] data = randomBytes(3 * 1024 * 1024 + 17);
+      writer.socket.sendText("{\"type\":\"set_status\",\"status_code\":201}", true).join();
+      End reader = open(refs, "read");
+      sendInFrames(writer.socket, data, 64 * 1024);
+      writer.socket.sendText("done", true).join();
+      writer.socket.sendClose(1000, "stream_complete").join();
+      assertThat(reader.closed.get(10, TimeUnit.SECONDS))
+          .as("close without a status code")
+          .isEqualTo(1005);
+      assertThat(reader.bytes.toByteArray()).isEqualTo(data);
+      assertThat(reader.items.get(0)).isEqualTo("{\"type\":\"set_status\",\"status_code\":201}");
+      assertThat(reader.items.get(reader.items.size() - 1)).isEqualTo("done");
+    }
+  }
+
+  @Test
+  void aSmallBufferHoldsTheWriterBackUntilTheReaderCatchesUp() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Refs refs = create(owner, "{\"buffer_size\":1}");
+      End writer = open(refs, "write");
+      for (int i = 0; i < 200; i++) {
+        writer.socket.sendText("item-" + i, true);
+      }
+      End reader = open(refs, "read");
+      await().atMost(10, TimeUnit.SECONDS).until(() -> reader.items.size() == 200);
+      for (int i = 0; i < 200; i++) {
+        assertThat(reader.items.get(i)).isEqualTo("item-" + i);
+      }
+      writer.socket.sendClose(1000, "stream_complete").join();
+      assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+    }
+  }
+
+  @Test
+  void wrongKeysUnknownChannelsAndBadParametersAreRefusedBeforeTheUpgrade() {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Refs refs = create(owner, "{}");
+      assertThatThrownBy(() -> open(refs.id(), "not-the-key", "read"))
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOfSatisfying(
+              WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+      assertThatThrownBy(() -> open(UUID.randomUUID().toString(), refs.key(), "read"))
+          .cause()
+          .isInstanceOfSatisfying(
+              WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+      assertThatThrownBy(() -> open(refs.id(), refs.key(), "sideways"))
+          .cause()
+          .isInstanceOfSatisfying(
+              WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(400));
+    }
+  }
+
+  @Test
+  void eachSideCanBeTakenOnce() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Refs refs = create(owner, "{}");
+      open(refs, "write");
+      End second = open(refs, "write");
+      assertThat(second.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1008);
+    }
+  }
+
+  @Test
+  void theOwnersDisconnectClosesBothSidesWith4001() throws Exception {
+    RawWorker owner = RawWorker.connect(port);
+    Refs refs = create(owner, "{}");
+    End writer = open(refs, "write");
+    End reader = open(refs, "read");
+    writer.socket.sendText("partial", true).join();
+    await().atMost(5, TimeUnit.SECONDS).until(() -> reader.items.size() == 1);
+    owner.close();
+    assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+    assertThat(reader.closeReason.get()).isEqualTo("channel owner disconnected");
+    assertThat(writer.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+  }
+
+  @Test
+  void channelsWhoseOtherSideNeverComesAreSwept() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Refs refs = create(owner, "{}");
+      End writer = open(refs, "write");
+      assertThat(writer.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+      assertThat(writer.closeReason.get()).isEqualTo("channel expired unclaimed");
+      assertThatThrownBy(() -> open(refs, "read"))
+          .cause()
+          .isInstanceOfSatisfying(
+              WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+    }
+  }
+}
