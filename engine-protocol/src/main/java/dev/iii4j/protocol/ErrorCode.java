@@ -51,7 +51,19 @@ public enum ErrorCode {
   /** A server-side invocation deadline passed (this engine's addition; off by default). */
   INVOCATION_TIMEOUT("invocation_timeout"),
   /** A built-in id or trigger type was claimed by a connection without the service token. */
-  RESERVED_ID("reserved_id");
+  RESERVED_ID("reserved_id"),
+  /** HTTP-invoked function: the URL failed the security checks (https, allowlist, private IPs). */
+  URL_VALIDATION_FAILED("url_validation_failed"),
+  /** HTTP-invoked function: the {@code invocation} object is invalid (this engine's addition). */
+  INVALID_HTTP_INVOCATION("invalid_http_invocation"),
+  /** HTTP-invoked function: connecting or sending failed, or the call timed out. */
+  HTTP_REQUEST_FAILED("http_request_failed"),
+  /** HTTP-invoked function: the response body could not be read. */
+  HTTP_RESPONSE_FAILED("http_response_failed"),
+  /** HTTP-invoked function: a 2xx response whose body is not JSON. */
+  INVALID_RESPONSE("invalid_response"),
+  /** HTTP-invoked function: the endpoint answered 4xx/5xx without an error body of its own. */
+  HTTP_ERROR("http_error");
 
   private static final Map<String, ErrorCode> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::wire, Function.identity()));

@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
@@ -19,9 +20,13 @@ public final class FunctionListing {
     }
     return switch (members.get(members.size() - 1)) {
       case FunctionProvider.Builtin b -> b.workerName();
-      case FunctionProvider.Worker w ->
-          w.session().name() != null ? w.session().name() : firstSegment(pool.id());
+      case FunctionProvider.Worker w -> nameOf(w.session(), pool.id());
+      case FunctionProvider.Http h -> nameOf(h.session(), pool.id());
     };
+  }
+
+  private static String nameOf(WorkerSession session, String functionId) {
+    return session.name() != null ? session.name() : firstSegment(functionId);
   }
 
   /** One summary row: function_id, worker_name, and description/metadata when present. */

@@ -4,6 +4,7 @@ import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.builtin.BuiltinCall;
 import dev.iii4j.gateway.builtin.BuiltinException;
 import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.gateway.httpfn.HttpFunctionCaller;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.ErrorBody;
@@ -48,13 +49,16 @@ public final class Invoker {
       CompletableFuture<Outcome> future) {}
 
   private final FunctionRegistry functions;
+  private final HttpFunctionCaller httpFunctions;
   private final @Nullable Duration deadline;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final ExecutorService builtins = Executors.newVirtualThreadPerTaskExecutor();
 
   /** An invoker over the function registry. */
-  public Invoker(FunctionRegistry functions, GatewayProperties properties) {
+  public Invoker(
+      FunctionRegistry functions, HttpFunctionCaller httpFunctions, GatewayProperties properties) {
     this.functions = functions;
+    this.httpFunctions = httpFunctions;
     this.deadline = properties.invocationTimeout();
   }
 
@@ -74,6 +78,7 @@ public final class Invoker {
     return switch (provider) {
       case FunctionProvider.Builtin builtin -> runBuiltin(builtin, call);
       case FunctionProvider.Worker worker -> sendToWorker(worker.session(), call);
+      case FunctionProvider.Http http -> callEndpoint(http, call);
     };
   }
 
@@ -108,6 +113,20 @@ public final class Invoker {
               }
             },
             builtins)
+        .whenComplete(
+            (outcome, error) -> {
+              if (call.caller() != null) {
+                call.caller().invocations().remove(call.invocationId());
+              }
+            });
+  }
+
+  private CompletableFuture<Outcome> callEndpoint(FunctionProvider.Http http, Call call) {
+    if (call.caller() != null) {
+      call.caller().invocations().add(call.invocationId());
+    }
+    return httpFunctions
+        .call(http.invocation(), call.functionId(), call.data())
         .whenComplete(
             (outcome, error) -> {
               if (call.caller() != null) {

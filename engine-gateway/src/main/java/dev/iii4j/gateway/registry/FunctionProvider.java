@@ -2,6 +2,7 @@ package dev.iii4j.gateway.registry;
 
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.builtin.BuiltinFunction;
+import dev.iii4j.gateway.httpfn.HttpInvocation;
 
 /** Who executes a function: a worker connection, or the engine itself. */
 public sealed interface FunctionProvider {
@@ -19,6 +20,21 @@ public sealed interface FunctionProvider {
    * @param definition its definition
    */
   record Worker(WorkerSession session, FunctionDefinition definition) implements FunctionProvider {
+    @Override
+    public boolean available() {
+      return session.isOpen();
+    }
+  }
+
+  /**
+   * A function a worker registered whose handler is an HTTP endpoint (spec 3.3).
+   *
+   * @param session the registrant; its disconnect removes the function
+   * @param definition its definition
+   * @param invocation the endpoint and how to call it
+   */
+  record Http(WorkerSession session, FunctionDefinition definition, HttpInvocation invocation)
+      implements FunctionProvider {
     @Override
     public boolean available() {
       return session.isOpen();

@@ -1,6 +1,7 @@
 package dev.iii4j.gateway.registry;
 
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.httpfn.HttpInvocation;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -64,15 +65,32 @@ public final class FunctionRegistry {
 
   /** Adds or replaces the session's registration of {@code definition.id()}. */
   public void register(WorkerSession session, FunctionDefinition definition) {
+    add(session, new FunctionProvider.Worker(session, definition));
+  }
+
+  /** Adds or replaces the session's registration of an HTTP-invoked function. */
+  public void registerHttp(
+      WorkerSession session, FunctionDefinition definition, HttpInvocation invocation) {
+    add(session, new FunctionProvider.Http(session, definition, invocation));
+  }
+
+  private void add(WorkerSession session, FunctionProvider provider) {
     pools.compute(
-        definition.id(),
+        provider.definition().id(),
         (id, pool) -> {
           Pool target = pool == null ? new Pool(id) : pool;
-          target.members.removeIf(
-              m -> m instanceof FunctionProvider.Worker w && w.session() == session);
-          target.members.add(new FunctionProvider.Worker(session, definition));
+          target.members.removeIf(m -> ownedBy(m, session));
+          target.members.add(provider);
           return target;
         });
+  }
+
+  private static boolean ownedBy(FunctionProvider provider, WorkerSession session) {
+    return switch (provider) {
+      case FunctionProvider.Worker w -> w.session() == session;
+      case FunctionProvider.Http h -> h.session() == session;
+      case FunctionProvider.Builtin b -> false;
+    };
   }
 
   /** Registers an in-process function; it replaces nothing and is never removed. */
@@ -96,9 +114,7 @@ public final class FunctionRegistry {
     pools.computeIfPresent(
         id,
         (key, pool) -> {
-          removed[0] =
-              pool.members.removeIf(
-                  m -> m instanceof FunctionProvider.Worker w && w.session() == session);
+          removed[0] = pool.members.removeIf(m -> ownedBy(m, session));
           return pool.members.isEmpty() ? null : pool;
         });
     return removed[0];
@@ -112,9 +128,7 @@ public final class FunctionRegistry {
   /** Whether the session provides {@code id}. */
   public boolean provides(WorkerSession session, String id) {
     Pool pool = pools.get(id);
-    return pool != null
-        && pool.members.stream()
-            .anyMatch(m -> m instanceof FunctionProvider.Worker w && w.session() == session);
+    return pool != null && pool.members.stream().anyMatch(m -> ownedBy(m, session));
   }
 
   /** A snapshot of all pools. */

@@ -8,6 +8,8 @@ import dev.iii4j.gateway.builtin.AvailabilityTriggers;
 import dev.iii4j.gateway.builtin.Json;
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.gateway.httpfn.HttpFunctionCaller;
+import dev.iii4j.gateway.httpfn.HttpInvocation;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.invocation.Outcome;
@@ -26,6 +28,7 @@ import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -55,6 +58,7 @@ public final class MessageRouter {
   private final AvailabilityTriggers availability;
   private final AccessControl access;
   private final ChannelRegistry channels;
+  private final HttpFunctionCaller httpFunctions;
   private final boolean secured;
 
   MessageRouter(
@@ -65,6 +69,7 @@ public final class MessageRouter {
       AvailabilityTriggers availability,
       AccessControl access,
       ChannelRegistry channels,
+      HttpFunctionCaller httpFunctions,
       GatewayProperties properties) {
     this.functions = functions;
     this.triggers = triggers;
@@ -73,6 +78,7 @@ public final class MessageRouter {
     this.availability = availability;
     this.access = access;
     this.channels = channels;
+    this.httpFunctions = httpFunctions;
     this.secured = properties.secured();
   }
 
@@ -162,12 +168,12 @@ public final class MessageRouter {
       LOG.info("worker {} may not register functions; {} dropped", session, m.id());
       return;
     }
+    HttpInvocation http = null;
     if (m.invocation() != null) {
-      LOG.warn(
-          "worker {} registered HTTP-invoked function {}: not supported by this gateway yet; dropped",
-          session,
-          m.id());
-      return;
+      http = admitHttpFunction(session, m).orElse(null);
+      if (http == null) {
+        return;
+      }
     }
     FunctionDefinition requested =
         new FunctionDefinition(
@@ -180,15 +186,55 @@ public final class MessageRouter {
     if (!mayClaim(session, "function", id, ReservedNames.isReservedFunction(id))) {
       return;
     }
-    functions.register(
-        session,
+    FunctionDefinition stored =
         new FunctionDefinition(
             id,
             approved.description(),
             approved.requestFormat(),
             approved.responseFormat(),
-            approved.metadata()));
+            approved.metadata());
+    if (http != null) {
+      functions.registerHttp(session, stored, http);
+    } else {
+      functions.register(session, stored);
+    }
     session.functionIds().add(id);
+  }
+
+  /**
+   * Validates an HTTP-invoked function. Unlike the reference, which drops a bad registration
+   * silently, the registrant gets an {@code error} frame saying why, and the log names it.
+   */
+  private Optional<HttpInvocation> admitHttpFunction(
+      WorkerSession session, Message.RegisterFunction m) {
+    ErrorBody refusal;
+    HttpInvocation http = null;
+    if (!httpFunctions.enabled()) {
+      refusal =
+          ErrorCode.INVALID_HTTP_INVOCATION.body(
+              "HTTP-invoked functions are disabled on this engine");
+    } else {
+      try {
+        http = HttpInvocation.parse(m.invocation());
+        refusal = httpFunctions.admit(http).orElse(null);
+      } catch (IllegalArgumentException e) {
+        refusal = ErrorCode.INVALID_HTTP_INVOCATION.body(e.getMessage());
+      }
+    }
+    if (refusal != null) {
+      LOG.warn(
+          "worker {} registered HTTP-invoked function {}: refused ({}: {})",
+          session,
+          m.id(),
+          refusal.code(),
+          refusal.message());
+      session.send(
+          new Message.ErrorFrame(
+              new ErrorBody(
+                  refusal.code(), "function '" + m.id() + "' refused: " + refusal.message())));
+      return Optional.empty();
+    }
+    return Optional.of(http);
   }
 
   private void unregisterFunction(WorkerSession session, Message.UnregisterFunction m) {
