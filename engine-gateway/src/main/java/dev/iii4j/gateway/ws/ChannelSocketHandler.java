@@ -77,12 +77,12 @@ final class ChannelSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
     }
   }
 
+  /**
+   * Runs a channel callback on this socket's event loop, always deferred: both sockets of a channel
+   * may share one event loop, and running inline would re-enter the other side's offer or poll.
+   */
   private void onLoop(Runnable task) {
-    if (ctx.executor().inEventLoop()) {
-      task.run();
-    } else {
-      ctx.executor().execute(task);
-    }
+    ctx.executor().execute(task);
   }
 
   @Override
