@@ -31,7 +31,7 @@ public final class StateTriggers implements TriggerBindings {
   private final BindingTable table = new BindingTable(StateTriggers::validate);
 
   /** The table the SDK feeds with {@code registertrigger} / {@code unregistertrigger}. */
-  BindingTable table() {
+  public BindingTable table() {
     return table;
   }
 
