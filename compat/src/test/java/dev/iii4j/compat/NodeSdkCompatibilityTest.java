@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.state.StateService;
 import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.PostgresFixture;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +43,7 @@ class NodeSdkCompatibilityTest {
   private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(6);
 
   private static GatewayHarness gateway;
+  private static ApplicationContext stateService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -47,6 +52,7 @@ class NodeSdkCompatibilityTest {
   @BeforeAll
   static void runSuite() throws Exception {
     gateway = GatewayProcess.start();
+    stateService = startStateService(gateway);
     javaWorker = gateway.worker("compat-java");
     javaWorker.registerFunction(
         "compat::java::echo", FunctionHandler.sync(NodeSdkCompatibilityTest::echo));
@@ -88,6 +94,7 @@ class NodeSdkCompatibilityTest {
     env.put("III_CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
     env.put("III_JAVA_WORKER", "1");
     env.put("III_RBAC_URL", gateway.url("rbac").toString());
+    env.put("III_STATE", "1");
     run(
         nodeDir,
         env,
@@ -106,6 +113,9 @@ class NodeSdkCompatibilityTest {
   static void stop() {
     if (control != null) {
       control.stop(0);
+    }
+    if (stateService != null) {
+      stateService.close();
     }
     if (gateway != null) {
       gateway.close();
@@ -143,6 +153,31 @@ class NodeSdkCompatibilityTest {
                   .isZero();
             }));
     return tests.stream();
+  }
+
+  /**
+   * The state service in this JVM, as a trusted worker of the gateway, on a fresh database. Its
+   * beans live in the {@code state-service} environment, so they stay out of the gateway's context.
+   */
+  private static ApplicationContext startStateService(GatewayHarness gateway) {
+    PostgresFixture postgres = PostgresFixture.instance();
+    Map<String, Object> p = new HashMap<>();
+    p.put("datasources.default.url", postgres.createDatabase("compat_state"));
+    p.put("datasources.default.username", postgres.username());
+    p.put("datasources.default.password", postgres.password());
+    p.put("datasources.default.driver-class-name", PostgresFixture.DRIVER_CLASS_NAME);
+    p.put("flyway.datasources.default.enabled", true);
+    p.put("engine.state.gateway-url", gateway.url().toString());
+    p.put("engine.state.service-token", gateway.serviceToken());
+    p.put("engine.state.reconnect-max-delay", "500ms");
+    // The gateway's beans are on this classpath too: keep the state context's copy off fixed ports.
+    p.put("engine.gateway.port", 0);
+    p.put("engine.gateway.host", "127.0.0.1");
+    p.put("micronaut.server.port", -1);
+    return ApplicationContext.builder()
+        .environments(StateService.ENVIRONMENT)
+        .properties(p)
+        .start();
   }
 
   private static JsonNode echo(JsonNode input) {

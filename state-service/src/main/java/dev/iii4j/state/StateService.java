@@ -1,0 +1,113 @@
+package dev.iii4j.state;
+
+import dev.iii4j.state.config.StateProperties;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The state policy behind {@code state::*}: enforces the value limit, picks the triggers a change
+ * is recorded for, writes through the {@link StateStore} and wakes the {@link EventDispatcher}
+ * after commit.
+ *
+ * <p>Threading: thread-safe; methods block on the store. Errors: {@link StateStoreException} from
+ * the store, {@link ValueTooLargeException} from {@link #set}.
+ */
+@Singleton
+@Requires(env = StateService.ENVIRONMENT)
+public final class StateService {
+  /**
+   * The Micronaut environment of the state service. Its beans exist only in a context that has it,
+   * so a test JVM can run a gateway context and state-service contexts side by side.
+   */
+  public static final String ENVIRONMENT = "state-service";
+
+  private final StateStore store;
+  private final TriggerBindings bindings;
+  private final EventDispatcher dispatcher;
+  private final StateProperties properties;
+
+  StateService(
+      StateStore store,
+      TriggerBindings bindings,
+      EventDispatcher dispatcher,
+      StateProperties properties) {
+    this.store = store;
+    this.bindings = bindings;
+    this.dispatcher = dispatcher;
+    this.properties = properties;
+  }
+
+  /**
+   * The outcome of {@link #update}.
+   *
+   * @param change the previous and stored value
+   * @param errors the ops that failed and were skipped
+   */
+  public record UpdateResult(StateChange change, List<UpdateOpError> errors) {}
+
+  /** The stored value, or empty when the key has no entry. */
+  public Optional<JsonNode> get(String scope, String key) {
+    return store.get(scope, key);
+  }
+
+  /**
+   * Stores a value (a null node stores JSON null).
+   *
+   * @throws ValueTooLargeException when the JSON is longer than {@code max-value-bytes}
+   */
+  public StateChange set(String scope, String key, JsonNode value) {
+    long limit = properties.maxValueBytes();
+    if (limit > 0) {
+      long bytes = JsonText.write(value).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > limit) {
+        throw new ValueTooLargeException(bytes, limit);
+      }
+    }
+    StateChange change = store.write(scope, key, old -> value, targets(scope, key));
+    dispatcher.wake();
+    return change;
+  }
+
+  /** Applies ops atomically; the result is stored even when some ops failed. */
+  public UpdateResult update(String scope, String key, List<UpdateOp> ops) {
+    AtomicReference<UpdateOps.Result> result = new AtomicReference<>();
+    StateChange change =
+        store.write(
+            scope,
+            key,
+            old -> {
+              UpdateOps.Result applied = UpdateOps.apply(old, ops);
+              result.set(applied);
+              return applied.value();
+            },
+            targets(scope, key));
+    dispatcher.wake();
+    return new UpdateResult(change, result.get().errors());
+  }
+
+  /** Deletes a key; the change's previous value is what was deleted. */
+  public StateChange delete(String scope, String key) {
+    StateChange change = store.delete(scope, key, targets(scope, key));
+    dispatcher.wake();
+    return change;
+  }
+
+  /** The values of a scope in insertion order. */
+  public List<JsonNode> list(String scope) {
+    return store.list(scope);
+  }
+
+  /** The scopes with entries, sorted. */
+  public List<String> groups() {
+    return store.scopes();
+  }
+
+  private List<EventTarget> targets(String scope, String key) {
+    return properties.triggersEnabled() ? bindings.matching(scope, key) : List.of();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.iii4j.state;
+
+import io.micronaut.json.tree.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Durable key/value storage of state, addressed by (scope, key), with a transactional outbox of
+ * change events.
+ *
+ * <p>Semantics: every write ({@link #write}, {@link #delete}) runs in one transaction that holds an
+ * exclusive lock on the (scope, key) for its whole length, so concurrent writes of one key are
+ * serialised and none is lost; the same transaction appends the change's {@link StateEvent} to the
+ * outbox. Either both the change and its event commit, or neither. Scopes and keys are exact,
+ * case-sensitive strings; the empty string is allowed. A stored JSON null is an entry.
+ *
+ * <p>Threading: thread-safe; every method blocks on the database.
+ *
+ * <p>Errors: every method throws {@link StateStoreException} when the database fails; nothing is
+ * then changed.
+ */
+public interface StateStore {
+
+  /**
+   * Reads a value.
+   *
+   * @return the value (a null node for a stored null), or empty when the key has no entry
+   */
+  Optional<JsonNode> get(String scope, String key);
+
+  /**
+   * Replaces a value with what {@code compute} makes of the current one, atomically, and records a
+   * {@code state:created} (no entry before) or {@code state:updated} event for {@code targets}.
+   *
+   * @param compute the new value from the current one (empty when there is no entry); it runs while
+   *     the key is locked and must not block on other keys; it may throw to abort the write
+   * @param targets the triggers to deliver the event to; empty records the event as delivered
+   * @return the previous and the stored value
+   */
+  StateChange write(
+      String scope,
+      String key,
+      Function<Optional<JsonNode>, JsonNode> compute,
+      List<EventTarget> targets);
+
+  /**
+   * Deletes a value atomically and records a {@code state:deleted} event, also when there was no
+   * entry.
+   *
+   * @return the deleted value (empty when there was none) and a null current value
+   */
+  StateChange delete(String scope, String key, List<EventTarget> targets);
+
+  /** The values of a scope, in the order their keys were first written; rewriting keeps it. */
+  List<JsonNode> list(String scope);
+
+  /** The scopes that have at least one entry, without duplicates, sorted by code point. */
+  List<String> scopes();
+
+  /**
+   * Delivers one batch of events: claims up to {@code limit} due, undelivered events that are the
+   * oldest undelivered event of their (scope, key), and holds the claim while {@code delivery}
+   * runs, so that other dispatchers (replicas) skip them and events of one key go out one at a time
+   * in commit order. Then records the outcomes in the same transaction. If the process dies before
+   * that, the claims lapse and the events are delivered again (at least once).
+   *
+   * @param delivery called once with the claimed events (never empty); returns one outcome per
+   *     event; events without an outcome stay pending unchanged
+   * @return the number of events claimed
+   */
+  int dispatch(int limit, Function<List<PendingEvent>, List<DeliveryOutcome>> delivery);
+
+  /**
+   * Deletes delivered events older than {@code retention}.
+   *
+   * @return the number of events deleted
+   */
+  int prune(Duration retention);
+
+  /** The number of events not yet delivered, for monitoring and tests. */
+  long undelivered();
+}

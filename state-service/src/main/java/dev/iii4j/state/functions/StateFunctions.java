@@ -1,0 +1,145 @@
+package dev.iii4j.state.functions;
+
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionException;
+import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.state.StateChange;
+import dev.iii4j.state.StateService;
+import dev.iii4j.state.StateStoreException;
+import dev.iii4j.state.UpdateOpError;
+import dev.iii4j.state.ValueTooLargeException;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers {@code state::set/get/delete/update/list/list_groups} and the {@code state} trigger
+ * type on the SDK worker at startup, then connects it. Each function parses its request (a schema
+ * mismatch answers {@code deserialization_error}), calls {@link StateService}, and shapes the
+ * result as the spec says; store failures answer the function's own code ({@code SET_ERROR}, ...).
+ */
+@Singleton
+@Requires(env = StateService.ENVIRONMENT)
+final class StateFunctions {
+  private static final Logger LOG = LoggerFactory.getLogger(StateFunctions.class);
+
+  private final EngineWorker worker;
+  private final StateService state;
+  private final StateTriggers triggers;
+
+  StateFunctions(EngineWorker worker, StateService state, StateTriggers triggers) {
+    this.worker = worker;
+    this.state = state;
+    this.triggers = triggers;
+  }
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    worker.registerTriggerType(
+        StateTriggers.TYPE, "Fires on state changes (set, update, delete)", triggers.table());
+    register("state::set", "SET_ERROR", "Failed to set value: ", this::set);
+    register("state::get", "GET_ERROR", "Failed to get value: ", this::get);
+    register("state::delete", "DELETE_ERROR", "Failed to delete value: ", this::delete);
+    register("state::update", "UPDATE_ERROR", "Failed to update value: ", this::update);
+    register("state::list", "LIST_ERROR", "Failed to list values: ", this::list);
+    register("state::list_groups", "LIST_GROUPS_ERROR", "Failed to list groups: ", this::groups);
+    worker.start();
+    LOG.info("state service connecting to {}", worker.options().engineUrl());
+  }
+
+  private void register(
+      String id, String errorCode, String errorPrefix, Function<JsonNode, JsonNode> body) {
+    worker.registerFunction(
+        id,
+        FunctionHandler.sync(
+            input -> {
+              try {
+                return body.apply(input);
+              } catch (InvalidInputException e) {
+                throw new FunctionException(
+                    e.code().wire(), Requests.message(id, e.getMessage()), e);
+              } catch (ValueTooLargeException e) {
+                throw new FunctionException("VALUE_TOO_LARGE", e.getMessage(), e);
+              } catch (StateStoreException e) {
+                LOG.warn("{} failed", id, e);
+                throw new FunctionException(errorCode, errorPrefix + e.getMessage(), e);
+              }
+            }));
+  }
+
+  private JsonNode set(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    String scope = Requests.string(request, "scope", "");
+    String key = Requests.string(request, "key", "");
+    JsonNode value = Requests.valueOrData(request);
+    StateChange change = state.set(scope, key, value);
+    return oldAndNew(change, List.of());
+  }
+
+  private JsonNode get(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    String scope = Requests.string(request, "scope", "");
+    String key = Requests.string(request, "key", "");
+    // No result for an absent key. A stored null also leaves without a result: the wire drops
+    // an explicit `result: null` (see README, "Known differences").
+    return state.get(scope, key).orElse(null);
+  }
+
+  private JsonNode delete(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    String scope = Requests.string(request, "scope", "");
+    String key = Requests.string(request, "key", "");
+    return state.delete(scope, key).previous().orElse(null);
+  }
+
+  private JsonNode update(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    String scope = Requests.string(request, "scope", "");
+    String key = Requests.string(request, "key", "");
+    StateService.UpdateResult result = state.update(scope, key, Requests.ops(request));
+    return oldAndNew(result.change(), result.errors());
+  }
+
+  private JsonNode list(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    String scope = Requests.string(request, "scope", "");
+    return JsonNode.createArrayNode(state.list(scope));
+  }
+
+  private JsonNode groups(JsonNode input) {
+    Requests.object(input);
+    List<JsonNode> names = new ArrayList<>();
+    for (String scope : state.groups()) {
+      names.add(JsonNode.createStringNode(scope));
+    }
+    return JsonNode.createObjectNode(Map.of("groups", JsonNode.createArrayNode(names)));
+  }
+
+  private static JsonNode oldAndNew(StateChange change, List<UpdateOpError> errors) {
+    Map<String, JsonNode> result = new LinkedHashMap<>();
+    result.put("old_value", change.previous().orElse(JsonNode.nullNode()));
+    result.put("new_value", change.current() == null ? JsonNode.nullNode() : change.current());
+    if (!errors.isEmpty()) {
+      List<JsonNode> items = new ArrayList<>(errors.size());
+      for (UpdateOpError error : errors) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        fields.put("op_index", JsonNode.createNumberNode(error.opIndex()));
+        fields.put("code", JsonNode.createStringNode(error.code()));
+        fields.put("message", JsonNode.createStringNode(error.message()));
+        fields.put("doc_url", JsonNode.createStringNode(error.docUrl()));
+        items.add(JsonNode.createObjectNode(fields));
+      }
+      result.put("errors", JsonNode.createArrayNode(items));
+    }
+    return JsonNode.createObjectNode(result);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.iii4j.state.functions;
+
+import dev.iii4j.sdk.BindingTable;
+import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.state.EventTarget;
+import dev.iii4j.state.StateService;
+import dev.iii4j.state.TriggerBindings;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The bindings of the {@code state} trigger type: config {@code {scope?, key?,
+ * condition_function_id?}}, exact-match filters, unknown keys ignored, a field of the wrong type
+ * rejected with {@code Failed to parse trigger config: <detail>}. An absent or null config matches
+ * everything.
+ */
+@Singleton
+@Requires(env = StateService.ENVIRONMENT)
+public final class StateTriggers implements TriggerBindings {
+  /** The trigger type id. */
+  public static final String TYPE = "state";
+
+  private static final List<String> STRING_FIELDS =
+      List.of("scope", "key", BindingTable.CONDITION_FUNCTION_ID);
+
+  private final BindingTable table = new BindingTable(StateTriggers::validate);
+
+  /** The table the SDK feeds with {@code registertrigger} / {@code unregistertrigger}. */
+  public BindingTable table() {
+    return table;
+  }
+
+  @Override
+  public List<EventTarget> matching(String scope, String key) {
+    List<EventTarget> targets = new ArrayList<>();
+    for (TriggerBinding binding : table.bindings()) {
+      JsonNode config = binding.config();
+      if (matches(field(config, "scope"), scope) && matches(field(config, "key"), key)) {
+        targets.add(
+            new EventTarget(binding.id(), binding.functionId(), config, binding.metadata()));
+      }
+    }
+    // Bindings come from a hash map; a stable order keeps deliveries reproducible.
+    targets.sort((a, b) -> a.triggerId().compareTo(b.triggerId()));
+    return targets;
+  }
+
+  private static boolean matches(@Nullable String filter, String value) {
+    return filter == null || filter.equals(value);
+  }
+
+  private static @Nullable String field(@Nullable JsonNode config, String name) {
+    if (config == null || !config.isObject()) {
+      return null;
+    }
+    JsonNode value = config.get(name);
+    return value == null || value.isNull() ? null : value.getStringValue();
+  }
+
+  private static Optional<String> validate(TriggerBinding binding) {
+    JsonNode config = binding.config();
+    if (config == null || config.isNull()) {
+      return Optional.empty();
+    }
+    if (!config.isObject()) {
+      return Optional.of(
+          "Failed to parse trigger config: invalid type: "
+              + Requests.unexpected(config)
+              + ", expected struct StateTriggerConfig");
+    }
+    for (String name : STRING_FIELDS) {
+      JsonNode value = config.get(name);
+      if (value != null && !value.isNull() && !value.isString()) {
+        return Optional.of(
+            "Failed to parse trigger config: invalid type: "
+                + Requests.unexpected(value)
+                + ", expected a string at `"
+                + name
+                + "`");
+      }
+    }
+    return Optional.empty();
+  }
+}
