@@ -170,9 +170,6 @@ class NodeSdkCompatibilityTest {
     p.put("engine.state.gateway-url", gateway.url().toString());
     p.put("engine.state.service-token", gateway.serviceToken());
     p.put("engine.state.reconnect-max-delay", "500ms");
-    // The gateway's beans are on this classpath too: keep the state context's copy off fixed ports.
-    p.put("engine.gateway.port", 0);
-    p.put("engine.gateway.host", "127.0.0.1");
     p.put("micronaut.server.port", -1);
     return ApplicationContext.builder()
         .environments(StateService.ENVIRONMENT)

@@ -27,9 +27,6 @@ final class StateServiceInstance {
     p.put("engine.state.events.poll-interval", "200ms");
     p.put("engine.state.events.retry-initial-delay", "50ms");
     p.put("engine.state.events.retry-max-delay", "300ms");
-    // The gateway's beans are on this test classpath and unconditional: keep them off fixed ports.
-    p.put("engine.gateway.port", 0);
-    p.put("engine.gateway.host", "127.0.0.1");
     p.put("micronaut.server.port", -1);
     return p;
   }

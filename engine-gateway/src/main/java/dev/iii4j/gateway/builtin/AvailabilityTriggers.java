@@ -8,6 +8,7 @@ import dev.iii4j.gateway.registry.TriggerEntry;
 import dev.iii4j.gateway.registry.TriggerRegistry;
 import dev.iii4j.gateway.registry.TriggerTypeProvider;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * different set of function ids). Fires are engine-internal calls whose results are ignored.
  */
 @Context
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class AvailabilityTriggers {
 
   /** The workers trigger type id. */

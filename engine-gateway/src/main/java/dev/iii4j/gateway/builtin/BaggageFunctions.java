@@ -1,9 +1,11 @@
 package dev.iii4j.gateway.builtin;
 
+import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +38,7 @@ import java.util.Map;
  * Missing or mistyped input fails with {@code deserialization_error}.
  */
 @Context
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class BaggageFunctions {
 
   /** The note {@code engine::baggage::set} answers with, as the reference words it. */

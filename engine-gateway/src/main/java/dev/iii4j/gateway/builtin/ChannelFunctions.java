@@ -2,10 +2,12 @@ package dev.iii4j.gateway.builtin;
 
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.channel.StreamChannel;
+import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;
 
 /**
@@ -14,6 +16,7 @@ import io.micronaut.json.tree.JsonNode;
  * to the connection that created it and is closed for both sides when that connection goes.
  */
 @Context
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class ChannelFunctions {
   private final ChannelRegistry channels;
 

@@ -1,6 +1,7 @@
 package dev.iii4j.gateway.builtin;
 
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.registry.FunctionDefinition;
@@ -13,6 +14,7 @@ import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * publish} and the {@code subscribe} trigger type).
  */
 @Context
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class EngineFunctions {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineFunctions.class);

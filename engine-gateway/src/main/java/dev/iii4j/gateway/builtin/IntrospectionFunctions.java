@@ -2,6 +2,7 @@ package dev.iii4j.gateway.builtin;
 
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.access.AccessControl;
+import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
@@ -10,6 +11,7 @@ import dev.iii4j.gateway.registry.TriggerRegistry;
 import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import java.util.function.Predicate;
  * INVALID_ARGUMENTS} and {@code NOT_FOUND} as 4.4 lists them.
  */
 @Context
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class IntrospectionFunctions {
 
   /** The largest {@code function_ids} batch {@code engine::functions::info} accepts. */

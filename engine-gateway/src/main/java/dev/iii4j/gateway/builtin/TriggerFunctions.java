@@ -10,6 +10,7 @@ import dev.iii4j.gateway.registry.TriggerRegistry;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.Optional;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Both run on the invoker's virtual threads, where blocking on the acknowledgement is cheap.
  */
 @Context
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class TriggerFunctions {
 
   private static final Logger LOG = LoggerFactory.getLogger(TriggerFunctions.class);

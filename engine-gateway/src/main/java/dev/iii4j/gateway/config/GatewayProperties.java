@@ -48,6 +48,12 @@ public record GatewayProperties(
   /** The configuration prefix. */
   public static final String PREFIX = "engine.gateway";
 
+  /**
+   * Set to {@code false} to keep the gateway from starting in a context that has its classes (for
+   * example a service's test that also puts a gateway harness on the classpath).
+   */
+  public static final String ENABLED = "engine.gateway.enabled";
+
   /** Whether a service token is configured. */
   public boolean secured() {
     return serviceToken != null && !serviceToken.isBlank();

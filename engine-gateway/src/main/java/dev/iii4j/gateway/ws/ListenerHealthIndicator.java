@@ -1,5 +1,7 @@
 package dev.iii4j.gateway.ws;
 
+import dev.iii4j.gateway.config.GatewayProperties;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -11,6 +13,7 @@ import org.reactivestreams.Publisher;
 
 /** Ready while the worker listener accepts connections; reports its port. */
 @Singleton
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 @Readiness
 final class ListenerHealthIndicator implements HealthIndicator {
   private final WorkerListener listener;

@@ -10,6 +10,7 @@ import dev.iii4j.gateway.routing.MessageRouter;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -44,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * connection with 1001, and waits up to the shutdown grace for them to go.
  */
 @Context
+@Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class WorkerListener {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerListener.class);
   private static final int BACKLOG_LIMIT = 1024;
