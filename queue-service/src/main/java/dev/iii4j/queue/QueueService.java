@@ -3,6 +3,7 @@ package dev.iii4j.queue;
 import dev.iii4j.queue.config.QueueProperties;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PreDestroy;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: thread-safe. Subscription changes are serialised; enqueue and publish may run
  * concurrently with everything.
  */
+@Requires(env = Application.ENVIRONMENT)
 @Singleton
 public final class QueueService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueueService.class);

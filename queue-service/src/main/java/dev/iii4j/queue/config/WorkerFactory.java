@@ -1,9 +1,11 @@
 package dev.iii4j.queue.config;
 
+import dev.iii4j.queue.Application;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerOptions;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
 
@@ -12,6 +14,7 @@ import jakarta.inject.Singleton;
  * closed when the context stops. It is not started here; the functions package registers on it
  * first and then starts it.
  */
+@Requires(env = Application.ENVIRONMENT)
 @Factory
 final class WorkerFactory {
 

@@ -1,6 +1,8 @@
 package dev.iii4j.queue.functions;
 
+import dev.iii4j.queue.Application;
 import dev.iii4j.sdk.EngineWorker;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -14,6 +16,7 @@ import org.reactivestreams.Publisher;
  * Ready while the service is connected to the gateway (Kafka's own check comes from
  * micronaut-kafka's health indicator).
  */
+@Requires(env = Application.ENVIRONMENT)
 @Singleton
 @Readiness
 final class GatewayHealthIndicator implements HealthIndicator {

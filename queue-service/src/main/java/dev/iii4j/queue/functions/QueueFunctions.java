@@ -2,6 +2,7 @@ package dev.iii4j.queue.functions;
 
 import static dev.iii4j.queue.functions.Requests.json;
 
+import dev.iii4j.queue.Application;
 import dev.iii4j.queue.DeadLetter;
 import dev.iii4j.queue.QueueDefinition;
 import dev.iii4j.queue.QueueErrorCode;
@@ -12,6 +13,7 @@ import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PostConstruct;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * worker, starts the queues' consumers, then connects to the gateway. Function ids, requests and
  * results follow spec sections 1.2, 1.3 and 1.5; {@code engine::queue::dlq_count} is ours.
  */
+@Requires(env = Application.ENVIRONMENT)
 @Context
 final class QueueFunctions {
   /** Stores a message of {@code TriggerAction.Enqueue}; called by the gateway. */

@@ -1,5 +1,6 @@
 package dev.iii4j.queue.kafka;
 
+import dev.iii4j.queue.Application;
 import dev.iii4j.queue.Consumer;
 import dev.iii4j.queue.DeadLetter;
 import dev.iii4j.queue.DeliveryHandler;
@@ -9,6 +10,7 @@ import dev.iii4j.queue.QueueBackend;
 import dev.iii4j.queue.QueueBackendException;
 import dev.iii4j.queue.QueueErrorCode;
 import dev.iii4j.queue.config.QueueServiceProperties;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.annotation.PreDestroy;
@@ -70,6 +72,7 @@ import org.slf4j.LoggerFactory;
  *       stay few; documented in the README).
  * </ul>
  */
+@Requires(env = Application.ENVIRONMENT)
 @Singleton
 public final class KafkaQueueBackend implements QueueBackend {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaQueueBackend.class);
@@ -92,7 +95,7 @@ public final class KafkaQueueBackend implements QueueBackend {
    */
   public KafkaQueueBackend(
       QueueServiceProperties properties,
-      @Value("${kafka.bootstrap.servers:localhost:9092}") String bootstrapServers,
+      @Value("${kafka.bootstrap.servers:`localhost:9092`}") String bootstrapServers,
       ObjectMapper mapper) {
     this.properties = properties;
     this.bootstrapServers = bootstrapServers;

@@ -1,5 +1,7 @@
 package dev.iii4j.queue.kafka;
 
+import dev.iii4j.queue.Application;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -13,6 +15,7 @@ import org.reactivestreams.Publisher;
  * kafka} indicator reports the cluster in {@code /health}; this one puts Kafka into {@code
  * /health/readiness}.
  */
+@Requires(env = Application.ENVIRONMENT)
 @Singleton
 @Readiness
 final class KafkaReadinessIndicator implements HealthIndicator {
