@@ -32,6 +32,10 @@ final class QueueTestSupport {
     props.put("engine.queue.partitions", 3);
     props.put("micronaut.server.port", -1);
     props.put("kafka.health.enabled", false);
+    // The gateway is on the test classpath (test-fixtures) and its listener is a context bean;
+    // keep the idle copy inside each service context off fixed ports.
+    props.put("engine.gateway.port", 0);
+    props.put("engine.gateway.host", "127.0.0.1");
     return ApplicationContext.run(props, Application.ENVIRONMENT);
   }
 
