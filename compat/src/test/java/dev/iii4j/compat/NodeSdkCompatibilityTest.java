@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.testing.GatewayHarness;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,6 +40,7 @@ class NodeSdkCompatibilityTest {
   private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(6);
 
   private static GatewayHarness gateway;
+  private static ApplicationContext queueService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -60,6 +62,7 @@ class NodeSdkCompatibilityTest {
               .thenApply(result -> object(Map.of("from_node", orNull(result))));
         });
     javaWorker.start().get(10, TimeUnit.SECONDS);
+    queueService = QueueServiceProcess.start(gateway);
 
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     control.createContext(
@@ -88,6 +91,8 @@ class NodeSdkCompatibilityTest {
     env.put("III_CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
     env.put("III_JAVA_WORKER", "1");
     env.put("III_RBAC_URL", gateway.url("rbac").toString());
+    env.put("III_QUEUE", "1");
+    env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);
     run(
         nodeDir,
         env,
@@ -106,6 +111,9 @@ class NodeSdkCompatibilityTest {
   static void stop() {
     if (control != null) {
       control.stop(0);
+    }
+    if (queueService != null) {
+      queueService.close();
     }
     if (gateway != null) {
       gateway.close();
