@@ -44,6 +44,7 @@ class NodeSdkCompatibilityTest {
 
   private static GatewayHarness gateway;
   private static ApplicationContext stateService;
+  private static ApplicationContext queueService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -66,6 +67,7 @@ class NodeSdkCompatibilityTest {
               .thenApply(result -> object(Map.of("from_node", orNull(result))));
         });
     javaWorker.start().get(10, TimeUnit.SECONDS);
+    queueService = QueueServiceProcess.start(gateway);
 
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     control.createContext(
@@ -95,6 +97,8 @@ class NodeSdkCompatibilityTest {
     env.put("III_JAVA_WORKER", "1");
     env.put("III_RBAC_URL", gateway.url("rbac").toString());
     env.put("III_STATE", "1");
+    env.put("III_QUEUE", "1");
+    env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);
     run(
         nodeDir,
         env,
@@ -116,6 +120,9 @@ class NodeSdkCompatibilityTest {
     }
     if (stateService != null) {
       stateService.close();
+    }
+    if (queueService != null) {
+      queueService.close();
     }
     if (gateway != null) {
       gateway.close();

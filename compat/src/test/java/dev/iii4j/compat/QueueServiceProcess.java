@@ -1,0 +1,51 @@
+package dev.iii4j.compat;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.iii4j.queue.Application;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.KafkaFixture;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.tree.JsonNode;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue service the compatibility suites run against: one replica in this JVM, on the fixture
+ * Kafka broker, connected to the harness gateway with its service token, exactly as in production.
+ * It declares a queue {@value #DEAD_LETTER_QUEUE} with one attempt and no backoff, so a failing
+ * message reaches the dead letters at once.
+ */
+final class QueueServiceProcess {
+  /** A queue whose messages are dead-lettered after their first failure. */
+  static final String DEAD_LETTER_QUEUE = "compat-dlq";
+
+  private QueueServiceProcess() {}
+
+  static ApplicationContext start(GatewayHarness gateway) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("kafka.bootstrap.servers", KafkaFixture.instance().bootstrapServers());
+    props.put("kafka.health.enabled", false);
+    props.put("engine.queue.gateway-url", gateway.url().toString());
+    props.put("engine.queue.service-token", gateway.serviceToken());
+    props.put("engine.queue.topic-prefix", KafkaFixture.instance().uniqueName("compat") + ".");
+    props.put("engine.queue.stop-timeout", "5s");
+    props.put("engine.queues." + DEAD_LETTER_QUEUE + ".max-retries", 1);
+    props.put("engine.queues." + DEAD_LETTER_QUEUE + ".backoff-ms", 0);
+    props.put("micronaut.server.port", -1);
+    ApplicationContext context = ApplicationContext.run(props, Application.ENVIRONMENT);
+    EngineWorker probe = gateway.worker("compat-queue-probe");
+    probe.start();
+    JsonNode request =
+        JsonNode.createObjectNode(Map.of("queue", JsonNode.createStringNode("default")));
+    await("queue service registered")
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> probe.call("engine::queue::dlq_count", request).get(2, TimeUnit.SECONDS) != null);
+    return context;
+  }
+}

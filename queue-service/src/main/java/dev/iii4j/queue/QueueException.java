@@ -1,0 +1,36 @@
+package dev.iii4j.queue;
+
+import io.micronaut.core.annotation.Nullable;
+import java.util.Objects;
+
+/**
+ * The root of the queue service's exceptions. Its {@link #code()} becomes the {@code error.code} a
+ * caller of a queue function sees, and its message the {@code error.message}.
+ */
+public class QueueException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final QueueErrorCode code;
+
+  /**
+   * A failure.
+   *
+   * @param code the wire code
+   * @param message the wire message
+   * @param cause the underlying failure, if any (not sent)
+   */
+  public QueueException(QueueErrorCode code, String message, @Nullable Throwable cause) {
+    super(message, cause);
+    this.code = Objects.requireNonNull(code, "code");
+  }
+
+  /** A failure without an underlying cause. */
+  public QueueException(QueueErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  /** The wire code. */
+  public QueueErrorCode code() {
+    return code;
+  }
+}

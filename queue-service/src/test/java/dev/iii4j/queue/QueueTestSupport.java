@@ -1,0 +1,87 @@
+package dev.iii4j.queue;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.KafkaFixture;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.tree.JsonNode;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts queue-service contexts against the shared broker and a gateway harness. */
+final class QueueTestSupport {
+  private QueueTestSupport() {}
+
+  /**
+   * A queue-service replica connected to {@code gateway}; {@code prefix} isolates its topics and
+   * groups, {@code extra} declares queues ({@code engine.queues.<name>.*}).
+   */
+  static ApplicationContext startService(
+      GatewayHarness gateway, String prefix, Map<String, Object> extra) {
+    Map<String, Object> props = new HashMap<>(extra);
+    props.put("kafka.bootstrap.servers", KafkaFixture.instance().bootstrapServers());
+    props.put("engine.queue.gateway-url", gateway.url().toString());
+    props.put("engine.queue.service-token", gateway.serviceToken());
+    props.put("engine.queue.topic-prefix", prefix);
+    props.put("engine.queue.stop-timeout", "5s");
+    props.put("engine.queue.partitions", 3);
+    props.put("micronaut.server.port", -1);
+    props.put("kafka.health.enabled", false);
+    return ApplicationContext.run(props, Application.ENVIRONMENT);
+  }
+
+  /** Waits until the service answers a queue function through the gateway. */
+  static void awaitReady(EngineWorker client) {
+    await("queue service registered")
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () ->
+                client
+                        .call("engine::queue::dlq_count", json("queue", "default"))
+                        .get(2, TimeUnit.SECONDS)
+                    != null);
+  }
+
+  static String prefix() {
+    return KafkaFixture.instance().uniqueName("t").replace("-", "") + ".";
+  }
+
+  /** A JSON object from alternating keys and values. */
+  static JsonNode json(Object... kv) {
+    Map<String, JsonNode> map = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      Object v = kv[i + 1];
+      map.put(
+          (String) kv[i],
+          switch (v) {
+            case JsonNode n -> n;
+            case String s -> JsonNode.createStringNode(s);
+            case Integer n -> JsonNode.createNumberNode(n);
+            case Long n -> JsonNode.createNumberNode(n);
+            case Boolean b -> JsonNode.createBooleanNode(b);
+            default -> throw new IllegalArgumentException(String.valueOf(v));
+          });
+    }
+    return JsonNode.createObjectNode(map);
+  }
+
+  /** The payload without the gateway's {@code _caller_worker_id}. */
+  static JsonNode stripCaller(JsonNode data) {
+    if (data == null || !data.isObject()) {
+      return data;
+    }
+    Map<String, JsonNode> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : data.entries()) {
+      if (!e.getKey().equals("_caller_worker_id")) {
+        copy.put(e.getKey(), e.getValue());
+      }
+    }
+    return JsonNode.createObjectNode(copy);
+  }
+}
