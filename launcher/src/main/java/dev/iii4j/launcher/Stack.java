@@ -1,0 +1,303 @@
+package dev.iii4j.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs the whole stack on this machine without Docker: PostgreSQL and Kafka (real servers from
+ * Maven Central), then the gateway and the services as child JVMs, each waited for until ready.
+ * Ctrl-C (or SIGTERM) stops everything in reverse order. Data lives in one folder and is reused by
+ * the next start.
+ *
+ * <p>Options (environment, all optional): {@code III4J_DATA_DIR} (default {@code .run-data}),
+ * {@code III4J_PG_PORT} (54329), {@code III4J_KAFKA_PORT} (19092), {@code III4J_QUEUE_REPLICAS}
+ * (1), {@code ENGINE_GATEWAY_PORT} (49134), {@code III_SERVICE_TOKEN} (generated and kept in the
+ * data folder), {@code JAVA_OPTS} for the service JVMs.
+ */
+public final class Stack {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+  private final Path root;
+  private final Path data;
+  private final Path logs;
+  private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private final List<ChildProcess> running = new ArrayList<>();
+  private volatile boolean stopping;
+  private LocalPostgres postgres;
+
+  private Stack(Path root, Path data) {
+    this.root = root;
+    this.data = data;
+    this.logs = data.resolve("logs");
+  }
+
+  /** Entry point; the first argument is the repository root (default: the working directory). */
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+    Path data =
+        Path.of(env("III4J_DATA_DIR", root.resolve(".run-data").toString())).toAbsolutePath();
+    Stack stack = new Stack(root, data);
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stack.stopAll();
+                  stopped.complete(null);
+                },
+                "stack-stop"));
+    try {
+      stack.startAll();
+    } catch (Exception e) {
+      System.err.println("stack: " + e.getMessage());
+      System.exit(1);
+    }
+    stack.watch();
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  private static int port(String name, int fallback) {
+    return Integer.parseInt(env(name, Integer.toString(fallback)));
+  }
+
+  private void startAll() throws Exception {
+    Files.createDirectories(logs);
+    String version = version();
+    int pgPort = port("III4J_PG_PORT", 54329);
+    int kafkaPort = port("III4J_KAFKA_PORT", 19092);
+    int gatewayPort = port("ENGINE_GATEWAY_PORT", 49134);
+    int replicas = port("III4J_QUEUE_REPLICAS", 1);
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("PostgreSQL (III4J_PG_PORT)", pgPort);
+    ports.put("Kafka (III4J_KAFKA_PORT)", kafkaPort);
+    ports.put("Kafka controller (III4J_KAFKA_PORT + 1)", kafkaPort + 1);
+    ports.put("gateway workers (ENGINE_GATEWAY_PORT)", gatewayPort);
+    ports.put("gateway management", 49100);
+    ports.put("state-service management", 49101);
+    for (int i = 0; i < replicas; i++) {
+      ports.put("queue-service management #" + (i + 1), 49104 + 10 * i);
+    }
+    for (Map.Entry<String, Integer> p : ports.entrySet()) {
+      requireFree(p.getKey(), p.getValue());
+    }
+    String token = serviceToken();
+
+    step("PostgreSQL on 127.0.0.1:" + pgPort);
+    postgres = new LocalPostgres(data, pgPort);
+    postgres.start(logs);
+    done("PostgreSQL", "data in " + data.resolve("postgres"));
+
+    step("Kafka on 127.0.0.1:" + kafkaPort);
+    LocalKafka kafka = new LocalKafka(data, kafkaPort, kafkaPort + 1);
+    running.add(kafka.start(javaBin, System.getProperty("java.class.path"), logs));
+    done("Kafka", "data in " + data.resolve("kafka"));
+
+    String gatewayUrl = "ws://127.0.0.1:" + gatewayPort + "/";
+    List<ServiceSpec> services = new ArrayList<>();
+    services.add(
+        new ServiceSpec(
+            "engine-gateway",
+            jar("engine-gateway", version),
+            49100,
+            Map.of(
+                "ENGINE_GATEWAY_PORT",
+                Integer.toString(gatewayPort),
+                "ENGINE_MANAGEMENT_PORT",
+                "49100",
+                "III_SERVICE_TOKEN",
+                token)));
+    Map<String, String> db =
+        Map.of(
+            "DATASOURCES_DEFAULT_URL",
+            postgres.jdbcUrl(),
+            "DATASOURCES_DEFAULT_USERNAME",
+            LocalPostgres.USER,
+            "DATASOURCES_DEFAULT_PASSWORD",
+            "");
+    services.add(
+        new ServiceSpec(
+            "state-service",
+            jar("state-service", version),
+            49101,
+            merge(
+                db,
+                Map.of(
+                    "ENGINE_GATEWAY_URL",
+                    gatewayUrl,
+                    "III_SERVICE_TOKEN",
+                    token,
+                    "ENGINE_MANAGEMENT_PORT",
+                    "49101"))));
+    for (int i = 0; i < replicas; i++) {
+      int management = 49104 + 10 * i;
+      services.add(
+          new ServiceSpec(
+              replicas == 1 ? "queue-service" : "queue-service-" + (i + 1),
+              jar("queue-service", version),
+              management,
+              Map.of(
+                  "KAFKA_BOOTSTRAP_SERVERS",
+                  kafka.bootstrapServers(),
+                  "ENGINE_GATEWAY_URL",
+                  gatewayUrl,
+                  "III_SERVICE_TOKEN",
+                  token,
+                  "ENGINE_MANAGEMENT_PORT",
+                  Integer.toString(management))));
+    }
+    for (ServiceSpec service : services) {
+      startService(service);
+    }
+    System.out.println();
+    System.out.println("stack: ready. Workers connect to " + gatewayUrl);
+    System.out.println(
+        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49104 (queue)");
+    System.out.println(
+        "stack: PostgreSQL "
+            + postgres.jdbcUrl()
+            + " (user postgres), Kafka "
+            + kafka.bootstrapServers());
+    System.out.println("stack: logs in " + logs + "; Ctrl-C stops everything");
+  }
+
+  private void startService(ServiceSpec service) throws IOException, InterruptedException {
+    if (!Files.exists(service.jar())) {
+      throw new IllegalStateException(service.jar() + " is missing; run bin/stack --rebuild");
+    }
+    step(service.name());
+    List<String> command = new ArrayList<>();
+    command.add(javaBin);
+    for (String option : env("JAVA_OPTS", "-Xmx384m").split("\\s+")) {
+      if (!option.isBlank()) {
+        command.add(option);
+      }
+    }
+    command.add("-jar");
+    command.add(service.jar().toString());
+    ChildProcess child =
+        ChildProcess.start(
+            service.name(), command, service.env(), logs.resolve(service.name() + ".log"));
+    running.add(child);
+    child.awaitHttpReady(
+        "http://127.0.0.1:" + service.managementPort() + "/health/readiness", READY_TIMEOUT);
+    done(
+        service.name(),
+        "pid " + child.pid() + ", http://127.0.0.1:" + service.managementPort() + "/health");
+  }
+
+  /** Blocks until a child dies on its own, then stops the rest. */
+  private void watch() throws InterruptedException {
+    while (true) {
+      for (ChildProcess child : List.copyOf(running)) {
+        if (!child.alive() && !stopping) {
+          int code = child.process().exitValue();
+          // 130/143: the child got the terminal's Ctrl-C (or a TERM) with us; we stop too.
+          if (code != 130 && code != 143) {
+            System.err.println(
+                "stack: " + child.name() + " exited (" + code + "); see " + child.log());
+          }
+          System.exit(code == 130 || code == 143 ? 0 : 1);
+        }
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  private synchronized void stopAll() {
+    stopping = true;
+    if (running.isEmpty() && postgres == null) {
+      return;
+    }
+    System.out.println("stack: stopping");
+    List<ChildProcess> reverse = new ArrayList<>(running);
+    java.util.Collections.reverse(reverse);
+    for (ChildProcess child : reverse) {
+      child.stop(STOP_GRACE);
+      System.out.println("stack: stopped " + child.name());
+    }
+    running.clear();
+    try {
+      if (postgres != null) {
+        postgres.close();
+        System.out.println("stack: stopped PostgreSQL");
+      }
+    } catch (IOException e) {
+      System.err.println("stack: stopping PostgreSQL failed: " + e.getMessage());
+    }
+    postgres = null;
+  }
+
+  private String serviceToken() throws IOException {
+    String given = System.getenv("III_SERVICE_TOKEN");
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    Path file = data.resolve("service-token");
+    if (Files.exists(file)) {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    Files.writeString(file, token, StandardCharsets.UTF_8);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return token;
+  }
+
+  private Path jar(String module, String version) {
+    return root.resolve(module).resolve("target").resolve(module + "-" + version + "-all.jar");
+  }
+
+  private String version() throws IOException {
+    String pom = Files.readString(root.resolve("pom.xml"), StandardCharsets.UTF_8);
+    int parentEnd = pom.indexOf("</parent>");
+    int start = pom.indexOf("<version>", parentEnd) + "<version>".length();
+    return pom.substring(start, pom.indexOf("</version>", start)).trim();
+  }
+
+  private static void requireFree(String what, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "port "
+              + port
+              + " for "
+              + what
+              + " is already in use; stop what holds it or choose another");
+    }
+  }
+
+  private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> out = new LinkedHashMap<>(a);
+    out.putAll(b);
+    return out;
+  }
+
+  private static void step(String what) {
+    System.out.println("stack: starting " + what + " ...");
+  }
+
+  private static void done(String what, String detail) {
+    System.out.println("stack:   " + what + " ready (" + detail + ")");
+  }
+}
