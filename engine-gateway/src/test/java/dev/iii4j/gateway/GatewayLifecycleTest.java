@@ -139,4 +139,39 @@ class GatewayLifecycleTest {
       }
     }
   }
+
+  @Test
+  void exportsInvocationAndConnectionMetricsForPrometheus() throws Exception {
+    try (ApplicationContext context = start()) {
+      int managementPort = context.getBean(EmbeddedServer.class).getPort();
+      int port = context.getBean(WorkerListener.class).port();
+      try (RawWorker executor = RawWorker.connect(port);
+          RawWorker caller = RawWorker.connect(port)) {
+        executor.send(new Message.RegisterFunction("metered::fn"));
+        executor.sync();
+        String ok = UUID.randomUUID().toString();
+        caller.send(new Message.InvokeFunction(ok, "metered::fn", null));
+        executor.next(Message.InvokeFunction.class);
+        executor.send(Message.InvocationResult.success(ok, "metered::fn", null));
+        caller.next(Message.InvocationResult.class);
+        caller.send(
+            new Message.InvokeFunction(UUID.randomUUID().toString(), "metered::missing", null));
+        caller.next(Message.InvocationResult.class);
+        String body =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + managementPort + "/prometheus"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(body)
+            .contains("iii_workers_connected 2.0")
+            .containsPattern(
+                "iii_invocations_seconds_count\\{[^}]*executor=\"worker\",function=\"metered::fn\",outcome=\"ok\"[^}]*\\} 1")
+            .containsPattern(
+                "iii_invocations_seconds_count\\{[^}]*function=\"metered::missing\",outcome=\"function_not_found\"[^}]*\\} 1");
+      }
+    }
+  }
 }

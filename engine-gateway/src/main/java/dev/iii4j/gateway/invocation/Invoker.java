@@ -50,15 +50,20 @@ public final class Invoker {
 
   private final FunctionRegistry functions;
   private final HttpFunctionCaller httpFunctions;
+  private final List<InvocationListener> listeners;
   private final @Nullable Duration deadline;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final ExecutorService builtins = Executors.newVirtualThreadPerTaskExecutor();
 
   /** An invoker over the function registry. */
   public Invoker(
-      FunctionRegistry functions, HttpFunctionCaller httpFunctions, GatewayProperties properties) {
+      FunctionRegistry functions,
+      HttpFunctionCaller httpFunctions,
+      List<InvocationListener> listeners,
+      GatewayProperties properties) {
     this.functions = functions;
     this.httpFunctions = httpFunctions;
+    this.listeners = List.copyOf(listeners);
     this.deadline = properties.invocationTimeout();
   }
 
@@ -68,18 +73,47 @@ public final class Invoker {
    * @return completes with the outcome; never completes exceptionally
    */
   public CompletableFuture<Outcome> invoke(Call call) {
+    long start = System.nanoTime();
     FunctionRegistry.Pool pool = functions.get(call.functionId());
     FunctionProvider provider = pool == null ? null : pool.pick().orElse(null);
     if (provider == null) {
-      return CompletableFuture.completedFuture(
+      Outcome missing =
           Outcome.failed(
-              ErrorCode.FUNCTION_NOT_FOUND.body("Function " + call.functionId() + " not found")));
+              ErrorCode.FUNCTION_NOT_FOUND.body("Function " + call.functionId() + " not found"));
+      observe(call.functionId(), "none", missing, start);
+      return CompletableFuture.completedFuture(missing);
     }
-    return switch (provider) {
-      case FunctionProvider.Builtin builtin -> runBuiltin(builtin, call);
-      case FunctionProvider.Worker worker -> sendToWorker(worker.session(), call);
-      case FunctionProvider.Http http -> callEndpoint(http, call);
-    };
+    CompletableFuture<Outcome> outcome;
+    String kind;
+    switch (provider) {
+      case FunctionProvider.Builtin builtin -> {
+        kind = "builtin";
+        outcome = runBuiltin(builtin, call);
+      }
+      case FunctionProvider.Worker worker -> {
+        kind = "worker";
+        outcome = sendToWorker(worker.session(), call);
+      }
+      case FunctionProvider.Http http -> {
+        kind = "http";
+        outcome = callEndpoint(http, call);
+      }
+    }
+    return outcome.whenComplete((o, error) -> observe(call.functionId(), kind, o, start));
+  }
+
+  private void observe(String functionId, String kind, @Nullable Outcome outcome, long start) {
+    if (outcome == null) {
+      return;
+    }
+    long nanos = System.nanoTime() - start;
+    for (InvocationListener listener : listeners) {
+      try {
+        listener.completed(functionId, kind, outcome, nanos);
+      } catch (RuntimeException e) {
+        LOG.warn("invocation listener {} failed", listener, e);
+      }
+    }
   }
 
   private CompletableFuture<Outcome> runBuiltin(FunctionProvider.Builtin builtin, Call call) {
