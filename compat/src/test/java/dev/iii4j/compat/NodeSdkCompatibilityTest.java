@@ -96,6 +96,7 @@ class NodeSdkCompatibilityTest {
     env.put("III_CONTROL_URL", "http://127.0.0.1:" + control.getAddress().getPort());
     env.put("III_JAVA_WORKER", "1");
     env.put("III_RBAC_URL", gateway.url("rbac").toString());
+    env.put("III_HTTP_FUNCTIONS", "1");
     env.put("III_STATE", "1");
     env.put("III_QUEUE", "1");
     env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);

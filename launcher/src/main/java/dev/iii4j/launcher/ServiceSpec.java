@@ -11,4 +11,11 @@ import java.util.Map;
  * @param managementPort where its {@code /health/readiness} answers
  * @param env its environment (on top of the launcher's own)
  */
-record ServiceSpec(String name, Path jar, int managementPort, Map<String, String> env) {}
+record ServiceSpec(String name, Path jar, int managementPort, Map<String, String> env) {
+  /** The kind of service, for kind-specific options: the name before {@code -service}. */
+  String kind() {
+    String base = name.startsWith("engine-") ? name.substring("engine-".length()) : name;
+    int dash = base.indexOf('-');
+    return dash < 0 ? base : base.substring(0, dash);
+  }
+}

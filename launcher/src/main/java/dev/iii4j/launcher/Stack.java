@@ -25,7 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Options (environment, all optional): {@code III4J_DATA_DIR} (default {@code .run-data}),
  * {@code III4J_PG_PORT} (54329), {@code III4J_KAFKA_PORT} (19092), {@code III4J_QUEUE_REPLICAS}
  * (1), {@code ENGINE_GATEWAY_PORT} (49134), {@code III_SERVICE_TOKEN} (generated and kept in the
- * data folder), {@code JAVA_OPTS} for the service JVMs.
+ * data folder), {@code JAVA_OPTS} for the service JVMs and {@code III4J_<KIND>_JAVA_OPTS} for one
+ * kind of service ({@code GATEWAY}, {@code STATE}, {@code QUEUE}, ...), for example {@code
+ * -Dengine.queues.orders.max-retries=5}. The services inherit the launcher's environment.
  */
 public final class Stack {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
@@ -185,7 +187,9 @@ public final class Stack {
     step(service.name());
     List<String> command = new ArrayList<>();
     command.add(javaBin);
-    for (String option : env("JAVA_OPTS", "-Xmx384m").split("\\s+")) {
+    String extra =
+        env("III4J_" + service.kind().toUpperCase(java.util.Locale.ROOT) + "_JAVA_OPTS", "");
+    for (String option : (env("JAVA_OPTS", "-Xmx384m") + " " + extra).split("\\s+")) {
       if (!option.isBlank()) {
         command.add(option);
       }
