@@ -213,12 +213,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
   private static void respondText(
       ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    send(ctx, status, "text/plain; charset=utf-8", text);
   }
 
   private boolean trusted(String presented) {
@@ -231,10 +226,15 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status, String json) {
+    send(ctx, status, "application/json", json);
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, HttpResponseStatus status, String contentType, String body) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
