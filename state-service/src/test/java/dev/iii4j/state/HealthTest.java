@@ -44,6 +44,12 @@ class HealthTest {
                 return last[0].statusCode() == 200;
               });
       assertThat(last[0].body()).contains("\"gateway\"").contains("jdbc");
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(server.getURI().resolve("/prometheus")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics).contains("iii_state_events_pending 0.0").contains("hikaricp_connections");
 
       gateway.close();
       await()
