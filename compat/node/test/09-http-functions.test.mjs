@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
 import { createServer } from 'node:http'
 import { test } from 'node:test'
-import { assertInvocationError, barrier, rand, workersFor } from '../lib/compat.mjs'
+import { assertInvocationError, barrier, eventually, rand, workersFor } from '../lib/compat.mjs'
 
 // The gateway must allow loopback http endpoints and know COMPAT_HMAC_SECRET (the Java runner and
 // bin/e2e configure it so and set III_HTTP_FUNCTIONS=1).
@@ -87,4 +87,29 @@ test('14b. endpoint errors map to the spec codes, and unregister removes the fun
   coded.unregister()
   await barrier(owner)
   await assertInvocationError(caller.trigger({ function_id: `compat::node::coded-${r}`, payload: {} }), 'function_not_found')
+})
+
+test('14c. an HTTP-invoked function bound to a state trigger receives the change event', {
+  skip: skip || (process.env.III_STATE === '1' ? false : 'III_STATE is not set'),
+  timeout: 30_000,
+}, async (t) => {
+  const workers = workersFor(t)
+  const { url, seen } = await endpoint(t, (_req, _body, res) => {
+    res.writeHead(204)
+    res.end()
+  })
+  const r = rand()
+  const scope = `compat-http-${r}`
+  const fnId = `compat::node::state-hook-${r}`
+  const owner = workers.create()
+  owner.registerFunction(fnId, { url: `${url}/state-event` })
+  owner.registerTrigger({ type: 'state', function_id: fnId, config: { scope } })
+  await barrier(owner)
+  await owner.trigger({ function_id: 'state::set', payload: { scope, key: 'k', value: { n: 1 } } })
+  await eventually(() => assert.equal(seen.length, 1, 'the endpoint did not receive the state event'), 10_000)
+  const event = JSON.parse(seen[0].body.toString())
+  assert.equal(event.scope, scope)
+  assert.equal(event.key, 'k')
+  assert.deepEqual(event.new_value, { n: 1 })
+  assert.equal(seen[0].headers['x-iii-function-path'], fnId)
 })
