@@ -18,14 +18,17 @@ final class CronFunctions {
 
   private final EngineWorker worker;
   private final CronTriggers triggers;
+  private final CronScheduler scheduler;
 
-  CronFunctions(EngineWorker worker, CronTriggers triggers) {
+  CronFunctions(EngineWorker worker, CronTriggers triggers, CronScheduler scheduler) {
     this.worker = worker;
     this.triggers = triggers;
+    this.scheduler = scheduler;
   }
 
   @EventListener
   void onStartup(StartupEvent event) {
+    triggers.feed(scheduler);
     worker.registerTriggerType(
         CronTriggers.TYPE,
         "Fires functions on a cron schedule (seconds first, optional year, UTC)",

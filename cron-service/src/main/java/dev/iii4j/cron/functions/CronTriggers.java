@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * The bindings of the {@code cron} trigger type. Each binding is validated when it arrives (an
  * invalid one is answered with {@code trigger_registration_failed} and the reference's message),
- * then handed to the {@link CronScheduler}; a removed binding (unregistered, its worker gone, or
- * this service's connection lost) cancels its job.
+ * then handed to the {@link CronScheduler} (see {@link #feed}); a removed binding (unregistered,
+ * its worker gone, or this service's connection lost) cancels its job.
  */
 @Singleton
 @Requires(env = CronScheduler.ENVIRONMENT)
@@ -24,8 +24,12 @@ public final class CronTriggers {
 
   private final BindingTable table;
 
-  CronTriggers(CronScheduler scheduler) {
+  CronTriggers() {
     this.table = new BindingTable(this::validate);
+  }
+
+  /** Starts a job for every binding added and cancels it when the binding goes. */
+  void feed(CronScheduler scheduler) {
     table.addListener(
         new BindingTable.Listener() {
           @Override
