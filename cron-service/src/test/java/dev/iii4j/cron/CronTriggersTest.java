@@ -269,4 +269,22 @@ class CronTriggersTest {
     assertThat(cron.getBean(TickClaims.class).prune(Duration.ofHours(1)))
         .isEqualTo(new TickClaims.Pruned(0, 0));
   }
+
+  @Test
+  void migratesIntoItsOwnSchemaWithItsOwnHistory() throws Exception {
+    List<String> tables = new java.util.ArrayList<>();
+    try (java.sql.Connection c = db.getConnection();
+        java.sql.ResultSet r =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+                        + " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+                        + " ORDER BY 1")) {
+      while (r.next()) {
+        tables.add(r.getString(1));
+      }
+    }
+    // Nothing in public: a state-service sharing the database keeps its own Flyway history there.
+    assertThat(tables).containsExactly("iii_cron.flyway_schema_history", "iii_cron.tick_claim");
+  }
 }

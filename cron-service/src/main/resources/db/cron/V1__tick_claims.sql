@@ -1,4 +1,4 @@
--- iii cron: one claim per (trigger, tick). Flyway runs this in the schema iii_cron, which keeps
+-- iii cron: one claim per (trigger, tick). Flyway runs this (classpath:db/cron) in the schema iii_cron, which keeps
 -- the cron service's tables and its own flyway_schema_history apart from other services that
 -- share the database (state-service migrates the public schema).
 CREATE TABLE iii_cron.tick_claim (
