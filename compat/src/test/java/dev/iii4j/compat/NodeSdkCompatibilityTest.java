@@ -3,6 +3,7 @@ package dev.iii4j.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.iii4j.cron.CronScheduler;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.state.StateService;
@@ -45,6 +46,7 @@ class NodeSdkCompatibilityTest {
   private static GatewayHarness gateway;
   private static ApplicationContext stateService;
   private static ApplicationContext queueService;
+  private static ApplicationContext cronService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -54,6 +56,7 @@ class NodeSdkCompatibilityTest {
   static void runSuite() throws Exception {
     gateway = GatewayProcess.start();
     stateService = startStateService(gateway);
+    cronService = startCronService(gateway);
     javaWorker = gateway.worker("compat-java");
     javaWorker.registerFunction(
         "compat::java::echo", FunctionHandler.sync(NodeSdkCompatibilityTest::echo));
@@ -99,6 +102,7 @@ class NodeSdkCompatibilityTest {
     env.put("III_HTTP_FUNCTIONS", "1");
     env.put("III_STATE", "1");
     env.put("III_QUEUE", "1");
+    env.put("III_CRON", "1");
     env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);
     run(
         nodeDir,
@@ -124,6 +128,9 @@ class NodeSdkCompatibilityTest {
     }
     if (queueService != null) {
       queueService.close();
+    }
+    if (cronService != null) {
+      cronService.close();
     }
     if (gateway != null) {
       gateway.close();
@@ -181,6 +188,29 @@ class NodeSdkCompatibilityTest {
     p.put("micronaut.server.port", -1);
     return ApplicationContext.builder()
         .environments(StateService.ENVIRONMENT)
+        .properties(p)
+        .start();
+  }
+
+  /**
+   * The cron service in this JVM, as a trusted worker of the gateway, on a fresh database. Its
+   * beans live in the {@code cron-service} environment, apart from the gateway's and the state
+   * service's.
+   */
+  private static ApplicationContext startCronService(GatewayHarness gateway) {
+    PostgresFixture postgres = PostgresFixture.instance();
+    Map<String, Object> p = new HashMap<>();
+    p.put("datasources.default.url", postgres.createDatabase("compat_cron"));
+    p.put("datasources.default.username", postgres.username());
+    p.put("datasources.default.password", postgres.password());
+    p.put("datasources.default.driver-class-name", PostgresFixture.DRIVER_CLASS_NAME);
+    p.put("datasources.default.maximum-pool-size", 4);
+    p.put("engine.cron.gateway-url", gateway.url().toString());
+    p.put("engine.cron.service-token", gateway.serviceToken());
+    p.put("engine.cron.reconnect-max-delay", "500ms");
+    p.put("micronaut.server.port", -1);
+    return ApplicationContext.builder()
+        .environments(CronScheduler.ENVIRONMENT)
         .properties(p)
         .start();
   }

@@ -94,6 +94,7 @@ public final class Stack {
     ports.put("gateway workers (ENGINE_GATEWAY_PORT)", gatewayPort);
     ports.put("gateway management", 49100);
     ports.put("state-service management", 49101);
+    ports.put("cron-service management", 49102);
     for (int i = 0; i < replicas; i++) {
       ports.put("queue-service management #" + (i + 1), 49104 + 10 * i);
     }
@@ -148,6 +149,20 @@ public final class Stack {
                     token,
                     "ENGINE_MANAGEMENT_PORT",
                     "49101"))));
+    services.add(
+        new ServiceSpec(
+            "cron-service",
+            jar("cron-service", version),
+            49102,
+            merge(
+                db,
+                Map.of(
+                    "ENGINE_GATEWAY_URL",
+                    gatewayUrl,
+                    "III_SERVICE_TOKEN",
+                    token,
+                    "ENGINE_MANAGEMENT_PORT",
+                    "49102"))));
     for (int i = 0; i < replicas; i++) {
       int management = 49104 + 10 * i;
       services.add(
@@ -171,7 +186,7 @@ public final class Stack {
     System.out.println();
     System.out.println("stack: ready. Workers connect to " + gatewayUrl);
     System.out.println(
-        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49104 (queue)");
+        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49104 (queue)");
     System.out.println(
         "stack: PostgreSQL "
             + postgres.jdbcUrl()

@@ -1,0 +1,37 @@
+package dev.iii4j.cron.functions;
+
+import dev.iii4j.cron.CronScheduler;
+import dev.iii4j.sdk.EngineWorker;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
+import io.micronaut.management.health.indicator.annotation.Readiness;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.reactivestreams.Publisher;
+
+/** Ready while the worker is connected to the gateway; reports the URL and the worker id. */
+@Singleton
+@Readiness
+@Requires(env = CronScheduler.ENVIRONMENT)
+final class GatewayHealthIndicator implements HealthIndicator {
+  private final EngineWorker worker;
+
+  GatewayHealthIndicator(EngineWorker worker) {
+    this.worker = worker;
+  }
+
+  @Override
+  public Publisher<HealthResult> getResult() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("url", worker.options().engineUrl().toString());
+    worker.workerId().ifPresent(id -> details.put("worker_id", id));
+    return Publishers.just(
+        HealthResult.builder("gateway", worker.isConnected() ? HealthStatus.UP : HealthStatus.DOWN)
+            .details(details)
+            .build());
+  }
+}

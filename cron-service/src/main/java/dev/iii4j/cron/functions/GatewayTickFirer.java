@@ -1,0 +1,60 @@
+package dev.iii4j.cron.functions;
+
+import dev.iii4j.cron.CronScheduler;
+import dev.iii4j.cron.TickFirer;
+import dev.iii4j.cron.TickOutcome;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.TriggerBinding;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires through the gateway with {@link dev.iii4j.sdk.BindingTable#fire}: the condition function
+ * with the payload (a JSON {@code false} or an error skips the tick; the error is logged), then the
+ * bound function with the payload and the trigger's metadata, awaited. A handler error is logged
+ * and not retried; its return value is ignored.
+ */
+@Singleton
+@Requires(env = CronScheduler.ENVIRONMENT)
+final class GatewayTickFirer implements TickFirer {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayTickFirer.class);
+
+  private final EngineWorker worker;
+  private final CronTriggers triggers;
+
+  GatewayTickFirer(EngineWorker worker, CronTriggers triggers) {
+    this.worker = worker;
+    this.triggers = triggers;
+  }
+
+  @Override
+  public CompletableFuture<Fired> fire(String jobId, JsonNode payload) {
+    Optional<TriggerBinding> binding = triggers.table().binding(jobId);
+    if (binding.isEmpty()) {
+      return CompletableFuture.completedFuture(
+          new Fired(TickOutcome.CANCELLED, "the trigger is no longer registered"));
+    }
+    TriggerBinding b = binding.get();
+    return triggers
+        .table()
+        .fire(worker, b, payload)
+        .handle(
+            (ran, error) -> {
+              if (error == null) {
+                return ran
+                    ? new Fired(TickOutcome.FIRED, null)
+                    : new Fired(TickOutcome.SKIPPED, null);
+              }
+              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+              LOG.warn(
+                  "cron job {} -> {} failed: {}", jobId, b.functionId(), String.valueOf(cause));
+              return new Fired(TickOutcome.FAILED, String.valueOf(cause.getMessage()));
+            });
+  }
+}
