@@ -78,7 +78,7 @@ public final class HttpPipeline {
 
   /** Answers {@code request} through {@code sink}. */
   public void handle(IncomingRequest request, ResponseSink sink) {
-    switch (routes.match(request.method(), request.rawPath())) {
+    switch (routes.match(request.method(), request.rawPath(), worker.isConnected())) {
       case RouteMatch.NotFound n -> sink.send(responses.notFound());
       case RouteMatch.MethodNotAllowed na ->
           sink.send(

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The routes of every {@code http} trigger this replica holds (spec section 4.2). Routes are keyed
@@ -25,6 +26,7 @@ public final class RouteTable {
 
   private final Map<String, Route> byKey = new HashMap<>();
   private final Map<String, String> keyByTrigger = new HashMap<>();
+  private final Set<String> orphans = ConcurrentHashMap.newKeySet();
   private volatile List<Route> snapshot = List.of();
 
   /**
@@ -36,19 +38,27 @@ public final class RouteTable {
   public synchronized void add(Route route) {
     String ownKey = keyByTrigger.get(route.triggerId());
     String shape = route.shape();
+    List<Route> staleOrphans = new ArrayList<>();
     for (Route existing : byKey.values()) {
       if (existing.shape().equals(shape)
           && !existing.key().equals(route.key())
           && !existing.triggerId().equals(route.triggerId())) {
-        throw new RouteConflictException(route, existing);
+        if (orphans.contains(existing.triggerId())) {
+          staleOrphans.add(existing);
+        } else {
+          throw new RouteConflictException(route, existing);
+        }
       }
     }
+    staleOrphans.forEach(o -> removeRoute(o.triggerId()));
+    orphans.remove(route.triggerId());
     if (ownKey != null) {
       byKey.remove(ownKey);
     }
     Route displaced = byKey.put(route.key(), route);
     if (displaced != null && !displaced.triggerId().equals(route.triggerId())) {
       keyByTrigger.remove(displaced.triggerId());
+      orphans.remove(displaced.triggerId());
     }
     keyByTrigger.put(route.triggerId(), route.key());
     snapshot = List.copyOf(byKey.values());
@@ -56,6 +66,22 @@ public final class RouteTable {
 
   /** Removes the route of this trigger, if the trigger still owns one. */
   public synchronized void remove(String triggerId) {
+    removeRoute(triggerId);
+  }
+
+  /**
+   * Keeps the route of a trigger that was withdrawn because the gateway connection was lost: while
+   * disconnected it still matches (so its requests get 503, not 404); once connected again it is
+   * ignored until the gateway's replay registers the trigger again or a new route replaces it.
+   */
+  public synchronized void orphan(String triggerId) {
+    if (keyByTrigger.containsKey(triggerId)) {
+      orphans.add(triggerId);
+    }
+  }
+
+  private void removeRoute(String triggerId) {
+    orphans.remove(triggerId);
     String key = keyByTrigger.remove(triggerId);
     if (key != null) {
       Route route = byKey.get(key);
@@ -84,12 +110,22 @@ public final class RouteTable {
    * @param rawPath the request path without the query, as received (not percent-decoded)
    */
   public RouteMatch match(String method, String rawPath) {
+    return match(method, rawPath, true);
+  }
+
+  /**
+   * Finds the route for a request, as {@link #match(String, String)}.
+   *
+   * @param connected whether the gateway connection is up; orphaned routes match only while not
+   */
+  public RouteMatch match(String method, String rawPath, boolean connected) {
     List<String> segments = segments(rawPath);
     Route best = null;
     Map<String, String> bestParams = null;
     Set<String> allowed = new TreeSet<>();
     for (Route route : snapshot) {
-      if (!ROUTED_METHODS.contains(route.method())) {
+      if (!ROUTED_METHODS.contains(route.method())
+          || (connected && !orphans.isEmpty() && orphans.contains(route.triggerId()))) {
         continue;
       }
       Map<String, String> params = new LinkedHashMap<>();

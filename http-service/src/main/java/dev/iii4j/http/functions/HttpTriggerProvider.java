@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@code http} trigger type (spec section 4.2). Config: {@code api_path} (required), {@code
@@ -23,9 +24,11 @@ final class HttpTriggerProvider implements TriggerTypeProvider {
   static final String MISSING_PATH = "api_path is required for http triggers";
 
   private final RouteTable routes;
+  private final BooleanSupplier connected;
 
-  HttpTriggerProvider(RouteTable routes) {
+  HttpTriggerProvider(RouteTable routes, BooleanSupplier connected) {
     this.routes = routes;
+    this.connected = connected;
   }
 
   @Override
@@ -40,7 +43,13 @@ final class HttpTriggerProvider implements TriggerTypeProvider {
 
   @Override
   public void unregisterTrigger(TriggerBinding binding) {
-    routes.remove(binding.id());
+    if (connected.getAsBoolean()) {
+      routes.remove(binding.id());
+    } else {
+      // The SDK withdraws every binding when the connection drops; the gateway replays them on
+      // reconnect. Meanwhile requests to these routes should learn that the gateway is away (503).
+      routes.orphan(binding.id());
+    }
   }
 
   static Route route(TriggerBinding binding) {

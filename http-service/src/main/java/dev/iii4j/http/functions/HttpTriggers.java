@@ -21,7 +21,7 @@ final class HttpTriggers {
     worker.registerTriggerType(
         HttpTriggerProvider.TRIGGER_TYPE,
         "HTTP API route (api_path, http_method)",
-        new HttpTriggerProvider(routes));
+        new HttpTriggerProvider(routes, worker::isConnected));
   }
 
   @PostConstruct
