@@ -45,6 +45,7 @@ class NodeSdkCompatibilityTest {
   private static GatewayHarness gateway;
   private static ApplicationContext stateService;
   private static ApplicationContext queueService;
+  private static ApplicationContext httpService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -68,6 +69,7 @@ class NodeSdkCompatibilityTest {
         });
     javaWorker.start().get(10, TimeUnit.SECONDS);
     queueService = QueueServiceProcess.start(gateway);
+    httpService = HttpServiceProcess.start(gateway);
 
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     control.createContext(
@@ -99,6 +101,7 @@ class NodeSdkCompatibilityTest {
     env.put("III_STATE", "1");
     env.put("III_QUEUE", "1");
     env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);
+    env.put("III_HTTP_URL", HttpServiceProcess.url(httpService));
     run(
         nodeDir,
         env,
@@ -123,6 +126,9 @@ class NodeSdkCompatibilityTest {
     }
     if (queueService != null) {
       queueService.close();
+    }
+    if (httpService != null) {
+      httpService.close();
     }
     if (gateway != null) {
       gateway.close();
