@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * and a response channel, and finally a buffered or streamed response (section 4.4) or an error
  * (section 4.5).
  *
+ * <p>Response mode: a handler that returns a value gets the buffered response; one that returns no
+ * value is answered from its response channel, which is opened only then (the reference also
+ * watches the channel while the handler runs, so binary data written before a returned value wins
+ * there; here the value wins).
+ *
  * <p>Threading: {@link #handle} never blocks; the steps continue on SDK, channel and timer threads.
  * Each request's state is guarded by its own lock, so the first of result, channel data, channel
  * close and deadline decides the response.
@@ -102,8 +107,7 @@ public final class HttpPipeline {
     private int controlStatus = 200;
     private boolean finished;
     private boolean streaming;
-    private boolean noValue;
-    private boolean readerGone;
+    private ChannelClient.@Nullable Ref responseReader;
     private ChannelClient.@Nullable Reading reading;
     private @Nullable ScheduledFuture<?> deadline;
 
@@ -224,12 +228,8 @@ public final class HttpPipeline {
                   return;
                 }
                 channels.writeAll(pairs[0].writer(), request.body());
-                ChannelClient.Reading r = channels.read(pairs[1].reader(), this);
                 synchronized (this) {
-                  reading = r;
-                  if (finished && !streaming) {
-                    r.close();
-                  }
+                  responseReader = pairs[1].reader();
                 }
                 Map<String, JsonNode> full = new LinkedHashMap<>(payload);
                 full.put("request_body", pairs[0].reader().toJson());
@@ -252,10 +252,11 @@ public final class HttpPipeline {
       } else if (result != null && !result.isNull()) {
         finish(responses.handlerResult(result));
       } else {
-        // No value: the response comes from the channel (streamed, or closed without data).
-        noValue = true;
-        if (readerGone) {
-          finish(controlReply());
+        // No value: the response comes from the channel (streamed, or closed without data). The
+        // channel is read only now: most handlers return a value, and a socket per request that
+        // is never used costs more than the whole call.
+        if (responseReader != null && reading == null) {
+          reading = channels.read(responseReader, this);
         }
       }
     }
@@ -325,15 +326,11 @@ public final class HttpPipeline {
       if (finished) {
         return;
       }
-      if (normally) {
-        // The channel closed before any body chunk: send what the control frames set.
-        finish(controlReply());
-      } else {
-        readerGone = true;
-        if (noValue) {
-          finish(controlReply());
-        }
+      // Closed before any body chunk (or lost): send what the control frames set.
+      if (!normally) {
+        LOG.debug("the response channel of {} ended abnormally", route.functionId());
       }
+      finish(controlReply());
     }
 
     private synchronized void onDeadline() {
