@@ -6,6 +6,7 @@
 //   state scope "orders"    (state trigger)  -> orders::changed publishes "orders.changed"
 //   topic "orders.changed"  (subscribe)      -> orders::audit   logs the change
 //   GET /orders/:id         (http trigger)   -> orders::get     reads it back
+//   GET /stats              (http trigger)   -> orders::stats   reads what the Java cron job wrote
 //
 // The Java worker in examples/java-worker adds the cron aggregate (stats::orders).
 // Run the stack (bin/stack), then: npm ci && III_URL=ws://127.0.0.1:49134 node orders.mjs
@@ -56,6 +57,12 @@ iii.registerFunction('orders::get', async (req) => {
   return value === undefined ? { status_code: 404, body: { error: 'no such order' } } : { status_code: 200, body: value }
 })
 iii.registerTrigger({ type: 'http', function_id: 'orders::get', config: { api_path: 'orders/:id', http_method: 'GET' } })
+
+iii.registerFunction('orders::stats', async () => {
+  const stats = await iii.trigger({ function_id: 'state::get', payload: { scope: 'stats', key: 'orders' } })
+  return stats === undefined ? { status_code: 404, body: { error: 'no stats yet' } } : { status_code: 200, body: stats }
+})
+iii.registerTrigger({ type: 'http', function_id: 'orders::stats', config: { api_path: 'stats', http_method: 'GET' } })
 
 console.log('orders example: POST http://127.0.0.1:3111/orders {"id":"1","qty":2}, then GET /orders/1')
 const stop = async () => {

@@ -47,6 +47,7 @@ class NodeSdkCompatibilityTest {
   private static ApplicationContext stateService;
   private static ApplicationContext queueService;
   private static ApplicationContext cronService;
+  private static ApplicationContext httpService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -71,6 +72,7 @@ class NodeSdkCompatibilityTest {
         });
     javaWorker.start().get(10, TimeUnit.SECONDS);
     queueService = QueueServiceProcess.start(gateway);
+    httpService = HttpServiceProcess.start(gateway);
 
     control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     control.createContext(
@@ -104,6 +106,7 @@ class NodeSdkCompatibilityTest {
     env.put("III_QUEUE", "1");
     env.put("III_CRON", "1");
     env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);
+    env.put("III_HTTP_URL", HttpServiceProcess.url(httpService));
     run(
         nodeDir,
         env,
@@ -131,6 +134,9 @@ class NodeSdkCompatibilityTest {
     }
     if (cronService != null) {
       cronService.close();
+    }
+    if (httpService != null) {
+      httpService.close();
     }
     if (gateway != null) {
       gateway.close();

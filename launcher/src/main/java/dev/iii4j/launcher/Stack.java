@@ -87,6 +87,7 @@ public final class Stack {
     int kafkaPort = port("III4J_KAFKA_PORT", 19092);
     int gatewayPort = port("ENGINE_GATEWAY_PORT", 49134);
     int replicas = port("III4J_QUEUE_REPLICAS", 1);
+    int httpPort = port("ENGINE_HTTP_PORT", 3111);
     Map<String, Integer> ports = new LinkedHashMap<>();
     ports.put("PostgreSQL (III4J_PG_PORT)", pgPort);
     ports.put("Kafka (III4J_KAFKA_PORT)", kafkaPort);
@@ -95,6 +96,8 @@ public final class Stack {
     ports.put("gateway management", 49100);
     ports.put("state-service management", 49101);
     ports.put("cron-service management", 49102);
+    ports.put("http-service management", 49103);
+    ports.put("http-service API (ENGINE_HTTP_PORT)", httpPort);
     for (int i = 0; i < replicas; i++) {
       ports.put("queue-service management #" + (i + 1), 49104 + 10 * i);
     }
@@ -163,6 +166,20 @@ public final class Stack {
                     token,
                     "ENGINE_MANAGEMENT_PORT",
                     "49102"))));
+    services.add(
+        new ServiceSpec(
+            "http-service",
+            jar("http-service", version),
+            49103,
+            Map.of(
+                "ENGINE_GATEWAY_URL",
+                gatewayUrl,
+                "III_SERVICE_TOKEN",
+                token,
+                "ENGINE_HTTP_PORT",
+                Integer.toString(httpPort),
+                "ENGINE_MANAGEMENT_PORT",
+                "49103")));
     for (int i = 0; i < replicas; i++) {
       int management = 49104 + 10 * i;
       services.add(
@@ -186,7 +203,9 @@ public final class Stack {
     System.out.println();
     System.out.println("stack: ready. Workers connect to " + gatewayUrl);
     System.out.println(
-        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49104 (queue)");
+        "stack: the HTTP API (http triggers) is at http://127.0.0.1:" + httpPort + "/");
+    System.out.println(
+        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49103 (http), :49104 (queue)");
     System.out.println(
         "stack: PostgreSQL "
             + postgres.jdbcUrl()

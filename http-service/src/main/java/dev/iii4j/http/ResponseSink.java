@@ -1,0 +1,38 @@
+package dev.iii4j.http;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Port: the HTTP exchange a {@link HttpPipeline} answers. The pipeline calls either {@link #send}
+ * once, or {@link #startStream} once followed by {@link #chunk}s and one {@link #endStream} or
+ * {@link #abort}.
+ *
+ * <p>Threading: the pipeline calls these methods from SDK, timer and channel threads, one at a time
+ * per exchange; implementations hand the work to their own I/O thread and must not block.
+ */
+public interface ResponseSink {
+
+  /** Sends a complete response. */
+  void send(Reply reply);
+
+  /**
+   * Sends the status line and headers of a streamed response; the body follows as {@link #chunk}s.
+   * No content type is added.
+   */
+  void startStream(int status, List<Header> headers);
+
+  /**
+   * Sends one body chunk of a streamed response.
+   *
+   * @param written told {@code true} once the chunk was written to the connection (the caller then
+   *     reads the next one), {@code false} when the client is gone
+   */
+  void chunk(byte[] bytes, Consumer<Boolean> written);
+
+  /** Ends a streamed response normally. */
+  void endStream();
+
+  /** Ends a streamed response abnormally: the connection is closed without a proper end. */
+  void abort();
+}

@@ -1,0 +1,218 @@
+package dev.iii4j.http.channels;
+
+import dev.iii4j.http.ChannelClient;
+import dev.iii4j.http.HttpPipeline;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.WorkerException;
+import io.micronaut.json.tree.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Channels over the gateway's {@code /ws/channels/{id}?key=&dir=} sockets. One shared {@link
+ * HttpClient}; one WebSocket per channel end. Thread-safe.
+ */
+public final class WebSocketChannelClient implements ChannelClient, AutoCloseable {
+  /** The Node SDK's frame size; larger bodies are split into frames of this size. */
+  static final int FRAME_BYTES = 64 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelClient.class);
+  private static final JsonNode CREATE_INPUT = JsonNode.createObjectNode(Map.of());
+
+  private final EngineWorker worker;
+  private final HttpClient http;
+
+  /**
+   * A client of the gateway {@code worker} is connected to.
+   *
+   * @param executor runs the WebSocket listeners
+   */
+  public WebSocketChannelClient(EngineWorker worker, Executor executor) {
+    this.worker = worker;
+    this.http =
+        HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  @Override
+  public CompletableFuture<Pair> create() {
+    return worker
+        .call(HttpPipeline.CHANNELS_CREATE, CREATE_INPUT)
+        .thenApply(
+            answer -> {
+              if (answer == null || !answer.isObject()) {
+                throw new WorkerException.Protocol(
+                    HttpPipeline.CHANNELS_CREATE + " answered " + answer, null);
+              }
+              return new Pair(ref(answer.get("writer")), ref(answer.get("reader")));
+            });
+  }
+
+  private static Ref ref(JsonNode node) {
+    if (node == null
+        || !node.isObject()
+        || node.get("channel_id") == null
+        || node.get("access_key") == null) {
+      throw new WorkerException.Protocol("not a channel reference: " + node, null);
+    }
+    JsonNode direction = node.get("direction");
+    return new Ref(
+        node.get("channel_id").getStringValue(),
+        node.get("access_key").getStringValue(),
+        direction == null ? "" : direction.getStringValue());
+  }
+
+  URI uri(Ref ref, String dir) {
+    URI base = worker.options().engineUrl();
+    String scheme = "wss".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws";
+    return URI.create(
+        scheme
+            + "://"
+            + base.getRawAuthority()
+            + "/ws/channels/"
+            + URLEncoder.encode(ref.channelId(), StandardCharsets.UTF_8)
+            + "?key="
+            + URLEncoder.encode(ref.accessKey(), StandardCharsets.UTF_8)
+            + "&dir="
+            + dir);
+  }
+
+  @Override
+  public void writeAll(Ref writer, byte[] bytes) {
+    http.newWebSocketBuilder()
+        .buildAsync(uri(writer, "write"), new WebSocket.Listener() {})
+        .thenCompose(ws -> send(ws, bytes, 0))
+        .thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "stream_complete"))
+        .whenComplete(
+            (ws, error) -> {
+              if (error != null) {
+                LOG.debug("writing channel {} failed: {}", writer.channelId(), error.toString());
+              }
+            });
+  }
+
+  private static CompletableFuture<WebSocket> send(WebSocket ws, byte[] bytes, int offset) {
+    if (offset >= bytes.length) {
+      return CompletableFuture.completedFuture(ws);
+    }
+    int length = Math.min(FRAME_BYTES, bytes.length - offset);
+    return ws.sendBinary(ByteBuffer.wrap(bytes, offset, length), true)
+        .thenCompose(w -> send(w, bytes, offset + length));
+  }
+
+  @Override
+  public Reading read(Ref reader, ReadListener listener) {
+    ReaderSocket socket = new ReaderSocket(listener);
+    http.newWebSocketBuilder()
+        .buildAsync(uri(reader, "read"), socket)
+        .whenComplete(
+            (ws, error) -> {
+              if (error != null) {
+                LOG.debug("reading channel {} failed: {}", reader.channelId(), error.toString());
+                socket.end(false);
+              }
+            });
+    return socket;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  /** The reading end: whole text messages, binary parts one at a time, one end notice. */
+  private static final class ReaderSocket implements WebSocket.Listener, Reading {
+    private final ReadListener listener;
+    private final StringBuilder text = new StringBuilder();
+    private WebSocket socket;
+    private boolean closing;
+    private boolean ended;
+
+    ReaderSocket(ReadListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      synchronized (this) {
+        socket = webSocket;
+        if (closing) {
+          webSocket.abort();
+          return;
+        }
+      }
+      webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        String message = text.toString();
+        text.setLength(0);
+        listener.onText(message);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      byte[] chunk = new byte[data.remaining()];
+      data.get(chunk);
+      if (chunk.length == 0) {
+        webSocket.request(1);
+      } else {
+        listener.onBinary(chunk, () -> webSocket.request(1));
+      }
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      // The gateway closes a finished channel without a status code (1005).
+      end(statusCode == WebSocket.NORMAL_CLOSURE || statusCode == 1005);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      end(false);
+    }
+
+    void end(boolean normally) {
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+      }
+      listener.onClosed(normally);
+    }
+
+    @Override
+    public void close() {
+      WebSocket ws;
+      synchronized (this) {
+        if (closing) {
+          return;
+        }
+        closing = true;
+        ws = socket;
+      }
+      if (ws != null) {
+        ws.abort();
+      }
+    }
+  }
+}

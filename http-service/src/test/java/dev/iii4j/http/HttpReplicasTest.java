@@ -1,0 +1,92 @@
+package dev.iii4j.http;
+
+import static dev.iii4j.http.HttpServiceInstance.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.testing.GatewayHarness;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Several replicas, readiness, and the gateway going away. */
+class HttpReplicasTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static HttpResponse<String> get(URI uri) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyReplicaServesEveryRouteIncludingOnesRegisteredBeforeItStarted() throws Exception {
+    try (GatewayHarness gateway = GatewayHarness.start();
+        HttpServiceInstance first = HttpServiceInstance.start(gateway, Map.of())) {
+      EngineWorker client = gateway.worker("replica-client");
+      client.start().get(10, TimeUnit.SECONDS);
+      String path = "/replicas/" + UUID.randomUUID();
+      client.registerFunction(
+          "test::replicas::hello",
+          FunctionHandler.sync(in -> json("body", json("hello", in.get("path_params")))));
+      TriggerRef trigger =
+          client.registerTrigger("http", "test::replicas::hello", json("api_path", path + "/:who"));
+      HttpTriggerTest.awaitRoute(first, trigger);
+      try (HttpServiceInstance second = HttpServiceInstance.start(gateway, Map.of())) {
+        HttpTriggerTest.awaitRoute(second, trigger);
+        for (HttpServiceInstance replica : new HttpServiceInstance[] {first, second}) {
+          HttpResponse<String> response = get(replica.uri(path + "/ann"));
+          assertThat(response.statusCode()).isEqualTo(200);
+          assertThat(response.body()).isEqualTo("{\"hello\":{\"who\":\"ann\"}}");
+        }
+        trigger.unregister();
+        for (HttpServiceInstance replica : new HttpServiceInstance[] {first, second}) {
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> get(replica.uri(path + "/ann")).statusCode() == 404);
+        }
+      }
+    }
+  }
+
+  @Test
+  void readinessAndRequestsReflectTheGatewayConnection() throws Exception {
+    try (GatewayHarness gateway = GatewayHarness.start();
+        TcpProxy proxy = new TcpProxy(gateway.port());
+        HttpServiceInstance service =
+            HttpServiceInstance.start(
+                gateway,
+                Map.of("engine.http.gateway-url", "ws://127.0.0.1:" + proxy.port() + "/"))) {
+      EngineWorker client = gateway.worker("health-client");
+      client.start().get(10, TimeUnit.SECONDS);
+      String path = "/health-route/" + UUID.randomUUID();
+      client.registerFunction("test::health::ok", FunctionHandler.sync(in -> json("body", "ok")));
+      TriggerRef trigger =
+          client.registerTrigger("http", "test::health::ok", json("api_path", path));
+      HttpTriggerTest.awaitRoute(service, trigger);
+
+      EmbeddedServer management = service.context.getBean(EmbeddedServer.class).start();
+      URI readiness = management.getURI().resolve("/health/readiness");
+      await().atMost(Duration.ofSeconds(15)).until(() -> get(readiness).statusCode() == 200);
+      assertThat(get(readiness).body()).contains("\"gateway_connected\":true");
+      assertThat(get(service.uri(path)).statusCode()).isEqualTo(200);
+
+      // The gateway and the trigger's worker stay up; only this replica loses its connection.
+      proxy.close();
+      await().atMost(Duration.ofSeconds(15)).until(() -> get(readiness).statusCode() == 503);
+      HttpResponse<String> unavailable = get(service.uri(path));
+      assertThat(unavailable.statusCode()).isEqualTo(503);
+      assertThat(unavailable.body()).contains("\"code\":\"SERVICE_UNAVAILABLE\"");
+    }
+  }
+}

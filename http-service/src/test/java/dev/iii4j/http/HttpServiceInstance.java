@@ -1,0 +1,68 @@
+package dev.iii4j.http;
+
+import dev.iii4j.http.netty.PublicHttpServer;
+import dev.iii4j.testing.GatewayHarness;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.tree.JsonNode;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts http-service replicas against a {@link GatewayHarness}, on ephemeral ports. */
+final class HttpServiceInstance implements AutoCloseable {
+  final ApplicationContext context;
+  final URI base;
+
+  private HttpServiceInstance(ApplicationContext context) {
+    this.context = context;
+    this.base = URI.create("http://127.0.0.1:" + context.getBean(PublicHttpServer.class).port());
+  }
+
+  static HttpServiceInstance start(GatewayHarness gateway, Map<String, Object> extra) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("engine.http.gateway-url", gateway.url().toString());
+    p.put("engine.http.service-token", gateway.serviceToken());
+    p.put("engine.http.host", "127.0.0.1");
+    p.put("engine.http.port", 0);
+    p.put("engine.http.reconnect-max-delay", "500ms");
+    p.put("micronaut.server.port", -1);
+    p.putAll(extra);
+    return new HttpServiceInstance(
+        ApplicationContext.builder().environments(Application.ENVIRONMENT).properties(p).start());
+  }
+
+  URI uri(String pathAndQuery) {
+    return base.resolve(pathAndQuery);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+
+  /** A JSON object from alternating keys and values (strings, numbers, booleans, nodes, lists). */
+  static JsonNode json(Object... kv) {
+    Map<String, JsonNode> map = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      map.put((String) kv[i], node(kv[i + 1]));
+    }
+    return JsonNode.createObjectNode(map);
+  }
+
+  static JsonNode node(Object v) {
+    return switch (v) {
+      case null -> JsonNode.nullNode();
+      case JsonNode n -> n;
+      case String s -> JsonNode.createStringNode(s);
+      case Integer n -> JsonNode.createNumberNode(n);
+      case Long n -> JsonNode.createNumberNode(n);
+      case Double n -> JsonNode.createNumberNode(n);
+      case Boolean b -> JsonNode.createBooleanNode(b);
+      case List<?> l ->
+          JsonNode.createArrayNode(l.stream().map(HttpServiceInstance::node).toList());
+      default -> throw new IllegalArgumentException(String.valueOf(v));
+    };
+  }
+}
