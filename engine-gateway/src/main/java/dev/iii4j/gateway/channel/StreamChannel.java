@@ -77,26 +77,40 @@ public final class StreamChannel {
     return createdAtMs;
   }
 
-  /** Claims the writing side; false if it was already taken or the channel is gone. */
-  public synchronized boolean takeWriter(Runnable onWritable, Consumer<String> onDropped) {
-    if (writerTaken || droppedReason != null) {
-      return false;
+  /**
+   * Claims the writing side.
+   *
+   * @return null when claimed; otherwise why not (the side is taken, or the drop reason)
+   */
+  public synchronized @Nullable String takeWriter(Runnable onWritable, Consumer<String> onDropped) {
+    if (droppedReason != null) {
+      return droppedReason;
+    }
+    if (writerTaken) {
+      return "write side already taken";
     }
     writerTaken = true;
     writable = onWritable;
     writerDropped = onDropped;
-    return true;
+    return null;
   }
 
-  /** Claims the reading side; false if it was already taken or the channel is gone. */
-  public synchronized boolean takeReader(Runnable onReadable, Consumer<String> onDropped) {
-    if (readerTaken || droppedReason != null) {
-      return false;
+  /**
+   * Claims the reading side.
+   *
+   * @return null when claimed; otherwise why not (the side is taken, or the drop reason)
+   */
+  public synchronized @Nullable String takeReader(Runnable onReadable, Consumer<String> onDropped) {
+    if (droppedReason != null) {
+      return droppedReason;
+    }
+    if (readerTaken) {
+      return "read side already taken";
     }
     readerTaken = true;
     readable = onReadable;
     readerDropped = onDropped;
-    return true;
+    return null;
   }
 
   /** Whether both sides have attached at some point. */

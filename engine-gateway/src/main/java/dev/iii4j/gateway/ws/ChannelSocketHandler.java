@@ -58,17 +58,21 @@ final class ChannelSocketHandler extends SimpleChannelInboundHandler<WebSocketFr
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     this.ctx = context;
-    attached =
+    String refusal =
         writer
             ? channel.takeWriter(
                 () -> onLoop(this::flushHeld), reason -> onLoop(() -> dropped(reason)))
             : channel.takeReader(
                 () -> onLoop(this::drain), reason -> onLoop(() -> dropped(reason)));
+    attached = refusal == null;
     if (!attached) {
-      LOG.debug("channel {}: {} side already taken", channel.id(), writer ? "write" : "read");
+      // A side that is taken is a client error (1008); a channel that ended before this side
+      // attached (owner gone, expired) gets the same 4001 the attached sides got.
+      int code = refusal.endsWith("already taken") ? 1008 : CHANNEL_DROPPED;
+      LOG.debug(
+          "channel {}: {} side refused: {}", channel.id(), writer ? "write" : "read", refusal);
       context
-          .writeAndFlush(
-              new CloseWebSocketFrame(1008, (writer ? "write" : "read") + " side already taken"))
+          .writeAndFlush(new CloseWebSocketFrame(code, refusal))
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
