@@ -14,6 +14,7 @@ import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -73,6 +74,8 @@ class CronTriggersTest {
   void firesWithTheSpecPayloadAndTheTriggerMetadata() {
     Fires fires = new Fires();
     String fn = unique("payload");
+    MeterRegistry metrics = cron.getBean(MeterRegistry.class);
+    double firedBefore = metrics.counter("iii.cron.fires", "outcome", "fired").count();
     client.registerFunction(fn, fires.handler());
     TriggerRef trigger =
         client.registerTrigger(
@@ -104,6 +107,9 @@ class CronTriggersTest {
                 assertThat(claims(db, trigger.id()))
                     .isNotEmpty()
                     .allSatisfy(c -> assertThat(c.outcome()).isIn("fired", "cancelled")));
+    assertThat(metrics.counter("iii.cron.fires", "outcome", "fired").count() - firedBefore)
+        .as("fires counted for Prometheus")
+        .isGreaterThanOrEqualTo(2);
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.iii4j.cron.TickFirer;
 import dev.iii4j.cron.TickOutcome;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerBinding;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Fires through the gateway with {@link dev.iii4j.sdk.BindingTable#fire}: the condition function
  * with the payload (a JSON {@code false} or an error skips the tick; the error is logged), then the
  * bound function with the payload and the trigger's metadata, awaited. A handler error is logged
- * and not retried; its return value is ignored.
+ * and not retried; its return value is ignored. Every tick this replica fires is counted in {@code
+ * iii_cron_fires_total} by outcome.
  */
 @Singleton
 @Requires(env = CronScheduler.ENVIRONMENT)
@@ -27,14 +29,26 @@ final class GatewayTickFirer implements TickFirer {
 
   private final EngineWorker worker;
   private final CronTriggers triggers;
+  private final MeterRegistry metrics;
 
-  GatewayTickFirer(EngineWorker worker, CronTriggers triggers) {
+  GatewayTickFirer(EngineWorker worker, CronTriggers triggers, MeterRegistry metrics) {
     this.worker = worker;
     this.triggers = triggers;
+    this.metrics = metrics;
   }
 
   @Override
   public CompletableFuture<Fired> fire(String jobId, JsonNode payload) {
+    return attempt(jobId, payload)
+        .whenComplete(
+            (fired, error) -> {
+              if (fired != null) {
+                metrics.counter("iii.cron.fires", "outcome", fired.outcome().wire()).increment();
+              }
+            });
+  }
+
+  private CompletableFuture<Fired> attempt(String jobId, JsonNode payload) {
     Optional<TriggerBinding> binding = triggers.table().binding(jobId);
     if (binding.isEmpty()) {
       return CompletableFuture.completedFuture(
