@@ -1,6 +1,5 @@
-package dev.iii4j.cron.functions;
+package dev.iii4j.service;
 
-import dev.iii4j.cron.CronScheduler;
 import dev.iii4j.sdk.EngineWorker;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.async.publisher.Publishers;
@@ -13,11 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.reactivestreams.Publisher;
 
-/** Ready while the worker is connected to the gateway; reports the URL and the worker id. */
+/**
+ * Readiness of a built-in service's gateway connection: UP while its {@link EngineWorker} is
+ * connected, with the gateway URL and the current worker id. Present in every context that has an
+ * {@code EngineWorker} bean (each service makes one in its own environment).
+ */
 @Singleton
 @Readiness
-@Requires(env = CronScheduler.ENVIRONMENT)
-final class GatewayHealthIndicator implements HealthIndicator {
+@Requires(beans = EngineWorker.class)
+public final class GatewayHealthIndicator implements HealthIndicator {
   private final EngineWorker worker;
 
   GatewayHealthIndicator(EngineWorker worker) {
