@@ -1,15 +1,19 @@
 package dev.iii4j.launcher;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** A child process whose output goes to a log file, stopped with SIGTERM, then SIGKILL. */
 final class ChildProcess {
@@ -60,7 +64,7 @@ final class ChildProcess {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            name + " exited with " + process.exitValue() + "; see " + log);
+            name + " exited with " + process.exitValue() + "; see " + log + "\n" + tail(log, 20));
       }
       try {
         HttpResponse<Void> response =
@@ -76,6 +80,18 @@ final class ChildProcess {
       TimeUnit.MILLISECONDS.sleep(250);
     }
     throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
+  }
+
+  /** The last {@code lines} lines of a log file, indented, for an error message. */
+  static String tail(Path log, int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+          .map(line -> "    | " + line)
+          .collect(Collectors.joining("\n"));
+    } catch (IOException | UncheckedIOException e) {
+      return "    (could not read " + log + ": " + e.getMessage() + ")";
+    }
   }
 
   /** Asks the process to stop (SIGTERM), waits, then kills it. */

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft Kafka broker as a child JVM, with the Kafka project's own jars (from Maven
@@ -69,14 +69,14 @@ final class LocalKafka {
                   classpath,
                   "kafka.tools.StorageTool",
                   "format",
-                  "-t",
-                  uuid(),
-                  "-c",
-                  config.toString()),
+                  // The "=" form: a cluster id is base64 and could otherwise be read as a flag.
+                  "--cluster-id=" + Uuid.randomUuid(),
+                  "--config=" + config),
               Map.of(),
               log);
       if (!format.process().waitFor(60, TimeUnit.SECONDS) || format.process().exitValue() != 0) {
-        throw new IllegalStateException("formatting Kafka storage failed; see " + log);
+        throw new IllegalStateException(
+            "formatting Kafka storage failed; see " + log + "\n" + ChildProcess.tail(log, 20));
       }
     }
     broker =
@@ -89,19 +89,12 @@ final class LocalKafka {
     return broker;
   }
 
-  /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding. */
-  private static String uuid() {
-    UUID u = UUID.randomUUID();
-    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-    bytes.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
-  }
-
   private void awaitPort(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!broker.alive()) {
-        throw new IllegalStateException("Kafka exited; see " + broker.log());
+        throw new IllegalStateException(
+            "Kafka exited; see " + broker.log() + "\n" + ChildProcess.tail(broker.log(), 20));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
