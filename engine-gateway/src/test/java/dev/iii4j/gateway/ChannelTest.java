@@ -230,6 +230,70 @@ class ChannelTest {
     }
   }
 
+  private static JsonNode call(RawWorker worker, String functionId, String input) {
+    String id = UUID.randomUUID().toString();
+    worker.send(new Message.InvokeFunction(id, functionId, RawWorker.CODEC.parseTree(input)));
+    Message.InvocationResult result =
+        worker.next(Message.InvocationResult.class, r -> r.invocationId().equals(id));
+    return result.error() != null
+        ? RawWorker.CODEC.parseTree("{\"code\":\"" + result.error().code() + "\"}")
+        : result.result();
+  }
+
+  @Test
+  void aChannelCreatedWithContentIsReadWithoutAWriter() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      // 150 KiB: three frames of at most 64 KiB, more than the one-item buffer asked for.
+      byte[] data = randomBytes(150 * 1024);
+      Refs refs =
+          create(
+              owner,
+              "{\"buffer_size\":1,\"content_base64\":\""
+                  + java.util.Base64.getEncoder().encodeToString(data)
+                  + "\"}");
+      End writer = open(refs, "write");
+      assertThat(writer.closed.get(5, TimeUnit.SECONDS)).as("the engine wrote it").isEqualTo(1008);
+      End reader = open(refs, "read");
+      assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+      assertThat(reader.bytes.toByteArray()).isEqualTo(data);
+      assertThat(reader.items).hasSize(3);
+
+      Refs empty = create(owner, "{\"content_base64\":\"\"}");
+      End emptyReader = open(empty, "read");
+      assertThat(emptyReader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+      assertThat(emptyReader.items).isEmpty();
+
+      assertThat(call(owner, "engine::channels::create", "{\"content_base64\":\"%%%\"}"))
+          .isEqualTo(RawWorker.CODEC.parseTree("{\"code\":\"deserialization_error\"}"));
+    }
+  }
+
+  @Test
+  void onlyTheOwnerReleasesAChannelAndItsSidesAreClosed() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port);
+        RawWorker stranger = RawWorker.connect(port)) {
+      Refs refs = create(owner, "{}");
+      End reader = open(refs, "read");
+      String release = "{\"channel_ids\":[\"" + refs.id() + "\",\"no-such-channel\"]}";
+      assertThat(call(stranger, "engine::channels::release", release).get("released").getIntValue())
+          .isZero();
+      End writer = open(refs, "write");
+      writer.socket.sendText("still open", true).join();
+      await().atMost(5, TimeUnit.SECONDS).until(() -> reader.items.size() == 1);
+
+      assertThat(call(owner, "engine::channels::release", release).get("released").getIntValue())
+          .isEqualTo(1);
+      assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+      assertThat(reader.closeReason.get()).isEqualTo("channel released by its owner");
+      assertThat(writer.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+      assertThatThrownBy(() -> open(refs, "read"))
+          .cause()
+          .isInstanceOfSatisfying(
+              WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+    }
+  }
+
   @Test
   void eachSideCanBeTakenOnce() throws Exception {
     try (RawWorker owner = RawWorker.connect(port)) {

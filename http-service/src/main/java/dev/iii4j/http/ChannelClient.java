@@ -2,13 +2,14 @@ package dev.iii4j.http;
 
 import io.micronaut.json.tree.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Port: streaming channels of the gateway ({@code engine::channels::create} and {@code
- * /ws/channels/{id}}), used the way an SDK uses them: the service writes the request body into one
- * channel and reads the handler's response from another.
+ * /ws/channels/{id}}): the request body goes to the handler in one channel, created with its
+ * content, and the handler's response may come back through another.
  *
  * <p>Threading: every method is non-blocking; listener callbacks of one reader run one at a time,
  * in frame order, on the adapter's threads.
@@ -76,10 +77,18 @@ public interface ChannelClient {
   CompletableFuture<Pair> create();
 
   /**
-   * Connects to a channel's write end, writes {@code bytes} as binary frames (none when empty) and
-   * closes it, in the background. Failures are logged.
+   * Creates a channel whose stream is already written and ended ({@code content}, none when empty),
+   * with the gateway's {@code content_base64} extension: no socket is opened to write it.
+   *
+   * @return the channel's read end; fails with the SDK's {@code WorkerException}
    */
-  void writeAll(Ref writer, byte[] bytes);
+  CompletableFuture<Ref> createFilled(byte[] content);
+
+  /**
+   * Drops channels this service created that are no longer needed (the gateway's {@code
+   * engine::channels::release}), fire and forget; ids of channels already gone are ignored.
+   */
+  void release(List<String> channelIds);
 
   /** Connects to a channel's read end and delivers its frames to {@code listener}. */
   Reading read(Ref reader, ReadListener listener);

@@ -9,6 +9,7 @@ import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,7 @@ public final class HttpPipeline {
   private final ScheduledExecutorService timer;
   private final Duration timeout;
   private final List<String> globalMiddleware;
+  private final ConcurrencyLimiter limiter;
 
   /**
    * A pipeline.
@@ -57,6 +59,7 @@ public final class HttpPipeline {
    * @param timeout the whole request's deadline (504 after it), also each middleware's
    * @param globalMiddleware functions run before the condition on every routed request, in order
    * @param timer runs the deadlines; owned by the caller
+   * @param limiter bounds the requests in flight per route and method
    */
   public HttpPipeline(
       EngineWorker worker,
@@ -65,7 +68,8 @@ public final class HttpPipeline {
       ObjectMapper json,
       Duration timeout,
       List<String> globalMiddleware,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      ConcurrencyLimiter limiter) {
     this.worker = worker;
     this.routes = routes;
     this.channels = channels;
@@ -74,6 +78,7 @@ public final class HttpPipeline {
     this.timeout = timeout;
     this.globalMiddleware = List.copyOf(globalMiddleware);
     this.timer = timer;
+    this.limiter = limiter;
   }
 
   /** The response builders this pipeline uses (for the adapter's own errors). */
@@ -93,7 +98,10 @@ public final class HttpPipeline {
                       405,
                       List.of(new Header("allow", String.join(",", na.allowed()))),
                       new byte[0]));
-      case RouteMatch.Found found -> new Exchange(request, found, sink).start();
+      case RouteMatch.Found found ->
+          limiter.enter(
+              found.route().method() + " " + stripSlash(found.route().path()),
+              slot -> new Exchange(request, found, sink, slot).start());
     }
   }
 
@@ -103,19 +111,27 @@ public final class HttpPipeline {
     private final Route route;
     private final Map<String, String> pathParams;
     private final ResponseSink sink;
+    private final ConcurrencyLimiter.Slot slot;
+    private final List<String> channelIds = new ArrayList<>();
     private final Map<String, Header> controlHeaders = new LinkedHashMap<>();
     private int controlStatus = 200;
     private boolean finished;
     private boolean streaming;
+    private boolean over;
     private ChannelClient.@Nullable Ref responseReader;
     private ChannelClient.@Nullable Reading reading;
     private @Nullable ScheduledFuture<?> deadline;
 
-    Exchange(IncomingRequest request, RouteMatch.Found found, ResponseSink sink) {
+    Exchange(
+        IncomingRequest request,
+        RouteMatch.Found found,
+        ResponseSink sink,
+        ConcurrencyLimiter.Slot slot) {
       this.request = request;
       this.route = found.route();
       this.pathParams = found.pathParams();
       this.sink = sink;
+      this.slot = slot;
     }
 
     void start() {
@@ -209,12 +225,17 @@ public final class HttpPipeline {
       if (isFinished()) {
         return;
       }
-      CompletableFuture<ChannelClient.Pair> bodyChannel = channels.create();
+      // The body goes in a channel created with its content (no socket to write it); the response
+      // channel is read only if the handler returns no value. Both are released when the request
+      // is over, so the gateway does not keep unread channels until its unclaimed sweep.
+      CompletableFuture<ChannelClient.Ref> bodyChannel = channels.createFilled(request.body());
       CompletableFuture<ChannelClient.Pair> responseChannel = channels.create();
+      bodyChannel.thenAccept(ref -> track(ref.channelId()));
+      responseChannel.thenAccept(pair -> track(pair.reader().channelId()));
       bodyChannel
-          .thenCombine(responseChannel, (b, r) -> new ChannelClient.Pair[] {b, r})
+          .thenCombine(responseChannel, Created::new)
           .whenComplete(
-              (pairs, error) -> {
+              (created, error) -> {
                 if (error != null) {
                   Throwable e = unwrap(error);
                   LOG.warn("cannot create the channels of a request to {}", route.functionId(), e);
@@ -224,16 +245,15 @@ public final class HttpPipeline {
                           : responses.internalError());
                   return;
                 }
-                if (isFinished()) {
-                  return;
-                }
-                channels.writeAll(pairs[0].writer(), request.body());
                 synchronized (this) {
-                  responseReader = pairs[1].reader();
+                  if (finished) {
+                    return;
+                  }
+                  responseReader = created.response().reader();
                 }
                 Map<String, JsonNode> full = new LinkedHashMap<>(payload);
-                full.put("request_body", pairs[0].reader().toJson());
-                full.put("response", pairs[1].writer().toJson());
+                full.put("request_body", created.body().toJson());
+                full.put("response", created.response().writer().toJson());
                 worker
                     .call(
                         route.functionId(),
@@ -241,6 +261,34 @@ public final class HttpPipeline {
                         CallOptions.defaults().withTimeout(timeout).withMetadata(route.metadata()))
                     .whenComplete(this::onResult);
               });
+    }
+
+    /** Remembers a channel to release when the request is over (at once if it already is). */
+    private void track(String channelId) {
+      boolean late;
+      synchronized (this) {
+        late = over;
+        if (!late) {
+          channelIds.add(channelId);
+        }
+      }
+      if (late) {
+        channels.release(List.of(channelId));
+      }
+    }
+
+    /** The request is over: frees its slot and its channels. Idempotent. */
+    private void over() {
+      List<String> ids;
+      synchronized (this) {
+        if (over) {
+          return;
+        }
+        over = true;
+        ids = List.copyOf(channelIds);
+      }
+      slot.release();
+      channels.release(ids);
     }
 
     private synchronized void onResult(@Nullable JsonNode result, @Nullable Throwable error) {
@@ -309,6 +357,7 @@ public final class HttpPipeline {
               next.run();
             } else {
               closeReader();
+              over();
             }
           });
     }
@@ -321,6 +370,7 @@ public final class HttpPipeline {
         } else {
           sink.abort();
         }
+        over();
         return;
       }
       if (finished) {
@@ -367,6 +417,7 @@ public final class HttpPipeline {
       cancelDeadline();
       closeReader();
       sink.send(reply);
+      over();
     }
 
     private synchronized void closeReader() {
@@ -391,6 +442,13 @@ public final class HttpPipeline {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** The two channels of a request. */
+  private record Created(ChannelClient.Ref body, ChannelClient.Pair response) {}
+
+  private static String stripSlash(String path) {
+    return path.startsWith("/") ? path.substring(1) : path;
   }
 
   private static CompletableFuture<Boolean> done(boolean value) {

@@ -89,7 +89,7 @@ final class Channels implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    http.close();
+    http.shutdownNow();
     executor.shutdownNow();
   }
 }

@@ -9,11 +9,19 @@ import dev.iii4j.gateway.registry.FunctionRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * {@code engine::channels::create}: a streaming channel and the two references ({@code writer},
  * {@code reader}) that workers pass around in payloads. Unlike the reference, the channel belongs
  * to the connection that created it and is closed for both sides when that connection goes.
+ *
+ * <p>Two extensions of ours, for services that hand a known body to a function (http-service does
+ * for every request): {@code content_base64} creates the channel with its stream already written
+ * and ended, so no socket is needed to write it; {@code engine::channels::release {channel_ids}}
+ * drops the caller's channels once they are no longer needed, instead of leaving unread ones to the
+ * unclaimed sweep.
  */
 @Context
 @Requires(property = GatewayProperties.ENABLED, notEquals = "false")
@@ -32,6 +40,16 @@ public final class ChannelFunctions {
                 null),
             InProcessWorker.ENGINE_FUNCTIONS.workerName(),
             this::create));
+    functions.registerBuiltin(
+        new FunctionProvider.Builtin(
+            new FunctionDefinition(
+                "engine::channels::release",
+                "Drop channels this connection created before their stream ended",
+                null,
+                null,
+                null),
+            InProcessWorker.ENGINE_FUNCTIONS.workerName(),
+            this::release));
   }
 
   private JsonNode create(BuiltinCall call) {
@@ -51,11 +69,30 @@ public final class ChannelFunctions {
                   Integer.MAX_VALUE,
                   Math.max(Integer.MIN_VALUE, size.getNumberValue().longValue()));
     }
-    StreamChannel channel = channels.create(call.caller(), bufferSize);
+    String content = call.optionalString("content_base64");
+    StreamChannel channel;
+    if (content != null) {
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(content);
+      } catch (IllegalArgumentException e) {
+        throw BuiltinException.deserialization(
+            call.functionId(), "invalid `content_base64`: " + e.getMessage());
+      }
+      channel = channels.createFilled(call.caller(), bytes);
+    } else {
+      channel = channels.create(call.caller(), bufferSize);
+    }
     return Json.object()
         .put("writer", ref(channel, "write"))
         .put("reader", ref(channel, "read"))
         .build();
+  }
+
+  private JsonNode release(BuiltinCall call) {
+    List<String> ids = call.optionalStrings("channel_ids");
+    int released = ids == null ? 0 : channels.release(call.caller(), ids);
+    return Json.object().put("released", released).build();
   }
 
   private static JsonNode ref(StreamChannel channel, String direction) {

@@ -7,6 +7,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
 public final class ChannelRegistry {
   /** Default buffer size in items. */
   public static final int DEFAULT_BUFFER = 64;
+
+  /** Largest binary frame the engine writes into a channel (the Node SDK's frame size). */
+  public static final int FRAME_BYTES = 64 * 1024;
 
   /** Largest buffer size in items. */
   public static final int MAX_BUFFER = 1024;
@@ -58,6 +62,53 @@ public final class ChannelRegistry {
             UUID.randomUUID().toString(), UUID.randomUUID().toString(), capacity, owner);
     channels.put(channel.id(), channel);
     return channel;
+  }
+
+  /**
+   * Creates a channel whose stream is already written and ended: {@code content} in frames of at
+   * most {@link #FRAME_BYTES} bytes. The write side is taken by the engine, so a reader that
+   * connects gets the content and then the end of the stream.
+   *
+   * @param owner the creating connection (its disconnect drops the channel), or null
+   */
+  public StreamChannel createFilled(@Nullable WorkerSession owner, byte[] content) {
+    int frames = (content.length + FRAME_BYTES - 1) / FRAME_BYTES;
+    StreamChannel channel =
+        new StreamChannel(
+            UUID.randomUUID().toString(),
+            UUID.randomUUID().toString(),
+            Math.max(DEFAULT_BUFFER, frames),
+            owner);
+    channel.takeWriter(() -> {}, reason -> {});
+    for (int offset = 0; offset < content.length; offset += FRAME_BYTES) {
+      int end = Math.min(content.length, offset + FRAME_BYTES);
+      channel.offer(
+          new StreamChannel.Binary(
+              offset == 0 && end == content.length
+                  ? content
+                  : Arrays.copyOfRange(content, offset, end)));
+    }
+    channel.finishWriting();
+    channels.put(channel.id(), channel);
+    return channel;
+  }
+
+  /**
+   * Drops channels before their stream ended, closing any connected side with 4001. Only the
+   * connection that created a channel may release it; other ids are ignored.
+   *
+   * @return how many channels were dropped
+   */
+  public int release(@Nullable WorkerSession caller, List<String> ids) {
+    int released = 0;
+    for (String id : ids) {
+      StreamChannel channel = channels.get(id);
+      if (channel != null && channel.owner() == caller && channels.remove(id, channel)) {
+        channel.drop("channel released by its owner");
+        released++;
+      }
+    }
+    return released;
   }
 
   /** The channel with that id, if the key matches (compared in constant time). */

@@ -12,6 +12,8 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,10 +26,8 @@ import org.slf4j.LoggerFactory;
  * HttpClient}; one WebSocket per channel end. Thread-safe.
  */
 public final class WebSocketChannelClient implements ChannelClient, AutoCloseable {
-  /** The Node SDK's frame size; larger bodies are split into frames of this size. */
-  static final int FRAME_BYTES = 64 * 1024;
-
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelClient.class);
+  private static final String CHANNELS_RELEASE = "engine::channels::release";
   private static final JsonNode CREATE_INPUT = JsonNode.createObjectNode(Map.of());
 
   private final EngineWorker worker;
@@ -88,26 +88,38 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   }
 
   @Override
-  public void writeAll(Ref writer, byte[] bytes) {
-    http.newWebSocketBuilder()
-        .buildAsync(uri(writer, "write"), new WebSocket.Listener() {})
-        .thenCompose(ws -> send(ws, bytes, 0))
-        .thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "stream_complete"))
-        .whenComplete(
-            (ws, error) -> {
-              if (error != null) {
-                LOG.debug("writing channel {} failed: {}", writer.channelId(), error.toString());
+  public CompletableFuture<Ref> createFilled(byte[] content) {
+    JsonNode input =
+        JsonNode.createObjectNode(
+            Map.of(
+                "content_base64",
+                JsonNode.createStringNode(Base64.getEncoder().encodeToString(content))));
+    return worker
+        .call(HttpPipeline.CHANNELS_CREATE, input)
+        .thenApply(
+            answer -> {
+              if (answer == null || !answer.isObject()) {
+                throw new WorkerException.Protocol(
+                    HttpPipeline.CHANNELS_CREATE + " answered " + answer, null);
               }
+              return ref(answer.get("reader"));
             });
   }
 
-  private static CompletableFuture<WebSocket> send(WebSocket ws, byte[] bytes, int offset) {
-    if (offset >= bytes.length) {
-      return CompletableFuture.completedFuture(ws);
+  @Override
+  public void release(List<String> channelIds) {
+    if (channelIds.isEmpty() || !worker.isConnected()) {
+      return;
     }
-    int length = Math.min(FRAME_BYTES, bytes.length - offset);
-    return ws.sendBinary(ByteBuffer.wrap(bytes, offset, length), true)
-        .thenCompose(w -> send(w, bytes, offset + length));
+    List<JsonNode> ids = channelIds.stream().map(JsonNode::createStringNode).toList();
+    try {
+      worker.callVoid(
+          CHANNELS_RELEASE,
+          JsonNode.createObjectNode(Map.of("channel_ids", JsonNode.createArrayNode(ids))));
+    } catch (IllegalStateException closed) {
+      // Shutting down: the gateway drops this connection's channels when it goes.
+      LOG.debug("not releasing channels {}: {}", channelIds, closed.getMessage());
+    }
   }
 
   @Override
@@ -127,7 +139,9 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
 
   @Override
   public void close() {
-    http.close();
+    // Not close(): it waits for every open socket, and a response channel whose handler never
+    // ends it would hold the service's shutdown forever.
+    http.shutdownNow();
   }
 
   /** The reading end: whole text messages, binary parts one at a time, one end notice. */

@@ -24,6 +24,8 @@ import java.util.List;
  *     ENGINE_HTTP_MIDDLEWARE}, comma-separated)
  * @param ioThreads Netty I/O threads of the public API; 0 means twice the processors
  * @param reconnectMaxDelay the longest pause between reconnect attempts to the gateway
+ * @param concurrencyRequestLimit requests in flight per route and method; more wait for a slot
+ *     ({@code ENGINE_HTTP_CONCURRENCY_REQUEST_LIMIT}, default 1024 as in the reference)
  */
 @ConfigurationProperties(HttpServiceProperties.PREFIX)
 public record HttpServiceProperties(
@@ -36,7 +38,8 @@ public record HttpServiceProperties(
     @Bindable(defaultValue = "16777216") @Min(0) long maxBodyBytes,
     @Nullable List<String> middleware,
     @Bindable(defaultValue = "0") @Min(0) int ioThreads,
-    @Bindable(defaultValue = "30s") Duration reconnectMaxDelay) {
+    @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
+    @Bindable(defaultValue = "1024") int concurrencyRequestLimit) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.http";

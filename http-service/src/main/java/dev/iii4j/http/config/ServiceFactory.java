@@ -2,6 +2,7 @@ package dev.iii4j.http.config;
 
 import dev.iii4j.http.Application;
 import dev.iii4j.http.ChannelClient;
+import dev.iii4j.http.ConcurrencyLimiter;
 import dev.iii4j.http.HttpPipeline;
 import dev.iii4j.http.RouteTable;
 import dev.iii4j.http.channels.WebSocketChannelClient;
@@ -74,13 +75,20 @@ final class ServiceFactory {
   }
 
   @Singleton
+  ConcurrencyLimiter concurrencyLimiter(
+      HttpServiceProperties properties, @Named("http-channels") ExecutorService executor) {
+    return new ConcurrencyLimiter(properties.concurrencyRequestLimit(), executor);
+  }
+
+  @Singleton
   HttpPipeline pipeline(
       EngineWorker worker,
       RouteTable routes,
       WebSocketChannelClient channels,
       ObjectMapper objectMapper,
       HttpServiceProperties properties,
-      @Named("http-deadlines") ScheduledExecutorService deadlines) {
+      @Named("http-deadlines") ScheduledExecutorService deadlines,
+      ConcurrencyLimiter limiter) {
     ChannelClient client = channels;
     return new HttpPipeline(
         worker,
@@ -89,6 +97,7 @@ final class ServiceFactory {
         objectMapper,
         properties.requestTimeout(),
         properties.middlewareIds(),
-        deadlines);
+        deadlines,
+        limiter);
   }
 }
