@@ -72,6 +72,29 @@ class GatewayProtocolTest {
   }
 
   @Test
+  void logLinesWrittenWhileHandlingAFrameCarryTheWorkerIdInTheMdc() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger(dev.iii4j.gateway.routing.MessageRouter.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try (RawWorker worker = RawWorker.connect(port)) {
+      // Only the engine sends workerregistered: the gateway logs a warning naming the worker.
+      worker.sendText("{\"type\":\"workerregistered\",\"worker_id\":\"forged\"}");
+      worker.sync();
+      assertThat(appender.list)
+          .filteredOn(e -> e.getFormattedMessage().contains("only the engine sends"))
+          .singleElement()
+          .satisfies(
+              e -> assertThat(e.getMDCPropertyMap()).containsEntry("worker_id", worker.workerId));
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
   void routesSynchronousCallsWithCallerIdTraceAndMetadata() {
     String fn = unique("greeter");
     try (RawWorker executor = RawWorker.connect(port);

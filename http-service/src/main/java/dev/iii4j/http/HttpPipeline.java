@@ -98,10 +98,12 @@ public final class HttpPipeline {
                       405,
                       List.of(new Header("allow", String.join(",", na.allowed()))),
                       new byte[0]));
-      case RouteMatch.Found found ->
-          limiter.enter(
-              found.route().method() + " " + stripSlash(found.route().path()),
-              slot -> new Exchange(request, found, sink, slot).start());
+      case RouteMatch.Found found -> {
+        sink.routed(found.route().method(), found.route().path());
+        limiter.enter(
+            found.route().method() + " " + stripSlash(found.route().path()),
+            slot -> new Exchange(request, found, sink, slot).start());
+      }
     }
   }
 

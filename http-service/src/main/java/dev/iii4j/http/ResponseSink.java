@@ -13,6 +13,12 @@ import java.util.function.Consumer;
  */
 public interface ResponseSink {
 
+  /**
+   * The request was routed to {@code method} {@code template} (called before any response; not
+   * called for unknown routes). For metrics and logs; does nothing by default.
+   */
+  default void routed(String method, String template) {}
+
   /** Sends a complete response. */
   void send(Reply reply);
 

@@ -9,6 +9,8 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.testing.GatewayHarness;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micronaut.json.tree.JsonNode;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -139,6 +141,37 @@ class HttpResourcesTest {
     await("channels released")
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(openChannels()).isEqualTo(before));
+  }
+
+  @Test
+  void requestsAreCountedByMethodRouteAndStatus() throws Exception {
+    String ok = route("POST", FunctionHandler.sync(in -> json("status_code", 201, "body", 1)));
+    for (int i = 0; i < 3; i++) {
+      assertThat(send("POST", ok).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+    }
+    assertThat(send("POST", "/res/no-such-route").get(10, TimeUnit.SECONDS).statusCode())
+        .isEqualTo(404);
+    MeterRegistry meters = service.context.getBean(MeterRegistry.class);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              Timer routed =
+                  meters
+                      .find("iii.http.requests")
+                      .tags("method", "POST", "route", ok, "status", "201")
+                      .timer();
+              assertThat(routed).isNotNull();
+              assertThat(routed.count()).isEqualTo(3);
+              Timer unmatched =
+                  meters
+                      .find("iii.http.requests")
+                      .tags("method", "POST", "route", "unmatched", "status", "404")
+                      .timer();
+              assertThat(unmatched).isNotNull();
+              assertThat(unmatched.count()).isGreaterThanOrEqualTo(1);
+            });
+    assertThat(meters.find("iii.http.requests.in.flight").gauge()).isNotNull();
   }
 
   @Test

@@ -188,11 +188,13 @@ class EngineWorkerTest {
   void runsTheHandlerAndAnswersWithTheSameInvocationId() throws Exception {
     AtomicReference<Invocation> seen = new AtomicReference<>();
     AtomicReference<String> thread = new AtomicReference<>();
+    AtomicReference<String> mdc = new AtomicReference<>();
     worker.registerFunction(
         "greeter::hello",
         invocation -> {
           seen.set(invocation);
           thread.set(Thread.currentThread().isVirtual() ? "virtual" : "platform");
+          mdc.set(org.slf4j.MDC.get("function_id") + "/" + org.slf4j.MDC.get("invocation_id"));
           return CompletableFuture.completedFuture(
               json(
                   "{\"message\":\"Hello, "
@@ -217,6 +219,7 @@ class EngineWorkerTest {
     assertThat(text(seen.get().metadata())).isEqualTo("{\"tenant\":\"t1\"}");
     assertThat(seen.get().traceparent()).isEqualTo("00-abc-01");
     assertThat(thread.get()).isEqualTo("virtual");
+    assertThat(mdc.get()).as("the handler's log context").isEqualTo("greeter::hello/" + id);
   }
 
   @Test

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Applies the frames of one connection to the engine, in arrival order (the WebSocket layer calls
@@ -46,6 +47,15 @@ public final class MessageRouter {
 
   /** The function the enqueue action is routed through. */
   public static final String ENQUEUE_FUNCTION = "engine::queue::enqueue";
+
+  /** MDC key of the worker whose frame is being handled. */
+  public static final String MDC_WORKER = "worker_id";
+
+  /** MDC key of the function an invocation frame calls. */
+  public static final String MDC_FUNCTION = "function_id";
+
+  /** MDC key of the invocation id of an invocation frame. */
+  public static final String MDC_INVOCATION = "invocation_id";
 
   private static final Logger LOG = LoggerFactory.getLogger(MessageRouter.class);
   private static final String CALLER_KEY = "_caller_worker_id";
@@ -114,8 +124,28 @@ public final class MessageRouter {
     return true;
   }
 
-  /** Applies one inbound frame. */
+  /**
+   * Applies one inbound frame. Log lines written meanwhile on this thread carry the worker id, and
+   * for invocations the function and invocation ids, in the MDC.
+   */
   public void handle(WorkerSession session, Message message) {
+    MDC.put(MDC_WORKER, session.workerId());
+    if (message instanceof Message.InvokeFunction m) {
+      MDC.put(MDC_FUNCTION, m.functionId());
+      if (m.invocationId() != null) {
+        MDC.put(MDC_INVOCATION, m.invocationId());
+      }
+    }
+    try {
+      dispatch(session, message);
+    } finally {
+      MDC.remove(MDC_WORKER);
+      MDC.remove(MDC_FUNCTION);
+      MDC.remove(MDC_INVOCATION);
+    }
+  }
+
+  private void dispatch(WorkerSession session, Message message) {
     switch (message) {
       case Message.RegisterFunction m -> registerFunction(session, m);
       case Message.UnregisterFunction m -> unregisterFunction(session, m);

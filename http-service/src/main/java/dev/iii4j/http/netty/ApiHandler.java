@@ -30,10 +30,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final HttpPipeline pipeline;
   private final Cors cors;
+  private final ApiMetrics metrics;
 
-  ApiHandler(HttpPipeline pipeline, Cors cors) {
+  ApiHandler(HttpPipeline pipeline, Cors cors, ApiMetrics metrics) {
     this.pipeline = pipeline;
     this.cors = cors;
+    this.metrics = metrics;
   }
 
   @Override
@@ -42,7 +44,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     ctx.channel().config().setAutoRead(false);
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     NettyResponseSink sink =
-        new NettyResponseSink(ctx, HttpUtil.isKeepAlive(request), cors, origin);
+        new NettyResponseSink(
+            ctx,
+            HttpUtil.isKeepAlive(request),
+            cors,
+            origin,
+            metrics.start(request.method().name().toUpperCase(Locale.ROOT)));
     if (!request.decoderResult().isSuccess()) {
       sink.send(
           pipeline.responses().error(400, "BAD_REQUEST", "Malformed HTTP request", null, null));

@@ -32,13 +32,25 @@ final class NettyResponseSink implements ResponseSink {
   private final boolean keepAlive;
   private final Cors cors;
   private final @Nullable String origin;
+  private final ApiMetrics.Request measured;
+  private volatile int streamStatus;
 
   NettyResponseSink(
-      ChannelHandlerContext ctx, boolean keepAlive, Cors cors, @Nullable String origin) {
+      ChannelHandlerContext ctx,
+      boolean keepAlive,
+      Cors cors,
+      @Nullable String origin,
+      ApiMetrics.Request measured) {
     this.ctx = ctx;
     this.keepAlive = keepAlive;
     this.cors = cors;
     this.origin = origin;
+    this.measured = measured;
+  }
+
+  @Override
+  public void routed(String method, String template) {
+    measured.route(template.startsWith("/") ? template : "/" + template);
   }
 
   @Override
@@ -51,7 +63,9 @@ final class NettyResponseSink implements ResponseSink {
     HttpHeaders headers = response.headers();
     apply(reply.headers(), headers);
     headers.set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
-    complete(ctx.writeAndFlush(prepare(response)));
+    ChannelFuture written = ctx.writeAndFlush(prepare(response));
+    written.addListener(f -> measured.done(reply.status(), !f.isSuccess()));
+    complete(written);
   }
 
   @Override
@@ -62,22 +76,32 @@ final class NettyResponseSink implements ResponseSink {
     if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
       HttpUtil.setTransferEncodingChunked(response, true);
     }
+    streamStatus = status;
     ctx.writeAndFlush(prepare(response));
   }
 
   @Override
   public void chunk(byte[] bytes, Consumer<Boolean> written) {
     ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)))
-        .addListener(f -> written.accept(f.isSuccess()));
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                measured.done(streamStatus, true);
+              }
+              written.accept(f.isSuccess());
+            });
   }
 
   @Override
   public void endStream() {
-    complete(ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));
+    ChannelFuture written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    written.addListener(f -> measured.done(streamStatus, !f.isSuccess()));
+    complete(written);
   }
 
   @Override
   public void abort() {
+    measured.done(streamStatus, true);
     ctx.close();
   }
 

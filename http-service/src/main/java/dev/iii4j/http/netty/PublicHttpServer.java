@@ -1,9 +1,11 @@
 package dev.iii4j.http.netty;
 
 import dev.iii4j.http.Application;
+import dev.iii4j.http.ConcurrencyLimiter;
 import dev.iii4j.http.HttpPipeline;
 import dev.iii4j.http.config.CorsProperties;
 import dev.iii4j.http.config.HttpServiceProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.netty.bootstrap.ServerBootstrap;
@@ -36,13 +38,17 @@ public final class PublicHttpServer {
   private final Channel server;
 
   PublicHttpServer(
-      HttpServiceProperties properties, CorsProperties corsProperties, HttpPipeline pipeline) {
+      HttpServiceProperties properties,
+      CorsProperties corsProperties,
+      HttpPipeline pipeline,
+      MeterRegistry meters,
+      ConcurrencyLimiter limiter) {
     Cors cors =
         new Cors(
             corsProperties.enabled(),
             corsProperties.allowedOrigins(),
             corsProperties.allowedMethods());
-    ApiHandler api = new ApiHandler(pipeline, cors);
+    ApiHandler api = new ApiHandler(pipeline, cors, new ApiMetrics(meters, limiter));
     int maxBody = (int) Math.min(Integer.MAX_VALUE, properties.maxBodyBytes());
     boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     workers = new MultiThreadIoEventLoopGroup(properties.ioThreads(), NioIoHandler.newFactory());

@@ -52,6 +52,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The implementation behind {@link EngineWorker#create}. Public only so the API can construct it;
@@ -85,6 +86,13 @@ public final class WorkerRuntime implements EngineWorker {
   private final Timings timings;
   private final MessageCodec codec;
   private final Backoff backoff;
+
+  /** MDC key of the function a handler runs for. */
+  public static final String MDC_FUNCTION = "function_id";
+
+  /** MDC key of the invocation a handler answers (absent for fire-and-forget calls). */
+  public static final String MDC_INVOCATION = "invocation_id";
+
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
@@ -703,10 +711,18 @@ public final class WorkerRuntime implements EngineWorker {
     Invocation invocation =
         new Invocation(id, m.functionId(), m.data(), m.metadata(), m.traceparent(), m.baggage());
     CompletionStage<JsonNode> stage;
+    // The handler's own log lines (on this thread) carry the function and invocation.
+    MDC.put(MDC_FUNCTION, m.functionId());
+    if (id != null) {
+      MDC.put(MDC_INVOCATION, id);
+    }
     try {
       stage = function.handler().handle(invocation);
     } catch (RuntimeException | Error e) {
       stage = CompletableFuture.failedFuture(e);
+    } finally {
+      MDC.remove(MDC_FUNCTION);
+      MDC.remove(MDC_INVOCATION);
     }
     if (stage == null) {
       stage = CompletableFuture.completedFuture(null);
