@@ -8,12 +8,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.queue.kafka.KafkaQueueBackend;
+import dev.iii4j.queue.metrics.QueueMetrics;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -23,9 +26,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -82,6 +89,8 @@ class QueueServiceTest {
       gateway.close();
     }
   }
+
+  private static final ExecutorService HELD = Executors.newVirtualThreadPerTaskExecutor();
 
   private String fn(String name) {
     return "test::" + name + "-" + UUID.randomUUID();
@@ -164,6 +173,56 @@ class QueueServiceTest {
   }
 
   @Test
+  void theDepthGaugeCountsMessagesWaitingAndInFlight() throws Exception {
+    String fn = fn("held");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger handled = new AtomicInteger();
+    client.registerFunction(
+        fn,
+        in ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    release.await(30, SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  handled.incrementAndGet();
+                  return null;
+                },
+                HELD));
+    QueueMetrics metrics = service.getBean(QueueMetrics.class);
+    metrics.refresh();
+    double before = gauge("iii.queue.depth", plain);
+    // Six messages, four taken at once (concurrency 4), none handled yet.
+    for (int i = 0; i < 6; i++) {
+      client.enqueue(plain, fn, json("n", i)).get(10, SECONDS);
+    }
+    metrics.refresh();
+    assertThat(gauge("iii.queue.depth", plain) - before).isEqualTo(6.0);
+    release.countDown();
+    await().atMost(15, SECONDS).until(() -> handled.get() == 6);
+    await()
+        .atMost(15, SECONDS)
+        .untilAsserted(
+            () -> {
+              metrics.refresh();
+              assertThat(gauge("iii.queue.depth", plain)).isZero();
+            });
+  }
+
+  private double gauge(String name, String queue) {
+    Gauge gauge =
+        service
+            .getBean(MeterRegistry.class)
+            .find(name)
+            .tags("queue", queue, "kind", "queue")
+            .gauge();
+    assertThat(gauge).as(name + " of " + queue).isNotNull();
+    return gauge.value();
+  }
+
+  @Test
   void alwaysFailingLandsInTheDeadLetterTopicAndIsListedRedrivenAndDiscarded() throws Exception {
     String fn = fn("broken");
     AtomicBoolean fixed = new AtomicBoolean();
@@ -187,6 +246,9 @@ class QueueServiceTest {
 
     await().atMost(15, SECONDS).until(() -> dlqCount(dead) == 1);
     assertThat(attempts.get("m1")).hasValue(2);
+    // The Prometheus gauge shows it.
+    service.getBean(QueueMetrics.class).refresh();
+    assertThat(gauge("iii.queue.dead.letters", dead)).isEqualTo(1.0);
     // The record is on the queue's dead-letter topic in Kafka.
     String dlqTopic =
         service.getBean(KafkaQueueBackend.class).topicsOf(Destination.queue(dead)).get(2);
