@@ -1,0 +1,46 @@
+package dev.iii4j.cli;
+
+import io.micronaut.json.tree.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that talks to the engine: it gets {@code --url} and {@code --timeout}, opens one
+ * connection, runs, and closes the connection (which also flushes a void call).
+ */
+abstract class EngineCommand implements Callable<Integer> {
+  @Mixin EngineOptions engine;
+
+  @Spec CommandSpec spec;
+
+  /** Runs the command over an open connection; returns the exit code. */
+  abstract int run(EngineConnection connection);
+
+  /** Checks the arguments before connecting; throws {@link CliException} with a usage code. */
+  void validate() {}
+
+  @Override
+  public Integer call() {
+    validate();
+    try (EngineConnection connection = engine.connect()) {
+      return run(connection);
+    }
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** Prints a value as pretty JSON on standard output. */
+  void printJson(JsonNode value) {
+    out().println(JsonText.pretty(value));
+    out().flush();
+  }
+}
