@@ -52,7 +52,7 @@ final class EngineOptions {
           ExitCodes.USAGE, "invalid engine URL '" + raw + "': " + e.getMessage());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
+    if ((!scheme.equals("ws") && !scheme.equals("wss")) || uri.getHost() == null) {
       throw new CliException(
           ExitCodes.USAGE,
           "invalid engine URL '" + raw + "': expected ws://host:port or wss://host:port");

@@ -37,6 +37,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       StateCommand.class,
       QueueCommand.class,
       CompletionCommand.class,
+      CommandLine.HelpCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -141,6 +141,14 @@ class CliTriggerTest {
   }
 
   @Test
+  void aFunctionWithoutAResultPrintsNull() {
+    CliProcess.Result r = cli().run("trigger", RECORD, "{\"marker\":\"sync\"}");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).isEqualTo("null\n");
+  }
+
+  @Test
   void payloadComesFromAFileOrStandardInput() throws IOException {
     Path file = Files.createTempFile(Path.of("target"), "payload", ".json");
     Files.writeString(file, "{\"item\":\"bolt\",\"qty\":2}\n", StandardCharsets.UTF_8);
