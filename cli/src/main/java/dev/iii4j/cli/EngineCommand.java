@@ -1,5 +1,7 @@
 package dev.iii4j.cli;
 
+import dev.iii4j.protocol.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -27,6 +29,29 @@ abstract class EngineCommand implements Callable<Integer> {
     validate();
     try (EngineConnection connection = engine.connect()) {
       return run(connection);
+    }
+  }
+
+  /**
+   * Calls a function of a built-in service; when the service is not connected, the not-found
+   * failure says which service provides the function.
+   */
+  @Nullable
+  JsonNode callService(
+      EngineConnection connection, String functionId, JsonNode payload, String service) {
+    try {
+      return connection.call(functionId, payload);
+    } catch (CliException e) {
+      if (ErrorCode.FUNCTION_NOT_FOUND.wire().equals(e.errorCode())) {
+        throw e.withDetail(
+            functionId
+                + " is provided by "
+                + service
+                + "; is it running and connected to "
+                + connection.url()
+                + "?");
+      }
+      throw e;
     }
   }
 

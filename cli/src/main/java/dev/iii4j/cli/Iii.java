@@ -8,10 +8,13 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -48,8 +51,18 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "4:no answer within --timeout",
       "5:the engine could not be reached",
     })
-public final class Iii {
+public final class Iii implements Callable<Integer> {
   private static volatile boolean verbose;
+
+  @Spec CommandSpec spec;
+
+  /** {@code iii} without a command: the usage on stderr, and the usage exit code. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    spec.commandLine().getErr().flush();
+    return ExitCodes.USAGE;
+  }
 
   @Option(
       names = {"-v", "--verbose"},

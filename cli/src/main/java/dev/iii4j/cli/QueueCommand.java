@@ -69,7 +69,10 @@ final class QueueCommand {
     int run(EngineConnection connection) {
       if (queue == null) {
         JsonNode rows =
-            Listing.rows(connection.call("engine::queue::dlq_topics", JsonText.object()), "topics");
+            Listing.rows(
+                callService(
+                    connection, "engine::queue::dlq_topics", JsonText.object(), "queue-service"),
+                "topics");
         if (json) {
           printJson(rows);
           return ExitCodes.OK;
@@ -85,9 +88,11 @@ final class QueueCommand {
         return ExitCodes.OK;
       }
       JsonNode answer =
-          connection.call(
+          callService(
+              connection,
               "engine::queue::dlq_messages",
-              JsonText.object("queue", queue, "offset", offset, "limit", limit));
+              JsonText.object("queue", queue, "offset", offset, "limit", limit),
+              "queue-service");
       JsonNode rows = Listing.rows(answer, "messages");
       if (json) {
         printJson(rows);
@@ -139,10 +144,16 @@ final class QueueCommand {
     int run(EngineConnection connection) {
       JsonNode answer =
           messageId == null
-              ? connection.call("iii::queue::redrive", JsonText.object("queue", queue))
-              : connection.call(
+              ? callService(
+                  connection,
+                  "iii::queue::redrive",
+                  JsonText.object("queue", queue),
+                  "queue-service")
+              : callService(
+                  connection,
                   "iii::queue::redrive_message",
-                  JsonText.object("queue", queue, "message_id", messageId));
+                  JsonText.object("queue", queue, "message_id", messageId),
+                  "queue-service");
       int redriven = count(answer);
       if (messageId != null && redriven == 0) {
         throw new CliException(
@@ -177,9 +188,11 @@ final class QueueCommand {
     @Override
     int run(EngineConnection connection) {
       JsonNode answer =
-          connection.call(
+          callService(
+              connection,
               "iii::queue::discard_message",
-              JsonText.object("queue", queue, "message_id", messageId));
+              JsonText.object("queue", queue, "message_id", messageId),
+              "queue-service");
       if (count(answer) == 0) {
         throw new CliException(
             ExitCodes.NOT_FOUND, "no dead letter '" + messageId + "' in queue '" + queue + "'");

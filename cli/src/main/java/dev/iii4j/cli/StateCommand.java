@@ -38,7 +38,12 @@ final class StateCommand {
 
     @Override
     int run(EngineConnection connection) {
-      JsonNode value = connection.call("state::get", JsonText.object("scope", scope, "key", key));
+      JsonNode value =
+          callService(
+              connection,
+              "state::get",
+              JsonText.object("scope", scope, "key", key),
+              "state-service");
       if (value == null) {
         throw new CliException(
             ExitCodes.NOT_FOUND, "no value at key '" + key + "' of scope '" + scope + "'");
@@ -97,8 +102,11 @@ final class StateCommand {
     @Override
     int run(EngineConnection connection) {
       printJson(
-          connection.call(
-              "state::set", JsonText.object("scope", scope, "key", key, "value", value)));
+          callService(
+              connection,
+              "state::set",
+              JsonText.object("scope", scope, "key", key, "value", value),
+              "state-service"));
       return ExitCodes.OK;
     }
   }
@@ -119,12 +127,16 @@ final class StateCommand {
     @Override
     int run(EngineConnection connection) {
       if (scope != null) {
-        JsonNode values = connection.call("state::list", JsonText.object("scope", scope));
+        JsonNode values =
+            callService(
+                connection, "state::list", JsonText.object("scope", scope), "state-service");
         printJson(values == null ? JsonNode.createArrayNode(List.of()) : values);
         return ExitCodes.OK;
       }
       JsonNode groups =
-          Listing.rows(connection.call("state::list_groups", JsonText.object()), "groups");
+          Listing.rows(
+              callService(connection, "state::list_groups", JsonText.object(), "state-service"),
+              "groups");
       if (json) {
         printJson(groups);
         return ExitCodes.OK;
@@ -152,7 +164,12 @@ final class StateCommand {
 
     @Override
     int run(EngineConnection connection) {
-      JsonNode old = connection.call("state::delete", JsonText.object("scope", scope, "key", key));
+      JsonNode old =
+          callService(
+              connection,
+              "state::delete",
+              JsonText.object("scope", scope, "key", key),
+              "state-service");
       if (old == null) {
         throw new CliException(
             ExitCodes.NOT_FOUND, "no value at key '" + key + "' of scope '" + scope + "'");

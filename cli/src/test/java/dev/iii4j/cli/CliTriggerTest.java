@@ -268,6 +268,16 @@ class CliTriggerTest {
   }
 
   @Test
+  void aShortcutWithoutItsServiceNamesTheService() {
+    CliProcess.Result r = cli().run("state", "get", "orders", "1");
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(r.stderr())
+        .startsWith("error: function_not_found: ")
+        .contains("state::get is provided by state-service; is it running and connected to");
+  }
+
+  @Test
   void invalidJsonIsAUsageError() {
     CliProcess.Result r = cli().run("trigger", CREATE, "{\"item\":");
 
@@ -398,6 +408,18 @@ class CliTriggerTest {
         .contains("dead-letters")
         .contains("--enqueue");
     assertThat(version.stdout()).matches("iii \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(iii4j\\)\n");
+  }
+
+  @Test
+  void noCommandPrintsTheUsageAndTheExitCodes() {
+    CliProcess.Result r = CliProcess.against(URI.create("ws://127.0.0.1:1/")).run();
+
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.stdout()).isEmpty();
+    assertThat(r.stderr())
+        .startsWith("Usage: iii ")
+        .contains("trigger", "functions", "workers", "triggers", "state", "queue", "completion")
+        .contains("3   not found");
   }
 
   @Test
