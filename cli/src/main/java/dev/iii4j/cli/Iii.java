@@ -41,6 +41,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       QueueCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class,
+      WarmUpCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -423,6 +423,15 @@ class CliTriggerTest {
   }
 
   @Test
+  void theWarmUpRunForTheClassDataArchiveNeedsNoEngineAndPrintsNothing() {
+    CliProcess.Result r = CliProcess.against(URI.create("ws://127.0.0.1:1/")).run("warm-up");
+
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.stdout()).isEmpty();
+    assertThat(r.stderr()).isEmpty();
+  }
+
+  @Test
   void aMistypedCommandIsAUsageErrorWithASuggestion() {
     CliProcess.Result r = cli().run("functons");
 
