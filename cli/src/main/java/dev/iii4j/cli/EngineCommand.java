@@ -59,12 +59,8 @@ abstract class EngineCommand implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
-  PrintWriter err() {
-    return spec.commandLine().getErr();
-  }
-
-  /** Prints a value as pretty JSON on standard output. */
-  void printJson(JsonNode value) {
+  /** Prints a value as pretty JSON on standard output; no value prints {@code null}. */
+  void printJson(@Nullable JsonNode value) {
     out().println(JsonText.pretty(value));
     out().flush();
   }
