@@ -6,9 +6,15 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +43,19 @@ final class WarmUpCommand implements Callable<Integer> {
         "{\"type\":\"invocationresult\",\"invocation_id\":\"i\",\"function_id\":\"f\","
             + "\"error\":{\"code\":\"c\",\"message\":\"m\"}}");
     codec.encode(new Message.Pong());
-    try (EngineWorker worker = EngineWorker.create(options)) {
-      worker.workerId();
+    // A socket that accepts and never answers: the WebSocket client connects and sends its
+    // upgrade request, which loads most of what a real connection uses.
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        EngineWorker worker =
+            EngineWorker.create(
+                WorkerOptions.builder(URI.create("ws://127.0.0.1:" + closed.getLocalPort() + "/"))
+                    .build())) {
+      CompletableFuture<Void> started = worker.start();
+      try {
+        started.get(300, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException expected) {
+        // The listener never answers the upgrade; loading the classes was the point.
+      }
     }
     sink.print(JsonText.pretty(JsonText.parse("{\"a\":[1,2.5,\"x\",true,null,{}]}")));
     new Table("A", "B").limit(1, 3).row("x", "yyyyy").print(sink);
