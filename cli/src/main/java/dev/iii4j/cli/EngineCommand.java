@@ -1,0 +1,67 @@
+package dev.iii4j.cli;
+
+import dev.iii4j.protocol.ErrorCode;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that talks to the engine: it gets {@code --url} and {@code --timeout}, opens one
+ * connection, runs, and closes the connection (which also flushes a void call).
+ */
+abstract class EngineCommand implements Callable<Integer> {
+  @Mixin EngineOptions engine;
+
+  @Spec CommandSpec spec;
+
+  /** Runs the command over an open connection; returns the exit code. */
+  abstract int run(EngineConnection connection);
+
+  /** Checks the arguments before connecting; throws {@link CliException} with a usage code. */
+  void validate() {}
+
+  @Override
+  public Integer call() {
+    validate();
+    try (EngineConnection connection = engine.connect()) {
+      return run(connection);
+    }
+  }
+
+  /**
+   * Calls a function of a built-in service; when the service is not connected, the not-found
+   * failure says which service provides the function.
+   */
+  @Nullable
+  JsonNode callService(
+      EngineConnection connection, String functionId, JsonNode payload, String service) {
+    try {
+      return connection.call(functionId, payload);
+    } catch (CliException e) {
+      if (ErrorCode.FUNCTION_NOT_FOUND.wire().equals(e.errorCode())) {
+        throw e.withDetail(
+            functionId
+                + " is provided by "
+                + service
+                + "; is it running and connected to "
+                + connection.url()
+                + "?");
+      }
+      throw e;
+    }
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  /** Prints a value as pretty JSON on standard output; no value prints {@code null}. */
+  void printJson(@Nullable JsonNode value) {
+    out().println(JsonText.pretty(value));
+    out().flush();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.iii4j.cli;
+
+import io.micronaut.json.tree.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code iii triggers}: the registered triggers ({@code engine::registered-triggers::list}), or
+ * with {@code --types} the trigger types ({@code engine::triggers::list}).
+ */
+@Command(
+    name = "triggers",
+    sortOptions = false,
+    description = {
+      "List the registered triggers (or the trigger types with --types).",
+      "A table by default, JSON with --json.",
+    })
+final class TriggersCommand extends EngineCommand {
+  @Option(names = "--json", description = "Print the engine's rows as JSON.")
+  boolean json;
+
+  @Option(names = "--types", description = "List trigger types instead of triggers.")
+  boolean types;
+
+  @Option(
+      names = {"-a", "--all"},
+      description = "Include engine-internal ones.")
+  boolean all;
+
+  @Option(names = "--type", paramLabel = "<type>", description = "Only triggers of this type.")
+  String type;
+
+  @Option(
+      names = "--function",
+      paramLabel = "<function_id>",
+      description = "Only triggers that fire this function.")
+  String function;
+
+  @Override
+  int run(EngineConnection connection) {
+    if (types) {
+      return triggerTypes(connection);
+    }
+    JsonNode answer =
+        connection.call(
+            "engine::registered-triggers::list",
+            JsonText.object(
+                "include_internal", all, "trigger_type", type, "function_id", function));
+    JsonNode rows = Listing.rows(answer, "registered_triggers");
+    if (json) {
+      printJson(rows);
+      return ExitCodes.OK;
+    }
+    Table table = new Table("TYPE", "FUNCTION", "WORKER", "CONFIG", "ID").limit(3, 60);
+    for (JsonNode row : rows.values()) {
+      table.row(
+          JsonText.cell(row, "trigger_type"),
+          JsonText.cell(row, "function_id"),
+          JsonText.cell(row, "worker_name"),
+          JsonText.cell(row, "config_summary"),
+          JsonText.cell(row, "id"));
+    }
+    Listing.print(out(), table, "triggers");
+    return ExitCodes.OK;
+  }
+
+  private int triggerTypes(EngineConnection connection) {
+    JsonNode answer =
+        connection.call("engine::triggers::list", JsonText.object("include_internal", all));
+    JsonNode rows = Listing.rows(answer, "triggers");
+    if (json) {
+      printJson(rows);
+      return ExitCodes.OK;
+    }
+    Table table = new Table("TYPE", "WORKER", "DESCRIPTION").limit(2, 70);
+    for (JsonNode row : rows.values()) {
+      table.row(
+          JsonText.cell(row, "id"),
+          JsonText.cell(row, "worker_name"),
+          JsonText.cell(row, "description"));
+    }
+    Listing.print(out(), table, "trigger types");
+    return ExitCodes.OK;
+  }
+}

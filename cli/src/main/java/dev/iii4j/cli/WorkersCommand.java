@@ -1,0 +1,56 @@
+package dev.iii4j.cli;
+
+import io.micronaut.json.tree.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code iii workers}: the connected workers and the engine's in-process workers ({@code
+ * engine::workers::list}), without the CLI's own connection.
+ */
+@Command(
+    name = "workers",
+    sortOptions = false,
+    description = "List the connected workers as a table (or JSON with --json).")
+final class WorkersCommand extends EngineCommand {
+  @Option(names = "--json", description = "Print the engine's rows as JSON.")
+  boolean json;
+
+  @Option(
+      names = "--search",
+      paramLabel = "<text>",
+      description = "Only workers whose name contains this text.")
+  String search;
+
+  @Override
+  int run(EngineConnection connection) {
+    JsonNode answer = connection.call("engine::workers::list", JsonText.object("search", search));
+    String self = connection.workerId().orElse("");
+    List<JsonNode> rows = new ArrayList<>();
+    for (JsonNode row : Listing.rows(answer, "workers").values()) {
+      if (!self.equals(JsonText.text(row, "id"))) {
+        rows.add(row);
+      }
+    }
+    if (json) {
+      printJson(JsonNode.createArrayNode(rows));
+      return ExitCodes.OK;
+    }
+    Table table =
+        new Table("NAME", "RUNTIME", "VERSION", "FUNCTIONS", "ACTIVE", "STATUS", "ID").limit(0, 40);
+    for (JsonNode row : rows) {
+      table.row(
+          JsonText.cell(row, "name"),
+          JsonText.cell(row, "runtime"),
+          JsonText.cell(row, "version"),
+          JsonText.cell(row, "function_count"),
+          JsonText.cell(row, "active_invocations"),
+          JsonText.cell(row, "status"),
+          JsonText.cell(row, "id"));
+    }
+    Listing.print(out(), table, "workers");
+    return ExitCodes.OK;
+  }
+}
