@@ -223,8 +223,7 @@ public final class Stack {
     System.out.println("stack: ready. Workers connect to " + gatewayUrl);
     System.out.println(
         "stack: the HTTP API (http triggers) is at http://127.0.0.1:" + httpPort + "/");
-    System.out.println(
-        "stack: stream clients connect to ws://127.0.0.1:" + streamPort + "/");
+    System.out.println("stack: stream clients connect to ws://127.0.0.1:" + streamPort + "/");
     System.out.println(
         "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49103 (http), :49104 (queue), :49105 (stream)");
     System.out.println(

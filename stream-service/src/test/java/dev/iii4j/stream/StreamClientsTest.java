@@ -77,7 +77,7 @@ class StreamClientsTest {
   @Test
   void anItemSubscriptionGetsItsSyncThenItsLiveEventsOnly() throws Exception {
     String s = unique("item");
-    call(client, "stream::set", item(s, "room", "a", "\"data\":{\"v\":1}"));
+    settled(() -> call(client, "stream::set", item(s, "room", "a", "\"data\":{\"v\":1}")));
     try (StreamClient ws = StreamClient.connect(url)) {
       ws.join("sub-a", s, "room", "a");
       JsonNode sync = ws.next();
@@ -113,8 +113,11 @@ class StreamClientsTest {
   @Test
   void aGroupSubscriptionGetsTheGroupThenEverythingInIt() throws Exception {
     String s = unique("group");
-    call(client, "stream::set", item(s, "g", "x", "\"data\":1"));
-    call(client, "stream::set", item(s, "g", "y", "\"data\":2"));
+    settled(
+        () -> {
+          call(client, "stream::set", item(s, "g", "x", "\"data\":1"));
+          call(client, "stream::set", item(s, "g", "y", "\"data\":2"));
+        });
     try (StreamClient ws = StreamClient.connect(url)) {
       ws.join("sub-g", s, "g", null);
       JsonNode sync = ws.next();
@@ -317,6 +320,32 @@ class StreamClientsTest {
         .contains("Upgrade: websocket expected");
     assertThat(rawRequest("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"))
         .startsWith("HTTP/1.1 405");
+  }
+
+  /** Something that writes. */
+  @FunctionalInterface
+  interface Writes {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs writes, then waits until this replica's change feed has passed their messages (a client
+   * watching a marker sees a marker sent after them: the feed delivers in commit order), so that a
+   * client joining next does not also get them as events after its sync, which the protocol allows
+   * for changes committed just before the snapshot.
+   */
+  private static void settled(Writes writes) throws Exception {
+    String marker = unique("settle");
+    try (StreamClient barrier = StreamClient.connect(url)) {
+      barrier.join("m", marker, "g", null);
+      barrier.next();
+      writes.run();
+      call(
+          client,
+          "stream::send",
+          "{\"stream_name\":\"" + marker + "\",\"group_id\":\"g\",\"type\":\"m\",\"data\":0}");
+      barrier.next();
+    }
   }
 
   private static String rawRequest(String request) throws Exception {
