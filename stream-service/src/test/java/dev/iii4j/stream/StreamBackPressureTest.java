@@ -54,7 +54,8 @@ class StreamBackPressureTest {
           }
           long tookMillis = (System.nanoTime() - started) / 1_000_000;
           assertThat(seen).hasSize(messages).isSorted().startsWith(0).endsWith(messages - 1);
-          assertThat(hub.cutOffTotal()).isEqualTo(1);
+          // The slow client's session runs on its own event loop, maybe behind the fast one's.
+          await().atMost(Duration.ofSeconds(10)).until(() -> hub.cutOffTotal() == 1);
           System.out.println(
               "MEASURE "
                   + messages

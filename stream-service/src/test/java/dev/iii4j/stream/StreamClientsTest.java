@@ -229,7 +229,7 @@ class StreamClientsTest {
     }
     JsonNode auth =
         authCalls.stream()
-            .filter(a -> a.get("query_params").get("user") != null)
+            .filter(a -> JsonText.write(a.get("query_params")).contains("bob"))
             .findFirst()
             .orElseThrow();
     assertThat(auth.get("path").getStringValue()).isEqualTo("/");
