@@ -7,6 +7,8 @@ import dev.iii4j.cron.CronScheduler;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.state.StateService;
+import dev.iii4j.stream.StreamService;
+import dev.iii4j.stream.clients.StreamSocketServer;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -48,6 +50,7 @@ class NodeSdkCompatibilityTest {
   private static ApplicationContext queueService;
   private static ApplicationContext cronService;
   private static ApplicationContext httpService;
+  private static ApplicationContext streamService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -58,6 +61,7 @@ class NodeSdkCompatibilityTest {
     gateway = GatewayProcess.start();
     stateService = startStateService(gateway);
     cronService = startCronService(gateway);
+    streamService = startStreamService(gateway);
     javaWorker = gateway.worker("compat-java");
     javaWorker.registerFunction(
         "compat::java::echo", FunctionHandler.sync(NodeSdkCompatibilityTest::echo));
@@ -107,6 +111,10 @@ class NodeSdkCompatibilityTest {
     env.put("III_CRON", "1");
     env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);
     env.put("III_HTTP_URL", HttpServiceProcess.url(httpService));
+    env.put("III_STREAM", "1");
+    env.put(
+        "III_STREAM_URL",
+        "ws://127.0.0.1:" + streamService.getBean(StreamSocketServer.class).port() + "/");
     run(
         nodeDir,
         env,
@@ -137,6 +145,9 @@ class NodeSdkCompatibilityTest {
     }
     if (httpService != null) {
       httpService.close();
+    }
+    if (streamService != null) {
+      streamService.close();
     }
     if (gateway != null) {
       gateway.close();
@@ -217,6 +228,30 @@ class NodeSdkCompatibilityTest {
     p.put("micronaut.server.port", -1);
     return ApplicationContext.builder()
         .environments(CronScheduler.ENVIRONMENT)
+        .properties(p)
+        .start();
+  }
+
+  /**
+   * The stream service in this JVM, as a trusted worker of the gateway, on a fresh database, with
+   * its client WebSocket on a free port. Its beans live in the {@code stream-service} environment.
+   */
+  private static ApplicationContext startStreamService(GatewayHarness gateway) {
+    PostgresFixture postgres = PostgresFixture.instance();
+    Map<String, Object> p = new HashMap<>();
+    p.put("datasources.default.url", postgres.createDatabase("compat_stream"));
+    p.put("datasources.default.username", postgres.username());
+    p.put("datasources.default.password", postgres.password());
+    p.put("datasources.default.driver-class-name", PostgresFixture.DRIVER_CLASS_NAME);
+    p.put("datasources.default.maximum-pool-size", 4);
+    p.put("engine.stream.gateway-url", gateway.url().toString());
+    p.put("engine.stream.service-token", gateway.serviceToken());
+    p.put("engine.stream.reconnect-max-delay", "500ms");
+    p.put("engine.stream.host", "127.0.0.1");
+    p.put("engine.stream.port", 0);
+    p.put("micronaut.server.port", -1);
+    return ApplicationContext.builder()
+        .environments(StreamService.ENVIRONMENT)
         .properties(p)
         .start();
   }

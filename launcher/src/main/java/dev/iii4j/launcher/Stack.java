@@ -88,6 +88,7 @@ public final class Stack {
     int gatewayPort = port("ENGINE_GATEWAY_PORT", 49134);
     int replicas = port("III4J_QUEUE_REPLICAS", 1);
     int httpPort = port("ENGINE_HTTP_PORT", 3111);
+    int streamPort = port("ENGINE_STREAM_PORT", 3112);
     Map<String, Integer> ports = new LinkedHashMap<>();
     ports.put("PostgreSQL (III4J_PG_PORT)", pgPort);
     ports.put("Kafka (III4J_KAFKA_PORT)", kafkaPort);
@@ -98,6 +99,8 @@ public final class Stack {
     ports.put("cron-service management", 49102);
     ports.put("http-service management", 49103);
     ports.put("http-service API (ENGINE_HTTP_PORT)", httpPort);
+    ports.put("stream-service management", 49105);
+    ports.put("stream-service clients (ENGINE_STREAM_PORT)", streamPort);
     for (int i = 0; i < replicas; i++) {
       ports.put("queue-service management #" + (i + 1), 49104 + 10 * i);
     }
@@ -180,6 +183,22 @@ public final class Stack {
                 Integer.toString(httpPort),
                 "ENGINE_MANAGEMENT_PORT",
                 "49103")));
+    services.add(
+        new ServiceSpec(
+            "stream-service",
+            jar("stream-service", version),
+            49105,
+            merge(
+                db,
+                Map.of(
+                    "ENGINE_GATEWAY_URL",
+                    gatewayUrl,
+                    "III_SERVICE_TOKEN",
+                    token,
+                    "ENGINE_STREAM_PORT",
+                    Integer.toString(streamPort),
+                    "ENGINE_MANAGEMENT_PORT",
+                    "49105"))));
     for (int i = 0; i < replicas; i++) {
       int management = 49104 + 10 * i;
       services.add(
@@ -204,8 +223,9 @@ public final class Stack {
     System.out.println("stack: ready. Workers connect to " + gatewayUrl);
     System.out.println(
         "stack: the HTTP API (http triggers) is at http://127.0.0.1:" + httpPort + "/");
+    System.out.println("stack: stream clients connect to ws://127.0.0.1:" + streamPort + "/");
     System.out.println(
-        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49103 (http), :49104 (queue)");
+        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49103 (http), :49104 (queue), :49105 (stream)");
     System.out.println(
         "stack: PostgreSQL "
             + postgres.jdbcUrl()

@@ -1,5 +1,9 @@
 package dev.iii4j.state;
 
+import dev.iii4j.ops.JsonText;
+import dev.iii4j.ops.UpdateOp;
+import dev.iii4j.ops.UpdateOpError;
+import dev.iii4j.ops.UpdateOps;
 import dev.iii4j.state.config.StateProperties;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;

@@ -2,6 +2,7 @@ package dev.iii4j.state;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
 import io.micronaut.core.annotation.Nullable;

@@ -1,12 +1,15 @@
 package dev.iii4j.state.functions;
 
+import dev.iii4j.ops.InvalidRequestException;
+import dev.iii4j.ops.Requests;
+import dev.iii4j.ops.UpdateOpError;
+import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.StateStoreException;
-import dev.iii4j.state.UpdateOpError;
 import dev.iii4j.state.ValueTooLargeException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
@@ -64,9 +67,11 @@ final class StateFunctions {
             input -> {
               try {
                 return body.apply(input);
-              } catch (InvalidInputException e) {
+              } catch (InvalidRequestException e) {
                 throw new FunctionException(
-                    e.code().wire(), Requests.message(id, e.getMessage()), e);
+                    ErrorCode.DESERIALIZATION_ERROR.wire(),
+                    Requests.message(id, e.getMessage()),
+                    e);
               } catch (ValueTooLargeException e) {
                 throw new FunctionException("VALUE_TOO_LARGE", e.getMessage(), e);
               } catch (StateStoreException e) {

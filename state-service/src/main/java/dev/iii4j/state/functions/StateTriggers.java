@@ -1,5 +1,6 @@
 package dev.iii4j.state.functions;
 
+import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.state.EventTarget;

@@ -1,8 +1,8 @@
 package dev.iii4j.state.jdbc;
 
+import dev.iii4j.ops.JsonText;
 import dev.iii4j.state.DeliveryOutcome;
 import dev.iii4j.state.EventTarget;
-import dev.iii4j.state.JsonText;
 import dev.iii4j.state.PendingEvent;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateEvent;

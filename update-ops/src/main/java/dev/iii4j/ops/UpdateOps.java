@@ -1,4 +1,4 @@
-package dev.iii4j.state;
+package dev.iii4j.ops;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code state::update} ops language (spec section 2.3): ops run in order on one working copy;
- * a failed op is skipped and reported, later ops still run, and the result is always stored.
+ * The {@code update} ops language of state and stream (spec section 2.3): ops run in order on one
+ * working copy; a failed op is skipped and reported, later ops still run, and the result is always
+ * stored.
  *
  * <p>Thread-safe; stateless. Works on a private mutable copy ({@link Map}, {@link List}, {@link
  * String}, {@link Boolean}, {@link Long}/{@link BigInteger}/{@link Double}, Java null for JSON

@@ -1,11 +1,12 @@
-package dev.iii4j.state;
+package dev.iii4j.ops;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.List;
 
 /**
- * One operation of {@code state::update}, already validated for shape (wire field {@code type}).
+ * One operation of {@code state::update} or {@code stream::update}, already validated for shape
+ * (wire field {@code type}).
  *
  * <p>Paths: {@link Set}, {@link Increment}, {@link Decrement} and {@link Remove} take one string,
  * where {@code ""} is the root and any other string is one literal top-level key (dots are not

@@ -1,4 +1,4 @@
-package dev.iii4j.state;
+package dev.iii4j.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

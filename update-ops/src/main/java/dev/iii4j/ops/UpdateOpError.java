@@ -1,7 +1,8 @@
-package dev.iii4j.state;
+package dev.iii4j.ops;
 
 /**
- * A failed op of {@code state::update}: the op was skipped, later ops still ran.
+ * A failed op of {@code state::update} or {@code stream::update}: the op was skipped, later ops
+ * still ran.
  *
  * @param opIndex the index of the op in {@code ops}
  * @param code a stable code such as {@code increment.not_number}
@@ -9,7 +10,7 @@ package dev.iii4j.state;
  * @param docUrl where the codes are documented
  */
 public record UpdateOpError(int opIndex, String code, String message, String docUrl) {
-  /** The documentation link every error carries. */
+  /** The documentation link every error carries (the reference uses the state page for both). */
   public static final String DOC_URL = "https://iii.dev/docs/workers/iii-state#error-codes";
 
   /** An error with the standard {@link #DOC_URL}. */

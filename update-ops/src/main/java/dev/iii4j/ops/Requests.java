@@ -1,7 +1,5 @@
-package dev.iii4j.state.functions;
+package dev.iii4j.ops;
 
-import dev.iii4j.state.JsonText;
-import dev.iii4j.state.UpdateOp;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.math.BigInteger;
@@ -11,30 +9,51 @@ import java.util.List;
 /**
  * Reads requests the way the reference's serde structs do: required fields (a field typed "any" may
  * be null but not absent), unknown fields ignored (the gateway adds {@code _caller_worker_id}),
- * messages in serde's words plus the path of the offending field.
+ * messages in serde's words plus the path of the offending field. Shared by the services whose
+ * functions take such requests (state and stream).
+ *
+ * <p>Thread-safe; stateless. Every reader throws {@link InvalidRequestException} on a mismatch.
  */
-final class Requests {
-  static final List<String> OP_TYPES =
+public final class Requests {
+  /** The {@code type} values of an update op, in the reference's order. */
+  public static final List<String> OP_TYPES =
       List.of("set", "merge", "increment", "decrement", "append", "remove");
 
   private Requests() {}
 
   /** The request object; anything else is rejected. */
-  static JsonNode object(@Nullable JsonNode input) {
+  public static JsonNode object(@Nullable JsonNode input) {
     if (input == null || !input.isObject()) {
-      throw new InvalidInputException("invalid type: " + unexpected(input) + ", expected a map");
+      throw new InvalidRequestException("invalid type: " + unexpected(input) + ", expected a map");
     }
     return input;
   }
 
   /** A required string field. */
-  static String string(JsonNode object, String field, String where) {
+  public static String string(JsonNode object, String field, String where) {
     JsonNode value = object.get(field);
     if (value == null) {
       throw missing(field, where);
     }
     if (!value.isString()) {
-      throw new InvalidInputException(
+      throw new InvalidRequestException(
+          "invalid type: "
+              + unexpected(value)
+              + ", expected a string at `"
+              + path(where, field)
+              + "`");
+    }
+    return value.getStringValue();
+  }
+
+  /** An optional string field: absent or JSON null give null, any other non-string fails. */
+  public static @Nullable String optionalString(JsonNode object, String field, String where) {
+    JsonNode value = object.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isString()) {
+      throw new InvalidRequestException(
           "invalid type: "
               + unexpected(value)
               + ", expected a string at `"
@@ -45,7 +64,7 @@ final class Requests {
   }
 
   /** A required field of any JSON type (JSON null allowed). */
-  static JsonNode any(JsonNode object, String field, String where) {
+  public static JsonNode any(JsonNode object, String field, String where) {
     JsonNode value = object.get(field);
     if (value == null) {
       throw missing(field, where);
@@ -54,11 +73,11 @@ final class Requests {
   }
 
   /** {@code value}, or its alias {@code data}. */
-  static JsonNode valueOrData(JsonNode object) {
+  public static JsonNode valueOrData(JsonNode object) {
     JsonNode value = object.get("value");
     JsonNode data = object.get("data");
     if (value != null && data != null) {
-      throw new InvalidInputException("duplicate field `value`");
+      throw new InvalidRequestException("duplicate field `value`");
     }
     if (value == null && data == null) {
       throw missing("value", "");
@@ -66,14 +85,14 @@ final class Requests {
     return value != null ? value : data;
   }
 
-  /** The {@code ops} array of {@code state::update}. */
-  static List<UpdateOp> ops(JsonNode request) {
+  /** The {@code ops} array of {@code state::update} and {@code stream::update}. */
+  public static List<UpdateOp> ops(JsonNode request) {
     JsonNode ops = request.get("ops");
     if (ops == null) {
       throw missing("ops", "");
     }
     if (!ops.isArray()) {
-      throw new InvalidInputException(
+      throw new InvalidRequestException(
           "invalid type: " + unexpected(ops) + ", expected a sequence at `ops`");
     }
     List<UpdateOp> parsed = new ArrayList<>(ops.size());
@@ -87,7 +106,7 @@ final class Requests {
 
   private static UpdateOp op(JsonNode op, String where) {
     if (!op.isObject()) {
-      throw new InvalidInputException(
+      throw new InvalidRequestException(
           "invalid type: "
               + unexpected(op)
               + ", expected internally tagged enum UpdateOp at `"
@@ -103,7 +122,7 @@ final class Requests {
       case "append" -> new UpdateOp.Append(mergePath(op, where), any(op, "value", where));
       case "remove" -> new UpdateOp.Remove(string(op, "path", where));
       default ->
-          throw new InvalidInputException(
+          throw new InvalidRequestException(
               "unknown variant `"
                   + type
                   + "`, expected one of "
@@ -125,11 +144,11 @@ final class Requests {
         return l;
       }
       if (n instanceof BigInteger) {
-        throw new InvalidInputException(
+        throw new InvalidRequestException(
             "invalid value: integer `" + n + "`, expected i64 at `" + where + ".by`");
       }
     }
-    throw new InvalidInputException(
+    throw new InvalidRequestException(
         "invalid type: " + unexpected(by) + ", expected i64 at `" + where + ".by`");
   }
 
@@ -155,12 +174,12 @@ final class Requests {
         return segments;
       }
     }
-    throw new InvalidInputException(
+    throw new InvalidRequestException(
         "data did not match any variant of untagged enum MergePath at `" + where + ".path`");
   }
 
-  private static InvalidInputException missing(String field, String where) {
-    return new InvalidInputException(
+  private static InvalidRequestException missing(String field, String where) {
+    return new InvalidRequestException(
         "missing field `" + field + "`" + (where.isEmpty() ? "" : " at `" + where + "`"));
   }
 
@@ -169,7 +188,7 @@ final class Requests {
   }
 
   /** serde's description of an unexpected value. */
-  static String unexpected(@Nullable JsonNode value) {
+  public static String unexpected(@Nullable JsonNode value) {
     if (value == null || value.isNull()) {
       return "null";
     }
@@ -187,7 +206,7 @@ final class Requests {
   }
 
   /** The {@code Failed to deserialize input for <id>: <detail>} message. */
-  static String message(String functionId, String detail) {
+  public static String message(String functionId, String detail) {
     return "Failed to deserialize input for " + functionId + ": " + detail;
   }
 }

@@ -1,0 +1,251 @@
+package dev.iii4j.stream.functions;
+
+import dev.iii4j.ops.InvalidRequestException;
+import dev.iii4j.ops.Requests;
+import dev.iii4j.ops.UpdateOp;
+import dev.iii4j.ops.UpdateOpError;
+import dev.iii4j.protocol.ErrorCode;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionException;
+import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.stream.CustomStorageException;
+import dev.iii4j.stream.ItemChange;
+import dev.iii4j.stream.StreamService;
+import dev.iii4j.stream.StreamStoreException;
+import dev.iii4j.stream.StreamSummary;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers {@code stream::set/get/delete/list/list_groups/list_all/send/update} and the trigger
+ * types {@code stream}, {@code stream:join} and {@code stream:leave} on the SDK worker at startup,
+ * then connects it. Each function parses its request (a schema mismatch answers {@code
+ * deserialization_error}), calls {@link StreamService}, and shapes the result as the spec says.
+ *
+ * <p>Errors: a store failure answers the function's own code ({@code STREAM_SET_ERROR}, ...); a
+ * custom storage function's error is passed through by {@code get}, {@code list} and {@code
+ * list_groups} and wrapped by {@code set}, {@code delete} and {@code update}; a custom result of
+ * the wrong shape answers {@code JSON_ERROR}.
+ */
+@Singleton
+@Requires(env = StreamService.ENVIRONMENT)
+final class StreamFunctions {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamFunctions.class);
+
+  private final EngineWorker worker;
+  private final StreamService streams;
+  private final StreamTriggers triggers;
+  private final SubscriptionTriggers subscriptions;
+
+  StreamFunctions(
+      EngineWorker worker,
+      StreamService streams,
+      StreamTriggers triggers,
+      SubscriptionTriggers subscriptions) {
+    this.worker = worker;
+    this.streams = streams;
+    this.triggers = triggers;
+    this.subscriptions = subscriptions;
+  }
+
+  /** How a function reports failures. */
+  private record Errors(String code, String prefix, boolean passCustomErrors) {}
+
+  @EventListener
+  void onStartup(StartupEvent event) {
+    worker.registerTriggerType(StreamTriggers.TYPE, "Stream trigger", triggers.table());
+    worker.registerTriggerType(
+        SubscriptionTriggers.JOIN, "Stream join trigger", subscriptions.joins());
+    worker.registerTriggerType(
+        SubscriptionTriggers.LEAVE, "Stream leave trigger", subscriptions.leaves());
+    register(
+        "stream::set", new Errors("STREAM_SET_ERROR", "Failed to set value: ", false), this::set);
+    register(
+        "stream::get", new Errors("STREAM_GET_ERROR", "Failed to get value: ", true), this::get);
+    register(
+        "stream::delete",
+        new Errors("STREAM_DELETE_ERROR", "Failed to delete value: ", false),
+        this::delete);
+    register(
+        "stream::list",
+        new Errors("STREAM_GET_GROUP_ERROR", "Failed to get group: ", true),
+        this::list);
+    register(
+        "stream::list_groups",
+        new Errors("STREAM_LIST_GROUPS_ERROR", "Failed to list groups: ", true),
+        this::listGroups);
+    register(
+        "stream::list_all",
+        new Errors("STREAM_LIST_ALL_ERROR", "Failed to list stream: ", false),
+        this::listAll);
+    register(
+        "stream::send",
+        new Errors("STREAM_SEND_ERROR", "Failed to send event: ", false),
+        this::send);
+    register(
+        "stream::update",
+        new Errors("STREAM_UPDATE_ERROR", "Failed to update value: ", false),
+        this::update);
+    var unused = worker.start();
+    LOG.info("stream service connecting to {}", worker.options().engineUrl());
+  }
+
+  private void register(String id, Errors errors, Function<JsonNode, JsonNode> body) {
+    worker.registerFunction(
+        id,
+        FunctionHandler.sync(
+            input -> {
+              try {
+                return body.apply(input);
+              } catch (InvalidRequestException e) {
+                throw new FunctionException(
+                    ErrorCode.DESERIALIZATION_ERROR.wire(),
+                    Requests.message(id, e.getMessage()),
+                    e);
+              } catch (StreamStoreException e) {
+                LOG.warn("{} failed", id, e);
+                throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
+              } catch (CustomStorageException e) {
+                throw custom(id, errors, e);
+              }
+            }));
+  }
+
+  private static FunctionException custom(String id, Errors errors, CustomStorageException e) {
+    return switch (e.kind()) {
+      case BAD_RESULT -> new FunctionException(e.code(), e.getMessage(), e);
+      case NO_RESULT -> new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
+      case FAILED -> {
+        if (errors.passCustomErrors()) {
+          yield new FunctionException(e.code(), e.getMessage(), e);
+        }
+        LOG.warn("{}: custom storage failed: {}: {}", id, e.code(), e.getMessage());
+        yield new FunctionException(
+            errors.code(),
+            errors.prefix() + "Failed to invoke function: " + e.code() + ": " + e.getMessage(),
+            e);
+      }
+    };
+  }
+
+  private JsonNode set(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    ItemChange change =
+        streams.set(
+            Requests.string(request, "stream_name", ""),
+            Requests.string(request, "group_id", ""),
+            Requests.string(request, "item_id", ""),
+            Requests.any(request, "data", ""));
+    return oldAndNew(change, List.of());
+  }
+
+  private JsonNode get(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    // No result for an absent item. A stored null also leaves without a result: the wire drops an
+    // explicit `result: null` (see README, stream service).
+    return streams
+        .get(
+            Requests.string(request, "stream_name", ""),
+            Requests.string(request, "group_id", ""),
+            Requests.string(request, "item_id", ""))
+        .orElse(null);
+  }
+
+  private JsonNode delete(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    Optional<JsonNode> old =
+        streams.delete(
+            Requests.string(request, "stream_name", ""),
+            Requests.string(request, "group_id", ""),
+            Requests.string(request, "item_id", ""));
+    Map<String, JsonNode> result = new LinkedHashMap<>();
+    result.put("old_value", old.orElse(JsonNode.nullNode()));
+    return JsonNode.createObjectNode(result);
+  }
+
+  private JsonNode list(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    return streams.list(
+        Requests.string(request, "stream_name", ""), Requests.string(request, "group_id", ""));
+  }
+
+  private JsonNode listGroups(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    return streams.groups(Requests.string(request, "stream_name", ""));
+  }
+
+  private JsonNode listAll(JsonNode input) {
+    Requests.object(input);
+    List<JsonNode> items = new ArrayList<>();
+    List<StreamSummary> all = streams.streams();
+    for (StreamSummary stream : all) {
+      List<JsonNode> groups = new ArrayList<>(stream.groups().size());
+      for (String group : stream.groups()) {
+        groups.add(JsonNode.createStringNode(group));
+      }
+      Map<String, JsonNode> fields = new LinkedHashMap<>();
+      fields.put("id", JsonNode.createStringNode(stream.id()));
+      fields.put("groups", JsonNode.createArrayNode(groups));
+      items.add(JsonNode.createObjectNode(fields));
+    }
+    Map<String, JsonNode> result = new LinkedHashMap<>();
+    result.put("stream", JsonNode.createArrayNode(items));
+    result.put("count", JsonNode.createNumberNode(all.size()));
+    return JsonNode.createObjectNode(result);
+  }
+
+  private JsonNode send(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    streams.send(
+        Requests.string(request, "stream_name", ""),
+        Requests.string(request, "group_id", ""),
+        Requests.optionalString(request, "id", ""),
+        Requests.string(request, "type", ""),
+        Requests.any(request, "data", ""));
+    // The reference answers an explicit null; the wire between services drops it (README).
+    return null;
+  }
+
+  private JsonNode update(JsonNode input) {
+    JsonNode request = Requests.object(input);
+    String streamName = Requests.string(request, "stream_name", "");
+    String groupId = Requests.string(request, "group_id", "");
+    String itemId = Requests.string(request, "item_id", "");
+    List<UpdateOp> ops = Requests.ops(request);
+    StreamService.UpdateResult result =
+        streams.update(streamName, groupId, itemId, ops, request.get("ops"));
+    return oldAndNew(result.change(), result.errors());
+  }
+
+  private static JsonNode oldAndNew(ItemChange change, List<UpdateOpError> errors) {
+    Map<String, JsonNode> result = new LinkedHashMap<>();
+    result.put("old_value", change.previous().orElse(JsonNode.nullNode()));
+    result.put("new_value", change.current() == null ? JsonNode.nullNode() : change.current());
+    if (!errors.isEmpty()) {
+      List<JsonNode> items = new ArrayList<>(errors.size());
+      for (UpdateOpError error : errors) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        fields.put("op_index", JsonNode.createNumberNode(error.opIndex()));
+        fields.put("code", JsonNode.createStringNode(error.code()));
+        fields.put("message", JsonNode.createStringNode(error.message()));
+        if (error.docUrl() != null) {
+          fields.put("doc_url", JsonNode.createStringNode(error.docUrl()));
+        }
+        items.add(JsonNode.createObjectNode(fields));
+      }
+      result.put("errors", JsonNode.createArrayNode(items));
+    }
+    return JsonNode.createObjectNode(result);
+  }
+}

@@ -1,0 +1,467 @@
+package dev.iii4j.stream.jdbc;
+
+import dev.iii4j.ops.JsonText;
+import dev.iii4j.stream.DeliveryOutcome;
+import dev.iii4j.stream.EventTarget;
+import dev.iii4j.stream.ItemChange;
+import dev.iii4j.stream.PendingEvent;
+import dev.iii4j.stream.StreamMessage;
+import dev.iii4j.stream.StreamService;
+import dev.iii4j.stream.StreamStore;
+import dev.iii4j.stream.StreamStoreException;
+import dev.iii4j.stream.StreamSummary;
+import dev.iii4j.stream.config.StreamProperties;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@link StreamStore} on PostgreSQL: one {@code iii_stream.item} row per item with a {@code jsonb}
+ * value and an identity {@code seq} for insertion order, the {@code iii_stream.event} outbox, and
+ * {@code NOTIFY iii_stream} for the replicas' change feeds ({@link PgChangeFeed}).
+ *
+ * <p>Writers of one item are serialised by a transaction-scoped advisory lock taken before the row
+ * is read with {@code SELECT ... FOR UPDATE}; the lock also covers items that have no row yet. The
+ * notification is sent inside the writing transaction, and PostgreSQL delivers notifications at
+ * commit, in commit order: so every replica sees the changes of one item in the order they were
+ * made. A message whose JSON is larger than {@code notify-inline-max-bytes} is written to the
+ * outbox and the notification carries {@code #<event id>} instead.
+ */
+@Singleton
+@Requires(env = StreamService.ENVIRONMENT)
+public class JdbcStreamStore implements StreamStore {
+  /** The notification channel every replica listens on. */
+  static final String CHANNEL = "iii_stream";
+
+  private final TransactionOperations<Connection> transactions;
+  private final int inlineMaxBytes;
+
+  JdbcStreamStore(TransactionOperations<Connection> transactions, StreamProperties properties) {
+    this.transactions = transactions;
+    this.inlineMaxBytes = properties.notifyInlineMaxBytes();
+  }
+
+  @Override
+  public Optional<JsonNode> get(String streamName, String groupId, String itemId) {
+    return read(
+        "read",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT CAST(value AS text) FROM iii_stream.item"
+                      + " WHERE stream_name = ? AND group_id = ? AND item_id = ?")) {
+            bind(s, streamName, groupId, itemId);
+            try (ResultSet r = s.executeQuery()) {
+              return r.next() ? Optional.of(JsonText.parse(r.getString(1))) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public ItemChange write(
+      String streamName,
+      String groupId,
+      String itemId,
+      Function<Optional<JsonNode>, JsonNode> compute,
+      List<EventTarget> targets) {
+    return write(
+        "write",
+        c -> {
+          Optional<JsonNode> previous = lockAndRead(c, streamName, groupId, itemId);
+          String text = JsonText.write(compute.apply(previous));
+          String sql =
+              previous.isPresent()
+                  ? "UPDATE iii_stream.item SET value = CAST(? AS jsonb), updated_at = now()"
+                      + " WHERE stream_name = ? AND group_id = ? AND item_id = ?"
+                  : "INSERT INTO iii_stream.item (value, stream_name, group_id, item_id)"
+                      + " VALUES (CAST(? AS jsonb), ?, ?, ?)";
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, text);
+            s.setString(2, streamName);
+            s.setString(3, groupId);
+            s.setString(4, itemId);
+            s.executeUpdate();
+          }
+          // Read back through JsonText so the answer has the numbers the store keeps.
+          JsonNode current = JsonText.parse(text);
+          publish(
+              c,
+              StreamMessage.change(
+                  streamName, groupId, itemId, previous, current, System.currentTimeMillis()),
+              targets);
+          return new ItemChange(previous, current);
+        });
+  }
+
+  @Override
+  public Optional<JsonNode> delete(
+      String streamName, String groupId, String itemId, List<EventTarget> targets) {
+    return write(
+        "delete",
+        c -> {
+          Optional<JsonNode> previous = lockAndRead(c, streamName, groupId, itemId);
+          if (previous.isPresent()) {
+            try (PreparedStatement s =
+                c.prepareStatement(
+                    "DELETE FROM iii_stream.item"
+                        + " WHERE stream_name = ? AND group_id = ? AND item_id = ?")) {
+              bind(s, streamName, groupId, itemId);
+              s.executeUpdate();
+            }
+            publish(
+                c,
+                StreamMessage.deleted(
+                    streamName, groupId, itemId, previous.get(), System.currentTimeMillis()),
+                targets);
+          }
+          return previous;
+        });
+  }
+
+  @Override
+  public void publish(StreamMessage message, List<EventTarget> targets) {
+    write(
+        "publish",
+        c -> {
+          publish(c, message, targets);
+          return null;
+        });
+  }
+
+  @Override
+  public List<JsonNode> list(String streamName, String groupId) {
+    return read(
+        "list",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT CAST(value AS text) FROM iii_stream.item"
+                      + " WHERE stream_name = ? AND group_id = ? ORDER BY seq")) {
+            s.setString(1, streamName);
+            s.setString(2, groupId);
+            List<JsonNode> values = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                values.add(JsonText.parse(r.getString(1)));
+              }
+            }
+            return values;
+          }
+        });
+  }
+
+  @Override
+  public List<String> groups(String streamName) {
+    return read(
+        "list groups",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT DISTINCT group_id COLLATE \"C\" AS g FROM iii_stream.item"
+                      + " WHERE stream_name = ? ORDER BY g")) {
+            s.setString(1, streamName);
+            List<String> groups = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                groups.add(r.getString(1));
+              }
+            }
+            return groups;
+          }
+        });
+  }
+
+  @Override
+  public List<StreamSummary> streams() {
+    return read(
+        "list streams",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT DISTINCT stream_name COLLATE \"C\" AS s, group_id COLLATE \"C\" AS g"
+                      + " FROM iii_stream.item ORDER BY s, g")) {
+            Map<String, List<String>> byStream = new LinkedHashMap<>();
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                byStream
+                    .computeIfAbsent(r.getString(1), k -> new ArrayList<>())
+                    .add(r.getString(2));
+              }
+            }
+            List<StreamSummary> streams = new ArrayList<>(byStream.size());
+            byStream.forEach((name, groups) -> streams.add(new StreamSummary(name, groups)));
+            return streams;
+          }
+        });
+  }
+
+  @Override
+  public int dispatch(int limit, Function<List<PendingEvent>, List<DeliveryOutcome>> delivery) {
+    return write(
+        "dispatch",
+        c -> {
+          List<PendingEvent> claimed = claim(c, limit);
+          if (claimed.isEmpty()) {
+            return 0;
+          }
+          for (DeliveryOutcome outcome : delivery.apply(claimed)) {
+            if (outcome.remaining().isEmpty()) {
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "UPDATE iii_stream.event SET delivered_at = now(),"
+                          + " pending = CAST('[]' AS jsonb), last_error = NULL WHERE id = ?")) {
+                s.setLong(1, outcome.eventId());
+                s.executeUpdate();
+              }
+            } else {
+              Duration delay = outcome.retryAfter() == null ? Duration.ZERO : outcome.retryAfter();
+              try (PreparedStatement s =
+                  c.prepareStatement(
+                      "UPDATE iii_stream.event SET pending = CAST(? AS jsonb),"
+                          + " attempts = attempts + 1,"
+                          + " next_attempt_at = now() + CAST(? AS interval), last_error = ?"
+                          + " WHERE id = ?")) {
+                s.setString(1, targetsJson(outcome.remaining()));
+                s.setString(2, delay.toMillis() + " milliseconds");
+                s.setString(3, outcome.error());
+                s.setLong(4, outcome.eventId());
+                s.executeUpdate();
+              }
+            }
+          }
+          return claimed.size();
+        });
+  }
+
+  @Override
+  public int prune(Duration retention) {
+    return write(
+        "prune",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "DELETE FROM iii_stream.event WHERE delivered_at IS NOT NULL"
+                      + " AND delivered_at < now() - CAST(? AS interval)")) {
+            s.setString(1, retention.toMillis() + " milliseconds");
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public long undelivered() {
+    return read(
+        "count",
+        c -> {
+          try (PreparedStatement s =
+                  c.prepareStatement(
+                      "SELECT count(*) FROM iii_stream.event WHERE delivered_at IS NULL");
+              ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+          }
+        });
+  }
+
+  /** The message of an outbox row, for notifications that carry {@code #<id>}. */
+  Optional<StreamMessage> message(long eventId) {
+    return read(
+        "read message",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT CAST(message AS text) FROM iii_stream.event WHERE id = ?")) {
+            s.setLong(1, eventId);
+            try (ResultSet r = s.executeQuery()) {
+              return r.next()
+                  ? Optional.of(StreamMessage.fromJson(JsonText.parse(r.getString(1))))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  private static Optional<JsonNode> lockAndRead(
+      Connection c, String streamName, String groupId, String itemId) throws SQLException {
+    // Unit separators keep ("a", "b/c") and ("a/b", "c") apart; a hash collision only serialises
+    // two unrelated writers.
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT pg_advisory_xact_lock(hashtextextended(? || chr(31) || ? || chr(31) || ?,"
+                + " 3112))")) {
+      bind(s, streamName, groupId, itemId);
+      s.executeQuery().close();
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT CAST(value AS text) FROM iii_stream.item"
+                + " WHERE stream_name = ? AND group_id = ? AND item_id = ? FOR UPDATE")) {
+      bind(s, streamName, groupId, itemId);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? Optional.of(JsonText.parse(r.getString(1))) : Optional.empty();
+      }
+    }
+  }
+
+  /** Records the message for its triggers (if any) and notifies every replica at commit. */
+  private void publish(Connection c, StreamMessage message, List<EventTarget> targets)
+      throws SQLException {
+    String text = message.toText();
+    boolean inline = text.getBytes(StandardCharsets.UTF_8).length <= inlineMaxBytes;
+    Long id = null;
+    if (!targets.isEmpty() || !inline) {
+      String json = targetsJson(targets);
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "INSERT INTO iii_stream.event (stream_name, group_id, item_id, event_type, message,"
+                  + " targets, pending, delivered_at) VALUES (?, ?, ?, ?, CAST(? AS jsonb),"
+                  + " CAST(? AS jsonb), CAST(? AS jsonb), CASE WHEN ? THEN now() END)"
+                  + " RETURNING id")) {
+        s.setString(1, message.streamName());
+        s.setString(2, message.groupId());
+        if (message.id() == null) {
+          s.setNull(3, Types.VARCHAR);
+        } else {
+          s.setString(3, message.id());
+        }
+        s.setString(4, message.eventType());
+        s.setString(5, text);
+        s.setString(6, json);
+        s.setString(7, json);
+        s.setBoolean(8, targets.isEmpty());
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          id = r.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      s.setString(1, CHANNEL);
+      s.setString(2, inline ? text : "#" + id);
+      s.executeQuery().close();
+    }
+  }
+
+  private static List<PendingEvent> claim(Connection c, int limit) throws SQLException {
+    // Only the oldest undelivered event of each item, and only if no other dispatcher holds it:
+    // the events of one item go out one at a time, in commit order, across replicas.
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT e.id, CAST(e.message AS text), CAST(e.pending AS text), e.attempts,"
+                + " e.created_at FROM iii_stream.event e"
+                + " WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now()"
+                + " AND NOT EXISTS (SELECT 1 FROM iii_stream.event p WHERE p.delivered_at IS NULL"
+                + " AND p.stream_name = e.stream_name AND p.group_id = e.group_id"
+                + " AND p.item_id IS NOT DISTINCT FROM e.item_id AND p.id < e.id)"
+                + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED")) {
+      s.setInt(1, limit);
+      List<PendingEvent> claimed = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          claimed.add(
+              new PendingEvent(
+                  r.getLong(1),
+                  StreamMessage.fromJson(JsonText.parse(r.getString(2))),
+                  targets(r.getString(3)),
+                  r.getInt(4),
+                  r.getTimestamp(5).toInstant()));
+        }
+      }
+      return claimed;
+    }
+  }
+
+  private static List<EventTarget> targets(String json) {
+    List<EventTarget> targets = new ArrayList<>();
+    for (JsonNode t : JsonText.parse(json).values()) {
+      targets.add(
+          new EventTarget(
+              t.get("trigger_id").getStringValue(),
+              t.get("function_id").getStringValue(),
+              orNull(t.get("config")),
+              orNull(t.get("metadata"))));
+    }
+    return targets;
+  }
+
+  private static @Nullable JsonNode orNull(@Nullable JsonNode node) {
+    return node == null || node.isNull() ? null : node;
+  }
+
+  private static String targetsJson(List<EventTarget> targets) {
+    List<JsonNode> items = new ArrayList<>(targets.size());
+    for (EventTarget target : targets) {
+      Map<String, JsonNode> fields = new LinkedHashMap<>();
+      fields.put("trigger_id", JsonNode.createStringNode(target.triggerId()));
+      fields.put("function_id", JsonNode.createStringNode(target.functionId()));
+      fields.put("config", target.config() == null ? JsonNode.nullNode() : target.config());
+      fields.put("metadata", target.metadata() == null ? JsonNode.nullNode() : target.metadata());
+      items.add(JsonNode.createObjectNode(fields));
+    }
+    return JsonText.write(JsonNode.createArrayNode(items));
+  }
+
+  private static void bind(PreparedStatement s, String streamName, String groupId, String itemId)
+      throws SQLException {
+    s.setString(1, streamName);
+    s.setString(2, groupId);
+    s.setString(3, itemId);
+  }
+
+  /** A unit of work on a connection of the current transaction. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T write(String what, Work<T> work) {
+    return guarded(
+        what, () -> transactions.executeWrite(status -> run(status.getConnection(), work)));
+  }
+
+  private <T> T read(String what, Work<T> work) {
+    return guarded(
+        what, () -> transactions.executeRead(status -> run(status.getConnection(), work)));
+  }
+
+  private static <T> T run(Connection connection, Work<T> work) {
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw new StreamStoreException(e.getMessage(), e);
+    }
+  }
+
+  /** Translates everything the driver, pool or transaction manager throws into the port's. */
+  private static <T> T guarded(String what, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      throw new StreamStoreException(what + " failed: " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

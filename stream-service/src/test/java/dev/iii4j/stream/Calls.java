@@ -1,0 +1,94 @@
+package dev.iii4j.stream;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.iii4j.ops.JsonText;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.WorkerException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.tree.JsonNode;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Calls through the gateway with JSON text, for readable tests. */
+final class Calls {
+  private Calls() {}
+
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** The result of a call (null for no result); fails on an error answer. */
+  static @Nullable JsonNode call(EngineWorker client, String functionId, String json)
+      throws Exception {
+    return client.call(functionId, JsonText.parse(json)).get(15, TimeUnit.SECONDS);
+  }
+
+  /** The result as JSON text, without the gateway's injected caller id; "none" for no result. */
+  static String text(EngineWorker client, String functionId, String json) throws Exception {
+    JsonNode result = call(client, functionId, json);
+    return result == null ? "none" : JsonText.write(stripCaller(result));
+  }
+
+  /** The error answer of a call that must fail. */
+  static WorkerException.Remote error(EngineWorker client, String functionId, @Nullable String json)
+      throws Exception {
+    try {
+      client
+          .call(functionId, json == null ? JsonNode.nullNode() : JsonText.parse(json))
+          .get(15, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WorkerException.Remote remote) {
+        return remote;
+      }
+      throw e;
+    }
+    throw new AssertionError(functionId + " " + json + " did not fail");
+  }
+
+  /** Waits until the stream service answers through the gateway. */
+  static void awaitService(EngineWorker client) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              call(client, "stream::list_all", "{}");
+              return true;
+            });
+  }
+
+  static JsonNode stripCaller(JsonNode node) {
+    if (node == null || !node.isObject() || node.get("_caller_worker_id") == null) {
+      return node;
+    }
+    Map<String, JsonNode> copy = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : node.entries()) {
+      if (!e.getKey().equals("_caller_worker_id")) {
+        copy.put(e.getKey(), e.getValue());
+      }
+    }
+    return JsonNode.createObjectNode(copy);
+  }
+
+  /** {@code {"stream_name","group_id","item_id"}} plus extra JSON members. */
+  static String item(String stream, String group, String item, String... extra) {
+    StringBuilder b =
+        new StringBuilder(
+            "{\"stream_name\":\""
+                + stream
+                + "\",\"group_id\":\""
+                + group
+                + "\",\"item_id\":\""
+                + item
+                + "\"");
+    for (String e : extra) {
+      b.append(',').append(e);
+    }
+    return b.append('}').toString();
+  }
+}

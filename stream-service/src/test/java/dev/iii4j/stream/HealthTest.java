@@ -1,0 +1,67 @@
+package dev.iii4j.stream;
+
+import static dev.iii4j.stream.Calls.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iii4j.ops.JsonText;
+import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.PostgresFixture;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Readiness covers the database, the gateway, the listener and the change feed; metrics. */
+class HealthTest {
+
+  @Test
+  void readinessAndPrometheusMetrics() throws Exception {
+    GatewayHarness gateway = GatewayHarness.start();
+    Map<String, Object> properties =
+        StreamServiceInstance.properties(
+            gateway, PostgresFixture.instance().createDatabase("stream_health"));
+    try (ApplicationContext context = StreamServiceInstance.start(properties);
+        HttpClient http = HttpClient.newHttpClient()) {
+      EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
+      URI readiness = server.getURI().resolve("/health/readiness");
+      await().atMost(Duration.ofSeconds(15)).until(() -> get(http, readiness).statusCode() == 200);
+      assertThat(get(http, readiness).body())
+          .contains("\"gateway\"")
+          .contains("jdbc")
+          .contains("\"stream-clients\"")
+          .contains("\"change_feed\":true");
+
+      String s = unique("metrics");
+      try (StreamClient ws = StreamClient.connect(StreamServiceInstance.clientUrl(context))) {
+        ws.join("m", s, "g", null);
+        ws.next();
+        context.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("1"));
+        ws.next();
+        String metrics = get(http, server.getURI().resolve("/prometheus")).body();
+        assertThat(metrics)
+            .contains("iii_stream_clients_connected 1.0")
+            .contains("iii_stream_subscriptions 1.0")
+            .contains("iii_stream_frames_pushed_total 2.0")
+            .contains("iii_stream_clients_cut_off_total 0.0")
+            .contains("iii_stream_events_pending 0.0")
+            .contains("iii_stream_messages_received_total")
+            .contains("hikaricp_connections");
+      }
+
+      gateway.close();
+      await().atMost(Duration.ofSeconds(15)).until(() -> get(http, readiness).statusCode() == 503);
+    } finally {
+      gateway.close();
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
