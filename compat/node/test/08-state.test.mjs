@@ -24,7 +24,10 @@ test('13a. set, get, update, list and delete', { skip, timeout: 30_000 }, async 
     new_value: { n: 1 },
   })
   assert.deepEqual(await callEngine(w, 'state::get', { scope, key: 'a' }), { n: 1 })
-  assert.equal(await callEngine(w, 'state::get', { scope, key: 'missing' }), undefined, 'a missing key resolves undefined')
+  assert.strictEqual(await callEngine(w, 'state::get', { scope, key: 'missing' }), undefined, 'a missing key resolves undefined')
+  await callEngine(w, 'state::set', { scope, key: 'nothing', value: null })
+  assert.strictEqual(await callEngine(w, 'state::get', { scope, key: 'nothing' }), null, 'a stored null resolves null, not undefined')
+  assert.strictEqual(await callEngine(w, 'state::delete', { scope, key: 'nothing' }), null, 'delete answers the stored null')
 
   const updated = await callEngine(w, 'state::update', {
     scope,

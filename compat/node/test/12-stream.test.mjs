@@ -93,7 +93,10 @@ test('17a. set, get, update, list, list_groups, list_all, send and delete', { sk
   assert.deepEqual(await callEngine(w, 'stream::set', { ...at('g', 'a'), data: { n: 1 } }), { old_value: null, new_value: { n: 1 } })
   assert.deepEqual(await callEngine(w, 'stream::set', { ...at('g', 'a'), data: { n: 2 } }), { old_value: { n: 1 }, new_value: { n: 2 } })
   assert.deepEqual(await callEngine(w, 'stream::get', at('g', 'a')), { n: 2 })
-  assert.equal(await callEngine(w, 'stream::get', at('g', 'missing')), undefined, 'a missing item resolves undefined')
+  assert.strictEqual(await callEngine(w, 'stream::get', at('g', 'missing')), undefined, 'a missing item resolves undefined')
+  await callEngine(w, 'stream::set', { ...at('g', 'nothing'), data: null })
+  assert.strictEqual(await callEngine(w, 'stream::get', at('g', 'nothing')), null, 'a stored null resolves null')
+  await callEngine(w, 'stream::delete', at('g', 'nothing'))
 
   const updated = await callEngine(w, 'stream::update', {
     ...at('g', 'a'),
@@ -117,8 +120,8 @@ test('17a. set, get, update, list, list_groups, list_all, send and delete', { sk
   assert.equal(all.count, all.stream.length)
   assert.deepEqual(all.stream.find((s) => s.id === stream_name), { id: stream_name, groups: ['g', 'h'] })
 
-  // The reference answers an explicit null, which our gateway cannot carry (README): undefined.
-  assert.equal(await callEngine(w, 'stream::send', { stream_name, group_id: 'g', type: 'ping', data: {} }), undefined)
+  // An explicit null, as the reference answers (not undefined).
+  assert.strictEqual(await callEngine(w, 'stream::send', { stream_name, group_id: 'g', type: 'ping', data: {} }), null)
 
   assert.deepEqual(await callEngine(w, 'stream::delete', at('g', 'b')), { old_value: 'second' })
   assert.deepEqual(await callEngine(w, 'stream::delete', at('g', 'b')), { old_value: null })

@@ -164,6 +164,30 @@ class GatewayProtocolTest {
   }
 
   @Test
+  void anExplicitNullResultIsForwardedOnlyFromATrustedService() {
+    // The reference's in-engine workers answer `"result":null` (a stored null in state); ours
+    // are services, so the gateway forwards a null from them and drops one from other workers.
+    String fn = unique("state-like");
+    try (RawWorker service = RawWorker.connect(port, Map.of("x-iii-service-token", TOKEN));
+        RawWorker caller = RawWorker.connect(port)) {
+      service.send(new Message.RegisterFunction(fn));
+      service.sync();
+      String id = invocationId();
+      caller.send(new Message.InvokeFunction(id, fn, null));
+      service.next(Message.InvokeFunction.class);
+      service.sendText(
+          "{\"type\":\"invocationresult\",\"invocation_id\":\""
+              + id
+              + "\",\"function_id\":\""
+              + fn
+              + "\",\"result\":null}");
+      var result = caller.next(Message.InvocationResult.class);
+      assertThat(result.nullResult()).isTrue();
+      assertThatJson(RawWorker.CODEC.encode(result)).isObject().containsEntry("result", null);
+    }
+  }
+
+  @Test
   void unknownFunctionFailsWithFunctionNotFound() {
     try (RawWorker caller = RawWorker.connect(port)) {
       String id = invocationId();

@@ -122,13 +122,29 @@ public sealed interface Message {
       @JsonProperty("traceparent") @Nullable String traceparent,
       @JsonProperty("baggage") @Nullable String baggage)
       implements Message {
-    /** Checks ids; drops a JSON null result and a result beside an error. */
+    /**
+     * Checks ids; drops a result beside an error. A JSON null result (a null node) is kept: it is
+     * {@code "result":null} on the wire, which the Node SDK resolves as {@code null} rather than
+     * {@code undefined}. Whether to forward one is the engine's decision, not the codec's.
+     */
     public InvocationResult {
       Require.present(invocationId, "invocation_id");
       Require.present(functionId, "function_id");
-      if (result != null && (result.isNull() || error != null)) {
+      if (result != null && error != null) {
         result = null;
       }
+    }
+
+    /** Whether the result is an explicit JSON {@code null} (as opposed to no result). */
+    public boolean nullResult() {
+      return result != null && result.isNull();
+    }
+
+    /** This result without an explicit JSON {@code null} (kept otherwise). */
+    public InvocationResult withoutNullResult() {
+      return nullResult()
+          ? new InvocationResult(invocationId, functionId, null, error, traceparent, baggage)
+          : this;
     }
 
     /** A successful result. */

@@ -109,6 +109,20 @@ public final class MessageCodec {
       if (message == null) {
         throw new ProtocolException("empty " + type.getStringValue());
       }
+      if (message instanceof Message.InvocationResult r
+          && r.result() == null
+          && r.error() == null
+          && tree.get("result") != null
+          && tree.get("result").isNull()) {
+        // An explicit `"result":null` stays distinct from an absent result.
+        return new Message.InvocationResult(
+            r.invocationId(),
+            r.functionId(),
+            JsonNode.nullNode(),
+            null,
+            r.traceparent(),
+            r.baggage());
+      }
       return message;
     } catch (IOException | RuntimeException e) {
       throw new ProtocolException("invalid " + type.getStringValue() + ": " + rootMessage(e), e);

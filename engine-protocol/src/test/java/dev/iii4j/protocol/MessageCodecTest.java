@@ -147,13 +147,23 @@ class MessageCodecTest {
   }
 
   @Test
-  void invocationResultTreatsNullResultAsAbsentAndErrorWins() {
+  void invocationResultKeepsAnExplicitNullApartFromNoResultAndErrorWins() {
     var nullResult =
         (Message.InvocationResult)
             codec.decode(
                 "{\"type\":\"invocationresult\",\"invocation_id\":\"i\",\"function_id\":\"f\",\"result\":null}");
-    assertThat(nullResult.result()).isNull();
-    assertThatJson(codec.encode(nullResult)).isObject().doesNotContainKey("result");
+    assertThat(nullResult.nullResult()).isTrue();
+    assertThatJson(codec.encode(nullResult)).isObject().containsEntry("result", null);
+    assertThat(nullResult.withoutNullResult().result()).isNull();
+    assertThatJson(codec.encode(nullResult.withoutNullResult()))
+        .isObject()
+        .doesNotContainKey("result");
+    var absent =
+        (Message.InvocationResult)
+            codec.decode(
+                "{\"type\":\"invocationresult\",\"invocation_id\":\"i\",\"function_id\":\"f\"}");
+    assertThat(absent.result()).isNull();
+    assertThat(absent.nullResult()).isFalse();
     var both =
         (Message.InvocationResult)
             codec.decode(

@@ -161,6 +161,8 @@ public final class Invoker {
     }
     return httpFunctions
         .call(http.invocation(), call.functionId(), call.data())
+        // A JSON null body is no result, as a worker's `"result":null` is.
+        .thenApply(o -> o.result() != null && o.result().isNull() ? Outcome.ok(null) : o)
         .whenComplete(
             (outcome, error) -> {
               if (call.caller() != null) {
@@ -245,10 +247,14 @@ public final class Invoker {
           entry.executor());
       return;
     }
+    // Like the reference, an ordinary worker's `"result":null` counts as no result. The trusted
+    // services implement the reference's in-engine workers, which do answer an explicit null (a
+    // stored null in state, stream::send), so theirs is forwarded.
+    Message.InvocationResult answer = from.trusted() ? result : result.withoutNullResult();
     entry
         .future()
         .complete(
-            result.error() != null ? Outcome.failed(result.error()) : Outcome.ok(result.result()));
+            answer.error() != null ? Outcome.failed(answer.error()) : Outcome.ok(answer.result()));
   }
 
   /**

@@ -94,8 +94,8 @@ final class StateFunctions {
     JsonNode request = Requests.object(input);
     String scope = Requests.string(request, "scope", "");
     String key = Requests.string(request, "key", "");
-    // No result for an absent key. A stored null also leaves without a result: the wire drops
-    // an explicit `result: null` (see README, "Known differences").
+    // No result for an absent key; an explicit `result: null` for a stored null (a null node),
+    // which the gateway forwards from this trusted service, as the reference engine answers.
     return state.get(scope, key).orElse(null);
   }
 

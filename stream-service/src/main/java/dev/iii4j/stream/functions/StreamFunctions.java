@@ -152,8 +152,8 @@ final class StreamFunctions {
 
   private JsonNode get(JsonNode input) {
     JsonNode request = Requests.object(input);
-    // No result for an absent item. A stored null also leaves without a result: the wire drops an
-    // explicit `result: null` (see README, stream service).
+    // No result for an absent item; an explicit `result: null` for a stored null (a null node),
+    // which the gateway forwards from this trusted service.
     return streams
         .get(
             Requests.string(request, "stream_name", ""),
@@ -213,8 +213,8 @@ final class StreamFunctions {
         Requests.optionalString(request, "id", ""),
         Requests.string(request, "type", ""),
         Requests.any(request, "data", ""));
-    // The reference answers an explicit null; the wire between services drops it (README).
-    return null;
+    // The reference answers an explicit null; the gateway forwards it from this trusted service.
+    return JsonNode.nullNode();
   }
 
   private JsonNode update(JsonNode input) {
