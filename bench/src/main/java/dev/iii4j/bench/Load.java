@@ -1,0 +1,103 @@
+package dev.iii4j.bench;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Load shapes shared by the benchmarks: sequential round trips, and a closed loop of N in flight.
+ */
+final class Load {
+  /** How long one operation may take before the benchmark counts as crashed. */
+  static final Duration OP_TIMEOUT = Duration.ofSeconds(60);
+
+  private Load() {}
+
+  /** Runs {@code warmup} then {@code count} operations one after another; returns their times. */
+  static long[] sequential(int warmup, int count, Supplier<CompletableFuture<?>> op)
+      throws Exception {
+    for (int i = 0; i < warmup; i++) {
+      op.get().get(OP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    long[] samples = new long[count];
+    for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
+      op.get().get(OP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      samples[i] = System.nanoTime() - t0;
+    }
+    return samples;
+  }
+
+  /**
+   * Keeps {@code concurrency} operations in flight (each completion starts the next), warms up,
+   * then counts completions for {@code measure}; returns operations per second.
+   */
+  static double closedLoop(
+      int concurrency, Duration warmup, Duration measure, Supplier<CompletableFuture<?>> op)
+      throws Exception {
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicBoolean counting = new AtomicBoolean(false);
+    AtomicLong completed = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch drained = new CountDownLatch(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      new Loop(op, running, counting, completed, failure, drained).next();
+    }
+    Thread.sleep(warmup.toMillis());
+    counting.set(true);
+    long t0 = System.nanoTime();
+    long start = completed.get();
+    Thread.sleep(measure.toMillis());
+    long end = completed.get();
+    long t1 = System.nanoTime();
+    running.set(false);
+    if (!drained.await(OP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(
+          "operations still in flight " + OP_TIMEOUT + " after the end");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("an operation failed: " + failure.get(), failure.get());
+    }
+    return (end - start) / ((t1 - t0) / 1e9);
+  }
+
+  private record Loop(
+      Supplier<CompletableFuture<?>> op,
+      AtomicBoolean running,
+      AtomicBoolean counting,
+      AtomicLong completed,
+      AtomicReference<Throwable> failure,
+      CountDownLatch drained) {
+    void next() {
+      if (!running.get()) {
+        drained.countDown();
+        return;
+      }
+      CompletableFuture<?> f;
+      try {
+        f = op.get();
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, e);
+        running.set(false);
+        drained.countDown();
+        return;
+      }
+      f.orTimeout(OP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  failure.compareAndSet(null, e);
+                  running.set(false);
+                } else {
+                  completed.incrementAndGet();
+                }
+                next();
+              });
+    }
+  }
+}
