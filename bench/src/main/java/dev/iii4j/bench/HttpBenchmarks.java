@@ -2,6 +2,7 @@ package dev.iii4j.bench;
 
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,6 +73,25 @@ final class HttpBenchmarks {
       String bare = "http://127.0.0.1:" + floor.httpPort() + "/bench/1";
       awaitOk(ours);
       awaitOk(bare);
+      // The handler called directly through the gateway, without http-service: separates the
+      // gateway's and the SDK's share of a request from http-service's.
+      EngineWorker direct = Workers.started(stack.gateway().wsUrl(), "bench-http-direct");
+      Stats handlerOnly;
+      try {
+        JsonNode like =
+            Json.object(
+                "path_params",
+                Json.object("id", "1"),
+                "query_params",
+                Json.object(),
+                "headers",
+                Json.object("host", "127.0.0.1"),
+                "method",
+                "GET");
+        handlerOnly = Stats.of(Load.sequential(200, 1000, () -> direct.call("bench::http", like)));
+      } finally {
+        direct.close();
+      }
       List<WrkResult> oursResults = new ArrayList<>();
       List<WrkResult> floorResults = new ArrayList<>();
       for (int c : CONNECTIONS) {
@@ -98,6 +118,8 @@ final class HttpBenchmarks {
                 f.p99Micros(),
                 Goal.none()));
       }
+      stack.saveMetrics(stack.gateway(), "after-B7");
+      stack.saveMetrics(http, "after-B7");
       double oursGrowth = oursResults.get(1).p99Micros() / oursResults.get(0).p99Micros();
       double floorGrowth = floorResults.get(1).p99Micros() / floorResults.get(0).p99Micros();
       report.add(
@@ -111,6 +133,12 @@ final class HttpBenchmarks {
               .withNote(
                   "\"no p99 jump at 8 connections\": our p99 may grow from 1 to 8 connections at"
                       + " most twice as much as the bare endpoint's does"));
+      report.note(
+          "B7: the handler called directly through the gateway (no http-service, sequential):"
+              + " p50 "
+              + Unit.MICROS.format(handlerOnly.p50Micros())
+              + ", p99 "
+              + Unit.MICROS.format(handlerOnly.p99Micros()));
       report.note(
           String.format(
               Locale.ROOT,

@@ -119,11 +119,11 @@ record Options(
   }
 
   Duration throughputWarmup() {
-    return quick ? Duration.ofMillis(500) : Duration.ofSeconds(3);
+    return quick ? Duration.ofMillis(300) : Duration.ofSeconds(3);
   }
 
   Duration throughputMeasure() {
-    return quick ? Duration.ofMillis(1500) : Duration.ofSeconds(10);
+    return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
   }
 
   int nodeWarmup() {
@@ -150,11 +150,11 @@ record Options(
   }
 
   int queueMessages() {
-    return quick ? 1_500 : 20_000;
+    return quick ? 1_000 : 20_000;
   }
 
   int queueWarmup() {
-    return quick ? 200 : 2_000;
+    return quick ? 100 : 2_000;
   }
 
   Duration httpWarmup() {
@@ -162,7 +162,7 @@ record Options(
   }
 
   Duration httpMeasure() {
-    return quick ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
+    return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(15);
   }
 
   int scaleWorkers() {
@@ -170,6 +170,6 @@ record Options(
   }
 
   Duration idleSettle() {
-    return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+    return quick ? Duration.ofMillis(500) : Duration.ofSeconds(5);
   }
 }

@@ -3,6 +3,9 @@ package dev.iii4j.bench;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +31,7 @@ final class Stack implements AutoCloseable {
 
   private final Options options;
   private final Path logs;
-  private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private final String token = "bench-" + UUID.randomUUID();
   private final List<Proc> running = new ArrayList<>();
   private final Map<String, Footprint> footprints = new LinkedHashMap<>();
@@ -90,7 +93,7 @@ final class Stack implements AutoCloseable {
               Proc.start(
                   "infra",
                   List.of(
-                      java,
+                      javaBin,
                       "-Xmx512m",
                       "-cp",
                       System.getProperty("java.class.path"),
@@ -118,7 +121,7 @@ final class Stack implements AutoCloseable {
       int ws = Proc.freePort();
       int http = Proc.freePort();
       List<String> command = new ArrayList<>();
-      command.add(java);
+      command.add(javaBin);
       command.addAll(options.serviceJvmFlags());
       command.addAll(
           List.of(
@@ -223,7 +226,7 @@ final class Stack implements AutoCloseable {
       int port) {
     Path jar = jar(module);
     List<String> command = new ArrayList<>();
-    command.add(java);
+    command.add(javaBin);
     command.addAll(flags);
     command.add("-jar");
     command.add(jar.toString());
@@ -257,6 +260,28 @@ final class Stack implements AutoCloseable {
     }
     throw new IllegalStateException(
         "no runnable jar in " + target + "; build first (bin/bench builds unless --no-build)");
+  }
+
+  /**
+   * Saves a service's {@code /prometheus} page into the logs folder (for example the gateway's
+   * per-function invocation times after a benchmark), for looking into a figure afterwards.
+   */
+  void saveMetrics(Service service, String tag) {
+    try {
+      String page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(service.management("/prometheus")))
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      Files.writeString(logs.resolve(service.name() + "-metrics-" + tag + ".txt"), page);
+    } catch (IOException e) {
+      System.err.println("bench: cannot save the metrics of " + service.name() + ": " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Starts a process that is stopped with the stack (Node processes, for example). */

@@ -55,6 +55,8 @@ final class StateBenchmarks {
             report, "B6", "state::get, " + c + " in flight", () -> get(caller, infra, scope, c));
       }
     } finally {
+      stack.saveMetrics(stack.gateway(), "after-B6");
+      stack.saveMetrics(state, "after-B6");
       caller.close();
       stack.stop(state);
     }
