@@ -1,6 +1,7 @@
 package dev.iii4j.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -107,7 +108,12 @@ public final class Bench {
       if (!options.serviceEnv().isEmpty()) {
         report.meta("service environment", options.serviceEnv().toString());
       }
-      report.meta("logs", stack.logs().toString());
+      Path logs = stack.logs();
+      report.meta(
+          "logs",
+          logs.startsWith(options.root())
+              ? options.root().relativize(logs).toString()
+              : logs.toString());
     } catch (RuntimeException e) {
       e.printStackTrace();
       report.add(Row.failed("-", "harness", e.toString()));

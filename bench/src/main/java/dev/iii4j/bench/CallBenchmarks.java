@@ -65,8 +65,15 @@ final class CallBenchmarks {
     String frame = Json.invokeFrame(ECHO, small);
     int warmup = options.latencyWarmup();
     int count = options.latencyCount();
-    Stats floor = Stats.of(Load.sequential(warmup, count, () -> echo.roundTrip(frame)));
-    Stats ours = Stats.of(Load.sequential(warmup, count, () -> caller.call(ECHO, small)));
+    long[][] samples =
+        Load.interleavedSequential(
+            options.rounds(),
+            warmup,
+            count,
+            () -> echo.roundTrip(frame),
+            () -> caller.call(ECHO, small));
+    Stats floor = Stats.of(samples[0]);
+    Stats ours = Stats.of(samples[1]);
     report.add(
         Row.vsFloor(
                 "B1",
@@ -78,10 +85,12 @@ final class CallBenchmarks {
             .withNote(
                 String.format(
                     Locale.ROOT,
-                    "%d sequential calls after %d warm-up, payload %d B; floor: JDK WebSocket"
-                        + " client ↔ Netty echo of the %d-byte invokefunction frame",
+                    "%d sequential calls after %d warm-up, in %d slices alternating with the"
+                        + " floor's, payload %d B; floor: JDK WebSocket client ↔ Netty echo of the"
+                        + " %d-byte invokefunction frame",
                     count,
                     warmup,
+                    options.rounds(),
                     Json.write(small).length(),
                     frame.length())));
     report.add(
@@ -97,18 +106,16 @@ final class CallBenchmarks {
   private void b2(EngineWorker caller, EchoClient echo, JsonNode small, int concurrency)
       throws Exception {
     String frame = Json.invokeFrame(ECHO, small);
-    double floor =
-        Load.closedLoop(
-            concurrency,
+    double[] rates =
+        Load.alternate(
+            options.rounds(),
             options.throughputWarmup(),
+            options.sliceWarmup(),
             options.throughputMeasure(),
-            () -> echo.roundTrip(frame));
-    double ours =
-        Load.closedLoop(
-            concurrency,
-            options.throughputWarmup(),
-            options.throughputMeasure(),
-            () -> caller.call(ECHO, small));
+            (w, m) -> Load.closedLoop(concurrency, w, m, () -> echo.roundTrip(frame)),
+            (w, m) -> Load.closedLoop(concurrency, w, m, () -> caller.call(ECHO, small)));
+    double floor = rates[0];
+    double ours = rates[1];
     report.add(
         Row.vsFloor(
             "B2",
@@ -124,8 +131,15 @@ final class CallBenchmarks {
     String frame = Json.invokeFrame(ECHO, payload);
     int warmup = options.payloadWarmup(size);
     int count = options.payloadCount(size);
-    Stats floor = Stats.of(Load.sequential(warmup, count, () -> echo.roundTrip(frame)));
-    Stats ours = Stats.of(Load.sequential(warmup, count, () -> caller.call(ECHO, payload)));
+    long[][] samples =
+        Load.interleavedSequential(
+            options.rounds(),
+            warmup,
+            count,
+            () -> echo.roundTrip(frame),
+            () -> caller.call(ECHO, payload));
+    Stats floor = Stats.of(samples[0]);
+    Stats ours = Stats.of(samples[1]);
     report.add(
         Row.vsFloor(
                 "B4",

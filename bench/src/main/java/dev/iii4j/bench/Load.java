@@ -34,6 +34,61 @@ final class Load {
   }
 
   /**
+   * Sequential round trips of the floor and of ours in alternating slices ({@code rounds} of each,
+   * {@code count} in all per side, after {@code warmup} of each), so both meet the same bursts of
+   * whatever else the machine runs. Returns the floor's samples, then ours.
+   */
+  static long[][] interleavedSequential(
+      int rounds,
+      int warmup,
+      int count,
+      Supplier<CompletableFuture<?>> floor,
+      Supplier<CompletableFuture<?>> ours)
+      throws Exception {
+    sequential(warmup, 0, floor);
+    sequential(warmup, 0, ours);
+    long[] floorSamples = new long[count];
+    long[] oursSamples = new long[count];
+    int done = 0;
+    for (int r = 0; r < rounds; r++) {
+      int slice = r == rounds - 1 ? count - done : count / rounds;
+      System.arraycopy(sequential(0, slice, floor), 0, floorSamples, done, slice);
+      System.arraycopy(sequential(0, slice, ours), 0, oursSamples, done, slice);
+      done += slice;
+    }
+    return new long[][] {floorSamples, oursSamples};
+  }
+
+  /** One throughput measurement: operations per second after a warm-up. */
+  interface Measure {
+    double run(Duration warmup, Duration measure) throws Exception;
+  }
+
+  /**
+   * The floor's and our throughput measured in alternating slices: {@code rounds} slices of {@code
+   * measure / rounds} each, the first after {@code warmup}, later ones after {@code sliceWarmup}.
+   * Returns the mean rate of the floor, then ours.
+   */
+  static double[] alternate(
+      int rounds,
+      Duration warmup,
+      Duration sliceWarmup,
+      Duration measure,
+      Measure floor,
+      Measure ours)
+      throws Exception {
+    Duration slice = measure.dividedBy(rounds);
+    double f = 0;
+    double o = 0;
+    for (int r = 0; r < rounds; r++) {
+      Duration w = r == 0 ? warmup : sliceWarmup;
+      f += floor.run(w, slice);
+      o += ours.run(w, slice);
+    }
+    return new double[] {f / rounds, o / rounds};
+  }
+
+  /**
    * Keeps {@code concurrency} operations in flight (each completion starts the next), warms up,
    * then counts completions for {@code measure}; returns operations per second.
    */

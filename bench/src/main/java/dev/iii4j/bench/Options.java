@@ -126,6 +126,21 @@ record Options(
     return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
   }
 
+  /** Floor and ours alternate in this many slices, so both meet the same noise. */
+  int rounds() {
+    return quick ? 2 : 5;
+  }
+
+  /** Warm-up before each slice after the first. */
+  Duration sliceWarmup() {
+    return quick ? Duration.ofMillis(200) : Duration.ofSeconds(1);
+  }
+
+  /** Slices of the wrk runs of B7 (wrk runs whole seconds). */
+  int httpRounds() {
+    return quick ? 1 : 5;
+  }
+
   int nodeWarmup() {
     return quick ? 300 : 3_000;
   }

@@ -77,42 +77,52 @@ final class StateBenchmarks {
   }
 
   private void fill(EngineWorker caller, String scope, int loops) throws Exception {
-    List<CompletableFuture<?>> all = new ArrayList<>();
-    for (int k = 0; k < KEYS * loops; k++) {
-      all.add(
-          caller.call(
-              "state::set",
-              Json.object("scope", scope, "key", sdkKey(k, loops), "value", value(k))));
+    // In slices of 16, so the fill does not queue hundreds of calls for the service's pool.
+    for (int from = 0; from < KEYS * loops; from += 16) {
+      List<CompletableFuture<?>> slice = new ArrayList<>();
+      for (int k = from; k < Math.min(from + 16, KEYS * loops); k++) {
+        slice.add(
+            caller.call(
+                "state::set",
+                Json.object("scope", scope, "key", sdkKey(k, loops), "value", value(k))));
+      }
+      CompletableFuture.allOf(slice.toArray(CompletableFuture[]::new)).get();
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
   }
 
   private void set(EngineWorker caller, Stack.Infra infra, String scope, int c) throws Exception {
-    double floor =
-        jdbcLoops(
-            infra,
-            c,
-            "INSERT INTO bench_floor_entry (scope, key, value) VALUES (?, ?, ?::jsonb)"
-                + " ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value,"
-                + " updated_at = now()",
-            (ps, loop, n) -> {
-              ps.setString(1, scope);
-              ps.setString(2, floorKey(loop, n));
-              ps.setString(3, Json.write(value(n)));
-              ps.executeUpdate();
-            });
+    String upsert =
+        "INSERT INTO bench_floor_entry (scope, key, value) VALUES (?, ?, ?::jsonb)"
+            + " ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value,"
+            + " updated_at = now()";
+    JdbcOp write =
+        (ps, loop, n) -> {
+          ps.setString(1, scope);
+          ps.setString(2, floorKey(loop, n));
+          ps.setString(3, Json.write(value(n)));
+          ps.executeUpdate();
+        };
     AtomicLong n = new AtomicLong();
-    double ours =
-        Load.closedLoop(
-            c,
+    double[] rates =
+        Load.alternate(
+            options.rounds(),
             options.throughputWarmup(),
+            options.sliceWarmup(),
             options.throughputMeasure(),
-            () -> {
-              long i = n.getAndIncrement();
-              return caller.call(
-                  "state::set",
-                  Json.object("scope", scope, "key", sdkKey(i, c), "value", value(i)));
-            });
+            (w, m) -> jdbcLoops(infra, c, upsert, false, write, w, m),
+            (w, m) ->
+                Load.closedLoop(
+                    c,
+                    w,
+                    m,
+                    () -> {
+                      long i = n.getAndIncrement();
+                      return caller.call(
+                          "state::set",
+                          Json.object("scope", scope, "key", sdkKey(i, c), "value", value(i)));
+                    }));
+    double floor = rates[0];
+    double ours = rates[1];
     report.add(
         Row.vsFloor(
                 "B6",
@@ -128,38 +138,55 @@ final class StateBenchmarks {
   }
 
   private void get(EngineWorker caller, Stack.Infra infra, String scope, int c) throws Exception {
-    double floor =
+    JdbcOp select =
+        (ps, loop, n) -> {
+          ps.setString(1, scope);
+          ps.setString(2, floorKey(loop, n));
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next() || rs.getString(1) == null) {
+              throw new IllegalStateException("floor row " + floorKey(loop, n) + " missing");
+            }
+          }
+        };
+    String sql = "SELECT value FROM bench_floor_entry WHERE scope = ? AND key = ?";
+    // The same select from virtual threads, as state-service runs it (SDK handlers run on virtual
+    // threads): what the blocking-path lever costs on this machine.
+    double virtual =
         jdbcLoops(
             infra,
             c,
-            "SELECT value FROM bench_floor_entry WHERE scope = ? AND key = ?",
-            (ps, loop, n) -> {
-              ps.setString(1, scope);
-              ps.setString(2, floorKey(loop, n));
-              try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || rs.getString(1) == null) {
-                  throw new IllegalStateException("floor row " + floorKey(loop, n) + " missing");
-                }
-              }
-            });
-    AtomicLong n = new AtomicLong();
-    double ours =
-        Load.closedLoop(
-            c,
+            sql,
+            true,
+            select,
             options.throughputWarmup(),
+            options.throughputMeasure().dividedBy(options.rounds()));
+    AtomicLong n = new AtomicLong();
+    double[] rates =
+        Load.alternate(
+            options.rounds(),
+            options.throughputWarmup(),
+            options.sliceWarmup(),
             options.throughputMeasure(),
-            () ->
-                caller
-                    .call(
-                        "state::get",
-                        Json.object("scope", scope, "key", sdkKey(n.getAndIncrement(), c)))
-                    .thenApply(
-                        r -> {
-                          if (r == null) {
-                            throw new IllegalStateException("state::get answered nothing");
-                          }
-                          return r;
-                        }));
+            (w, m) -> jdbcLoops(infra, c, sql, false, select, w, m),
+            (w, m) ->
+                Load.closedLoop(
+                    c,
+                    w,
+                    m,
+                    () ->
+                        caller
+                            .call(
+                                "state::get",
+                                Json.object("scope", scope, "key", sdkKey(n.getAndIncrement(), c)))
+                            .thenApply(
+                                r -> {
+                                  if (r == null) {
+                                    throw new IllegalStateException("state::get answered nothing");
+                                  }
+                                  return r;
+                                })));
+    double floor = rates[0];
+    double ours = rates[1];
     report.add(
         Row.vsFloor(
                 "B6",
@@ -168,22 +195,40 @@ final class StateBenchmarks {
                 ours,
                 floor,
                 Goal.ratioAtLeast(0.6))
-            .withNote("floor: JDBC select by primary key, " + c + " connection(s)"));
+            .withNote(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "floor: JDBC select by primary key, %d connection(s), platform threads; the"
+                        + " same select from virtual threads: %s",
+                    c,
+                    Unit.PER_SECOND.format(virtual))));
   }
 
   private interface JdbcOp {
     void run(PreparedStatement ps, int loop, long n) throws SQLException;
   }
 
-  /** Runs {@code c} threads, each with its own connection, for the measured time; ops/s. */
-  private double jdbcLoops(Stack.Infra infra, int c, String sql, JdbcOp op) throws Exception {
+  /**
+   * Runs {@code c} threads (platform or virtual), each with its own connection, for the measured
+   * time; ops/s.
+   */
+  private static double jdbcLoops(
+      Stack.Infra infra,
+      int c,
+      String sql,
+      boolean virtual,
+      JdbcOp op,
+      java.time.Duration warmup,
+      java.time.Duration measure)
+      throws Exception {
     AtomicLong counted = new AtomicLong();
-    long warmupNanos = options.throughputWarmup().toNanos();
-    long measureNanos = options.throughputMeasure().toNanos();
+    long warmupNanos = warmup.toNanos();
+    long measureNanos = measure.toNanos();
     long start = System.nanoTime();
     long from = start + warmupNanos;
     long until = from + measureNanos;
-    try (ExecutorService threads = Executors.newFixedThreadPool(c)) {
+    try (ExecutorService threads =
+        virtual ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(c)) {
       List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
       for (int l = 0; l < c; l++) {
         int loop = l;
