@@ -68,6 +68,8 @@ public final class Bench {
         "bench: " + (options.quick() ? "quick" : "full") + " run, report in " + options.out());
 
     try (Stack stack = new Stack(options)) {
+      // Ctrl-C or a CI timeout: the services and infrastructure go with the harness.
+      Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "bench-stop"));
       if (options.runs("B1") || options.runs("B2") || options.runs("B4")) {
         guard(report, "B1/B2/B4", "setup", () -> new CallBenchmarks(stack, options, report).run());
       }
