@@ -1,0 +1,247 @@
+package dev.iii4j.bench;
+
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionHandler;
+import io.micronaut.json.tree.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * B7: {@code GET /bench/<id>} through http-service, the gateway and a Java SDK handler (an {@code
+ * http} trigger), against a bare Netty HTTP endpoint answering the same body, both loaded by {@code
+ * wrk} with 1, 8 and 64 keep-alive connections.
+ */
+final class HttpBenchmarks {
+  private static final List<Integer> CONNECTIONS = List.of(1, 8, 64);
+  private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+  private static final Pattern P99 = Pattern.compile("^\\s*99%\\s+([0-9.]+)(us|ms|s)\\s*$");
+  private static final Pattern BAD = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+
+  private final Stack stack;
+  private final Options options;
+  private final Report report;
+
+  /** One wrk run: requests per second and p99 in microseconds. */
+  record WrkResult(double perSecond, double p99Micros) {}
+
+  HttpBenchmarks(Stack stack, Options options, Report report) {
+    this.stack = stack;
+    this.options = options;
+    this.report = report;
+  }
+
+  static String wrkBinary() {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path p = Path.of(dir, "wrk");
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    throw new IllegalStateException("wrk is not installed (Debian: apt-get install wrk)");
+  }
+
+  void run() throws Exception {
+    String wrk = wrkBinary();
+    Stack.Floor floor = stack.floor();
+    Stack.Service http = stack.startHttp();
+    EngineWorker worker = Workers.create(stack.gateway().wsUrl(), "bench-http-handler");
+    try {
+      worker.registerFunction(
+          "bench::http",
+          FunctionHandler.sync(
+              in ->
+                  Json.object(
+                      "status_code",
+                      200,
+                      "body",
+                      Json.object("id", in.get("path_params").get("id")))));
+      worker.start().get();
+      worker.registerTrigger(
+          "http", "bench::http", Json.object("api_path", "bench/:id", "http_method", "GET"));
+      String ours = "http://127.0.0.1:" + http.port() + "/bench/1";
+      String bare = "http://127.0.0.1:" + floor.httpPort() + "/bench/1";
+      awaitOk(ours);
+      awaitOk(bare);
+      // The handler called directly through the gateway, without http-service: separates the
+      // gateway's and the SDK's share of a request from http-service's.
+      EngineWorker direct = Workers.started(stack.gateway().wsUrl(), "bench-http-direct");
+      Stats handlerOnly;
+      try {
+        JsonNode like =
+            Json.object(
+                "path_params",
+                Json.object("id", "1"),
+                "query_params",
+                Json.object(),
+                "headers",
+                Json.object("host", "127.0.0.1"),
+                "method",
+                "GET");
+        handlerOnly = Stats.of(Load.sequential(200, 1000, () -> direct.call("bench::http", like)));
+      } finally {
+        direct.close();
+      }
+      List<WrkResult> oursResults = new ArrayList<>();
+      List<WrkResult> floorResults = new ArrayList<>();
+      for (int c : CONNECTIONS) {
+        // Alternating slices: both sides meet the same bursts of other load. Figures are the
+        // means of the slices (p99 too).
+        int rounds = options.httpRounds();
+        Duration slice = options.httpMeasure().dividedBy(rounds);
+        double fRps = 0;
+        double fP99 = 0;
+        double oRps = 0;
+        double oP99 = 0;
+        for (int r = 0; r < rounds; r++) {
+          Duration warm = r == 0 ? options.httpWarmup() : Duration.ofSeconds(1);
+          wrk(wrk, bare, c, warm);
+          WrkResult fs = wrk(wrk, bare, c, slice);
+          wrk(wrk, ours, c, warm);
+          WrkResult os = wrk(wrk, ours, c, slice);
+          fRps += fs.perSecond() / rounds;
+          fP99 += fs.p99Micros() / rounds;
+          oRps += os.perSecond() / rounds;
+          oP99 += os.p99Micros() / rounds;
+        }
+        WrkResult f = new WrkResult(fRps, fP99);
+        WrkResult o = new WrkResult(oRps, oP99);
+        floorResults.add(f);
+        oursResults.add(o);
+        report.add(
+            Row.vsFloor(
+                "B7",
+                "HTTP trigger req/s, " + c + (c == 1 ? " connection" : " connections"),
+                Unit.PER_SECOND,
+                o.perSecond(),
+                f.perSecond(),
+                Goal.ratioAtLeast(0.4)));
+        report.add(
+            Row.vsFloor(
+                "B7",
+                "HTTP trigger p99, " + c + (c == 1 ? " connection" : " connections"),
+                Unit.MICROS,
+                o.p99Micros(),
+                f.p99Micros(),
+                Goal.none()));
+      }
+      stack.saveMetrics(stack.gateway(), "after-B7");
+      stack.saveMetrics(http, "after-B7");
+      double oursGrowth = oursResults.get(1).p99Micros() / oursResults.get(0).p99Micros();
+      double floorGrowth = floorResults.get(1).p99Micros() / floorResults.get(0).p99Micros();
+      report.add(
+          Row.vsFloor(
+                  "B7",
+                  "p99 growth from 1 to 8 connections",
+                  Unit.FACTOR,
+                  oursGrowth,
+                  floorGrowth,
+                  Goal.ratioAtMost(2.0))
+              .withNote(
+                  "\"no p99 jump at 8 connections\": our p99 may grow from 1 to 8 connections at"
+                      + " most twice as much as the bare endpoint's does"));
+      report.note(
+          "B7: the handler called directly through the gateway (no http-service, sequential):"
+              + " p50 "
+              + Unit.MICROS.format(handlerOnly.p50Micros())
+              + ", p99 "
+              + Unit.MICROS.format(handlerOnly.p99Micros()));
+      report.note(
+          String.format(
+              Locale.ROOT,
+              "B7: wrk %d s per point in %d alternating slices (floor, ours, floor, ...; figures"
+                  + " are the slices' means), %d s warm-up first, threads = min(connections, 2);"
+                  + " floor: bare Netty HTTP/1.1 endpoint in its own JVM, same body {\"id\":\"1\"}",
+              options.httpMeasure().toSeconds(),
+              options.httpRounds(),
+              options.httpWarmup().toSeconds()));
+    } finally {
+      worker.close();
+      stack.stop(http);
+    }
+  }
+
+  private static void awaitOk(String url) throws InterruptedException {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("\"1\"")) {
+          return;
+        }
+        last = r.statusCode() + " " + r.body();
+      } catch (java.io.IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(url + " never answered 200: " + last);
+  }
+
+  private WrkResult wrk(String wrk, String url, int connections, Duration duration) {
+    long seconds = Math.max(1, duration.toSeconds());
+    Proc p =
+        stack.process(
+            "wrk",
+            List.of(
+                wrk,
+                "-t",
+                Integer.toString(Math.min(connections, 2)),
+                "-c",
+                Integer.toString(connections),
+                "-d",
+                seconds + "s",
+                "--timeout",
+                "30s",
+                "--latency",
+                url),
+            Map.of());
+    List<String> lines = p.awaitExit(Duration.ofSeconds(seconds + 120));
+    return parse(lines);
+  }
+
+  static WrkResult parse(List<String> lines) {
+    Double rps = null;
+    Double p99 = null;
+    for (String line : lines) {
+      Matcher bad = BAD.matcher(line);
+      if (bad.find()) {
+        throw new IllegalStateException(
+            "wrk saw " + bad.group(1) + " failed responses:\n" + String.join("\n", lines));
+      }
+      Matcher r = RPS.matcher(line);
+      if (r.find()) {
+        rps = Double.valueOf(r.group(1));
+      }
+      Matcher q = P99.matcher(line);
+      if (q.find()) {
+        double v = Double.parseDouble(q.group(1));
+        p99 =
+            switch (q.group(2)) {
+              case "us" -> v;
+              case "ms" -> v * 1_000;
+              default -> v * 1_000_000;
+            };
+      }
+    }
+    if (rps == null || p99 == null) {
+      throw new IllegalStateException("cannot read wrk's output:\n" + String.join("\n", lines));
+    }
+    return new WrkResult(rps, p99);
+  }
+}
