@@ -57,9 +57,15 @@ public final class ChannelRegistry {
   public StreamChannel create(@Nullable WorkerSession owner, @Nullable Integer bufferSize) {
     int capacity =
         bufferSize == null ? DEFAULT_BUFFER : Math.max(1, Math.min(MAX_BUFFER, bufferSize));
-    StreamChannel channel =
-        new StreamChannel(
-            UUID.randomUUID().toString(), UUID.randomUUID().toString(), capacity, owner);
+    return register(newChannel(owner, capacity));
+  }
+
+  private static StreamChannel newChannel(@Nullable WorkerSession owner, int capacity) {
+    return new StreamChannel(
+        UUID.randomUUID().toString(), UUID.randomUUID().toString(), capacity, owner);
+  }
+
+  private StreamChannel register(StreamChannel channel) {
     channels.put(channel.id(), channel);
     return channel;
   }
@@ -73,12 +79,7 @@ public final class ChannelRegistry {
    */
   public StreamChannel createFilled(@Nullable WorkerSession owner, byte[] content) {
     int frames = (content.length + FRAME_BYTES - 1) / FRAME_BYTES;
-    StreamChannel channel =
-        new StreamChannel(
-            UUID.randomUUID().toString(),
-            UUID.randomUUID().toString(),
-            Math.max(DEFAULT_BUFFER, frames),
-            owner);
+    StreamChannel channel = newChannel(owner, Math.max(DEFAULT_BUFFER, frames));
     channel.takeWriter(() -> {}, reason -> {});
     for (int offset = 0; offset < content.length; offset += FRAME_BYTES) {
       int end = Math.min(content.length, offset + FRAME_BYTES);
@@ -89,8 +90,7 @@ public final class ChannelRegistry {
                   : Arrays.copyOfRange(content, offset, end)));
     }
     channel.finishWriting();
-    channels.put(channel.id(), channel);
-    return channel;
+    return register(channel);
   }
 
   /**

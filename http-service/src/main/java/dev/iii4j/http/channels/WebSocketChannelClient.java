@@ -46,15 +46,21 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
 
   @Override
   public CompletableFuture<Pair> create() {
+    return createChannel(CREATE_INPUT)
+        .thenApply(answer -> new Pair(ref(answer.get("writer")), ref(answer.get("reader"))));
+  }
+
+  /** Calls {@code engine::channels::create}; the answer is an object or the future fails. */
+  private CompletableFuture<JsonNode> createChannel(JsonNode input) {
     return worker
-        .call(HttpPipeline.CHANNELS_CREATE, CREATE_INPUT)
+        .call(HttpPipeline.CHANNELS_CREATE, input)
         .thenApply(
             answer -> {
               if (answer == null || !answer.isObject()) {
                 throw new WorkerException.Protocol(
                     HttpPipeline.CHANNELS_CREATE + " answered " + answer, null);
               }
-              return new Pair(ref(answer.get("writer")), ref(answer.get("reader")));
+              return answer;
             });
   }
 
@@ -94,16 +100,7 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
             Map.of(
                 "content_base64",
                 JsonNode.createStringNode(Base64.getEncoder().encodeToString(content))));
-    return worker
-        .call(HttpPipeline.CHANNELS_CREATE, input)
-        .thenApply(
-            answer -> {
-              if (answer == null || !answer.isObject()) {
-                throw new WorkerException.Protocol(
-                    HttpPipeline.CHANNELS_CREATE + " answered " + answer, null);
-              }
-              return ref(answer.get("reader"));
-            });
+    return createChannel(input).thenApply(answer -> ref(answer.get("reader")));
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.iii4j.http.ConcurrencyLimiter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +23,7 @@ final class ApiMetrics {
 
   private final MeterRegistry registry;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Map<Series, Timer> timers = new ConcurrentHashMap<>();
 
   ApiMetrics(MeterRegistry registry, ConcurrencyLimiter limiter) {
     this.registry = registry;
@@ -31,6 +34,21 @@ final class ApiMetrics {
         .description("Public API requests waiting for a slot of their route's concurrency limit")
         .register(registry);
   }
+
+  /** The timer of one series, built once (not on every request). */
+  private Timer timer(Series series) {
+    return timers.computeIfAbsent(
+        series,
+        k ->
+            Timer.builder("iii.http.requests")
+                .description("Public API requests by method, route template and status")
+                .tag("method", k.method())
+                .tag("route", k.route())
+                .tag("status", k.status())
+                .register(registry));
+  }
+
+  private record Series(String method, String route, String status) {}
 
   /** Starts measuring one request. */
   Request start(String method) {
@@ -67,12 +85,7 @@ final class ApiMetrics {
         done = true;
       }
       inFlight.decrementAndGet();
-      Timer.builder("iii.http.requests")
-          .description("Public API requests by method, route template and status")
-          .tag("method", method)
-          .tag("route", route)
-          .tag("status", aborted ? "aborted" : Integer.toString(status))
-          .register(registry)
+      timer(new Series(method, route, aborted ? "aborted" : Integer.toString(status)))
           .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
   }
