@@ -50,7 +50,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "1:the function answered with an error",
       "2:bad arguments or invalid JSON",
       "3:not found (function, key, dead letter)",
-      "4:no answer within --timeout",
+      "4:no answer within --timeout / --timeout-ms",
       "5:the engine could not be reached",
     })
 public final class Iii implements Callable<Integer> {
