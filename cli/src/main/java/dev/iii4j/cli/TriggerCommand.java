@@ -208,9 +208,15 @@ final class TriggerCommand extends EngineCommand {
       throw Functions.notFound(connection, functionId, null);
     }
     PrintWriter out = out();
-    out.println(functionId + "  (worker: " + JsonText.cell(info, "worker_name") + ")");
+    // Everything but the schemas' JSON is text a worker chose: keep it off the terminal's controls.
+    out.println(
+        Table.printable(functionId + "  (worker: " + JsonText.cell(info, "worker_name") + ")"));
     String description = JsonText.text(info, "description");
-    out.println("  " + (description == null ? "(no description)" : description));
+    out.println(
+        "  "
+            + (description == null
+                ? "(no description)"
+                : Table.printable(description).replace("\n", "\n  ")));
     schema(out, "Request schema", info.get("request_schema"));
     schema(out, "Response schema", info.get("response_schema"));
     JsonNode bound = info.get("registered_triggers");
@@ -219,13 +225,14 @@ final class TriggerCommand extends EngineCommand {
       out.println("Triggers:");
       for (JsonNode trigger : bound.values()) {
         out.println(
-            "  "
-                + JsonText.cell(trigger, "trigger_type")
-                + "  "
-                + JsonText.compact(trigger.get("config"))
-                + "  (id "
-                + JsonText.cell(trigger, "id")
-                + ")");
+            Table.printable(
+                "  "
+                    + JsonText.cell(trigger, "trigger_type")
+                    + "  "
+                    + JsonText.compact(trigger.get("config"))
+                    + "  (id "
+                    + JsonText.cell(trigger, "id")
+                    + ")"));
       }
     }
     out.println();

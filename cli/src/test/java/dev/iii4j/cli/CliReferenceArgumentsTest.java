@@ -4,6 +4,7 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionDefinition;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.testing.GatewayHarness;
@@ -33,6 +34,9 @@ class CliReferenceArgumentsTest {
   private static final String REJECT = PREFIX + "::reject";
   private static final String CRASH = PREFIX + "::crash";
   private static final String SLOW = PREFIX + "::slow";
+  private static final String SHIFTY = PREFIX + "::shifty";
+  private static final String SHIFTY_DESCRIPTION =
+      "Looks \u001b[31mred\u001b[0m\u0007, \u202eexe.txt\u202c and \u2066hidden\u2069\nsecond line";
 
   private static GatewayHarness gateway;
 
@@ -74,6 +78,9 @@ class CliReferenceArgumentsTest {
               throw new IllegalStateException("the widget counter is broken");
             }));
     worker.registerFunction(SLOW, invocation -> new CompletableFuture<>());
+    worker.registerFunction(
+        FunctionDefinition.of(SHIFTY).withDescription(SHIFTY_DESCRIPTION),
+        FunctionHandler.sync(input -> null));
     worker.start().get(10, TimeUnit.SECONDS);
     // The gateway applies a connection's frames in order: once this call returns, every
     // registration above is in place for the CLI's own connection.
@@ -273,6 +280,21 @@ class CliReferenceArgumentsTest {
         .startsWith("error: the payload is given twice (--json and argument)");
     assertThat(both.stderr()).startsWith("error: give --timeout or --timeout-ms, not both");
     assertThat(urlAndPort.stderr()).startsWith("error: give --url or --address/--port, not both");
+  }
+
+  @Test
+  void aWorkersDescriptionCannotDriveTheTerminal() {
+    CliProcess.Result help = cli().run("trigger", SHIFTY, "--help");
+    CliProcess.Result table = cli().run("functions", "--prefix", SHIFTY);
+
+    assertThat(help.exitCode()).as(help.toString()).isZero();
+    assertThat(help.stdout())
+        .contains("\n  Looks [31mred[0m, exe.txt and hidden\n  second line\n")
+        .doesNotContain("\u001b", "\u0007", "\u202e", "\u202c", "\u2066", "\u2069");
+    assertThat(table.exitCode()).as(table.toString()).isZero();
+    assertThat(table.stdout())
+        .contains("Looks [31mred[0m, exe.txt and hidden second line")
+        .doesNotContain("\u001b", "\u0007", "\u202e", "\u202c", "\u2066", "\u2069");
   }
 
   @Test
