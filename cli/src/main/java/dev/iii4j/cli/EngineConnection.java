@@ -166,11 +166,7 @@ final class EngineConnection implements AutoCloseable {
                 : ErrorCode.INVOCATION_TIMEOUT.wire().equals(code)
                     ? ExitCodes.TIMED_OUT
                     : ExitCodes.FAILED;
-        String detail =
-            Iii.verbose() && remote.stacktrace() != null
-                ? "remote stack trace:" + System.lineSeparator() + remote.stacktrace()
-                : null;
-        yield new CliException(exit, code, remote.getMessage(), detail);
+        yield CliException.remote(exit, code, remote.getMessage(), remote.stacktrace());
       }
       case WorkerException.Timeout timedOut ->
           new CliException(
@@ -180,7 +176,7 @@ final class EngineConnection implements AutoCloseable {
                   + functionId
                   + " within "
                   + describe(timeout)
-                  + " (raise it with --timeout)",
+                  + " (raise it with --timeout or --timeout-ms)",
               null);
       case WorkerException.NotConnected lost ->
           new CliException(

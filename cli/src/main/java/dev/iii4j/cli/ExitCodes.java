@@ -1,8 +1,8 @@
 package dev.iii4j.cli;
 
 /**
- * The exit codes of {@code iii}, stable and documented in the README's "Command line" section.
- * Scripts can tell a function that failed from one that does not exist or did not answer in time.
+ * The exit codes of {@code iii}, stable and documented in docs/cli.md. Scripts can tell a function
+ * that failed from one that does not exist or did not answer in time.
  */
 public final class ExitCodes {
   /** The command succeeded. */

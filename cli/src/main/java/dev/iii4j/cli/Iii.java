@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -49,7 +50,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "1:the function answered with an error",
       "2:bad arguments or invalid JSON",
       "3:not found (function, key, dead letter)",
-      "4:no answer within --timeout",
+      "4:no answer within --timeout / --timeout-ms",
       "5:the engine could not be reached",
     })
 public final class Iii implements Callable<Integer> {
@@ -97,6 +98,7 @@ public final class Iii implements Callable<Integer> {
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    addHelpOptions(commandLine);
     commandLine.setParameterExceptionHandler(
         (e, arguments) -> {
           CommandLine cmd = e.getCommandLine();
@@ -125,6 +127,26 @@ public final class Iii implements Callable<Integer> {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * Gives every command that has no {@code --help} of its own a {@code -h, --help} that prints its
+   * usage, so that {@code iii <command> [<subcommand>] --help} always answers.
+   */
+  static void addHelpOptions(CommandLine command) {
+    CommandSpec spec = command.getCommandSpec();
+    if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+      spec.addOption(
+          OptionSpec.builder("-h", "--help")
+              .usageHelp(true)
+              .description("Show this help and exit.")
+              .build());
+    }
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (sub.getCommandSpec().parent() == spec) {
+        addHelpOptions(sub);
+      }
+    }
   }
 
   private static PrintWriter utf8(FileDescriptor fd) {

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A plain-text table: a header row in capitals, columns padded to their widest cell, two spaces
  * between columns, no trailing spaces. Cells longer than a column's limit are cut with an ellipsis;
- * control characters are shown as spaces, so one row stays one line.
+ * line feeds and tabs are shown as spaces, so one row stays one line, and other characters that
+ * could change the terminal are removed ({@link #printable}).
  */
 final class Table {
   private final List<String> headers;
@@ -45,15 +46,31 @@ final class Table {
   }
 
   private static String fit(String cell, int limit) {
-    StringBuilder clean = new StringBuilder(cell.length());
-    cell.codePoints()
-        .map(cp -> Character.isISOControl(cp) ? ' ' : cp)
-        .forEach(clean::appendCodePoint);
-    String text = clean.toString();
+    String text = printable(cell.replace('\n', ' ').replace('\t', ' '));
     if (limit > 0 && text.codePointCount(0, text.length()) > limit) {
       return text.substring(0, text.offsetByCodePoints(0, limit - 1)) + "…";
     }
     return text;
+  }
+
+  /**
+   * Text a worker supplied (a description, a name), safe to print on a terminal: control characters
+   * (escape sequences, DEL, C1), the Unicode bidirectional overrides and isolates (U+202A to
+   * U+202E, U+2066 to U+2069) and the line and paragraph separators are removed, as the reference
+   * CLI does; line feeds are kept.
+   */
+  static String printable(String text) {
+    StringBuilder clean = new StringBuilder(text.length());
+    text.codePoints().filter(cp -> cp == '\n' || !unsafe(cp)).forEach(clean::appendCodePoint);
+    return clean.toString();
+  }
+
+  private static boolean unsafe(int cp) {
+    return Character.isISOControl(cp)
+        || (cp >= 0x202A && cp <= 0x202E)
+        || (cp >= 0x2066 && cp <= 0x2069)
+        || cp == 0x2028
+        || cp == 0x2029;
   }
 
   /** Prints the header and every row. */

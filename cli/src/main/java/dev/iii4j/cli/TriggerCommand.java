@@ -9,16 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code iii trigger <function_id> [payload]}: calls a function through the engine exactly as a
- * worker would, and prints the result as pretty JSON. With {@code --help} and a function id it
- * shows the function's description and request and response schemas, read from {@code
- * engine::functions::info}.
+ * {@code iii trigger <function_id> [key=value ...] [--json '<json>']}: calls a function through the
+ * engine exactly as a worker would, and prints the result as pretty JSON. The arguments are the
+ * reference CLI's (see {@link TriggerPayload} for the payload rules; {@code --address}, {@code
+ * --port} and {@code --timeout-ms} come with {@link EngineOptions}), plus our positional JSON,
+ * {@code -}, {@code --file}, {@code --void}, {@code --enqueue} and {@code --url}. An error body is
+ * printed as the reference prints it: {@code Error: } and {@code {code, message, stacktrace}} as
+ * pretty JSON. With {@code --help} and a function id it shows the function's description and
+ * request and response schemas, read from {@code engine::functions::info}.
  */
 @Command(
     name = "trigger",
@@ -26,17 +31,23 @@ import picocli.CommandLine.Parameters;
     usageHelpAutoWidth = true,
     description = {
       "Call a function by id and print its result as pretty JSON.",
-      "The payload is a JSON argument, a file (--file), or standard input ('-'); default {}.",
+      "The payload is built from key=value pairs (each value JSON-decoded when it parses, else a"
+          + " string), shallow-merged over a base object given as --json, a JSON argument, a file"
+          + " (--file) or standard input ('-'); with neither it is {}.",
+      "  iii trigger math::add a=2 b=3",
+      "  iii trigger orders::create --json '{\"item\":\"widget\"}' qty=3",
+      "A function's error is printed on stderr as 'Error: ' and {code, message, stacktrace} as"
+          + " JSON.",
       "With a function id, --help also shows the function's description and its request and"
           + " response schemas as registered with the engine.",
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the function answered (or the call was sent / enqueued)",
-      "1:the function answered with an error (code and message on stderr)",
+      "1:the function answered with an error (the error as JSON on stderr)",
       "2:bad arguments or invalid JSON",
-      "3:the function is not registered (close matches on stderr)",
-      "4:no answer within --timeout",
+      "3:the function is not registered (the error, then close matches, on stderr)",
+      "4:no answer within --timeout / --timeout-ms",
       "5:the engine could not be reached",
     })
 final class TriggerCommand extends EngineCommand {
@@ -49,11 +60,20 @@ final class TriggerCommand extends EngineCommand {
   String functionId;
 
   @Parameters(
-      index = "1",
-      arity = "0..1",
-      paramLabel = "<payload>",
-      description = "The payload as JSON; '-' reads it from standard input.")
-  String payloadText;
+      index = "1..*",
+      arity = "0..*",
+      paramLabel = "key=value",
+      description = {
+        "Payload fields: count=10 is a number, name=alice a string, tags='[\"a\"]' an array.",
+        "A JSON argument instead ('{\"a\":1}'; '-' reads standard input) is the base object.",
+      })
+  List<String> arguments = new ArrayList<>();
+
+  @Option(
+      names = "--json",
+      paramLabel = "<json>",
+      description = "The payload as JSON; key=value pairs override its top-level fields.")
+  String json;
 
   @Option(
       names = {"-f", "--file"},
@@ -102,40 +122,24 @@ final class TriggerCommand extends EngineCommand {
     if (queue != null && queue.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--enqueue needs a queue name");
     }
-    payload = readPayload();
+    payload = TriggerPayload.resolve(arguments, json, readFile(), TriggerCommand::readStdin);
   }
 
-  private JsonNode readPayload() {
-    if (payloadText != null && file != null) {
-      throw new CliException(
-          ExitCodes.USAGE, "give the payload as an argument or --file, not both");
+  private TriggerPayload.@Nullable Base readFile() {
+    if (file == null) {
+      return null;
     }
-    String text;
-    String source;
-    if (file != null && !file.toString().equals("-")) {
-      source = "file " + file;
-      try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (NoSuchFileException e) {
-        throw new CliException(ExitCodes.USAGE, "payload file " + file + " does not exist");
-      } catch (IOException e) {
-        throw new CliException(
-            ExitCodes.USAGE, "cannot read payload file " + file + ": " + e.getMessage());
-      }
-    } else if (file != null || "-".equals(payloadText)) {
-      source = "standard input";
-      text = readStdin();
-    } else if (payloadText != null) {
-      source = "argument";
-      text = payloadText;
-    } else {
-      return JsonNode.createObjectNode(Map.of());
+    if (file.toString().equals("-")) {
+      return new TriggerPayload.Base("standard input", readStdin());
     }
     try {
-      return JsonText.parse(text);
-    } catch (IllegalArgumentException e) {
+      return new TriggerPayload.Base(
+          "file " + file, Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new CliException(ExitCodes.USAGE, "payload file " + file + " does not exist");
+    } catch (IOException e) {
       throw new CliException(
-          ExitCodes.USAGE, "the payload (" + source + ") is not valid JSON: " + e.getMessage());
+          ExitCodes.USAGE, "cannot read payload file " + file + ": " + e.getMessage());
     }
   }
 
@@ -153,6 +157,14 @@ final class TriggerCommand extends EngineCommand {
     if (help) {
       return describe(connection);
     }
+    try {
+      return invoke(connection);
+    } catch (CliException e) {
+      throw e.asErrorJson();
+    }
+  }
+
+  private int invoke(EngineConnection connection) {
     if (fireAndForget) {
       // The engine drops a void call to an unknown function silently; say so instead.
       requireRegistered(connection);
@@ -196,9 +208,15 @@ final class TriggerCommand extends EngineCommand {
       throw Functions.notFound(connection, functionId, null);
     }
     PrintWriter out = out();
-    out.println(functionId + "  (worker: " + JsonText.cell(info, "worker_name") + ")");
+    // Everything but the schemas' JSON is text a worker chose: keep it off the terminal's controls.
+    out.println(
+        Table.printable(functionId + "  (worker: " + JsonText.cell(info, "worker_name") + ")"));
     String description = JsonText.text(info, "description");
-    out.println("  " + (description == null ? "(no description)" : description));
+    out.println(
+        "  "
+            + (description == null
+                ? "(no description)"
+                : Table.printable(description).replace("\n", "\n  ")));
     schema(out, "Request schema", info.get("request_schema"));
     schema(out, "Response schema", info.get("response_schema"));
     JsonNode bound = info.get("registered_triggers");
@@ -207,13 +225,14 @@ final class TriggerCommand extends EngineCommand {
       out.println("Triggers:");
       for (JsonNode trigger : bound.values()) {
         out.println(
-            "  "
-                + JsonText.cell(trigger, "trigger_type")
-                + "  "
-                + JsonText.compact(trigger.get("config"))
-                + "  (id "
-                + JsonText.cell(trigger, "id")
-                + ")");
+            Table.printable(
+                "  "
+                    + JsonText.cell(trigger, "trigger_type")
+                    + "  "
+                    + JsonText.compact(trigger.get("config"))
+                    + "  (id "
+                    + JsonText.cell(trigger, "id")
+                    + ")"));
       }
     }
     out.println();

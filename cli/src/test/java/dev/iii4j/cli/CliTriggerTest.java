@@ -200,12 +200,15 @@ class CliTriggerTest {
   }
 
   @Test
-  void aFunctionErrorPrintsCodeAndMessageAndExitsWithFailed() {
+  void aFunctionErrorPrintsItsErrorAsJsonAndExitsWithFailed() {
     CliProcess.Result r = cli().run("trigger", REJECT, "{}");
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
     assertThat(r.stdout()).isEmpty();
-    assertThat(r.stderr()).isEqualTo("error: out_of_stock: no widgets left\n");
+    assertThat(r.stderr())
+        .isEqualTo(
+            "Error: {\n  \"code\": \"out_of_stock\",\n  \"message\": \"no widgets left\",\n"
+                + "  \"stacktrace\": null\n}\n");
   }
 
   @Test
@@ -216,7 +219,7 @@ class CliTriggerTest {
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(r.stderr())
-        .startsWith("error: function_not_found: ")
+        .startsWith("Error: {\n  \"code\": \"function_not_found\",\n")
         .contains(typo)
         .endsWith("Did you mean:\n  " + CREATE + "\n");
   }
@@ -264,7 +267,7 @@ class CliTriggerTest {
     CliProcess.Result r = cli().run("trigger", RECORD, "--enqueue", "default", "{}");
 
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
-    assertThat(r.stderr()).startsWith("error: enqueue_error: ");
+    assertThat(r.stderr()).startsWith("Error: {\n  \"code\": \"enqueue_error\",\n");
   }
 
   @Test

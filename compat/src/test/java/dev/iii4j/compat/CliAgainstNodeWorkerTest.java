@@ -111,7 +111,18 @@ class CliAgainstNodeWorkerTest {
     Result r = iii("trigger", FUNCTION, "{}");
 
     assertThat(r.exitCode).as(r.toString()).isEqualTo(1);
-    assertThat(r.stderr).startsWith("error: invocation_failed: ").contains("name is required");
+    assertThat(r.stderr)
+        .startsWith("Error: {\n  \"code\": \"invocation_failed\",\n")
+        .contains("name is required")
+        .contains("\"stacktrace\": ");
+  }
+
+  @Test
+  void keyValuePairsReachTheNodeFunctionAsTheReferenceCliSendsThem() throws Exception {
+    Result r = iii("trigger", FUNCTION, "name=Ada");
+
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.stdout).contains("\"greeting\": \"Hello, Ada!\"");
   }
 
   @Test

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Not a test: starts a gateway, one http-service replica and a Java handler of {@code GET
  * /bench/:id}, writes the API's base URL to the file named by the first argument, and runs until
- * standard input closes. The README's latency numbers come from {@code wrk} against it.
+ * standard input closes. The latency numbers in docs/http-service.md come from {@code wrk} against
+ * it.
  */
 public final class HttpLatencyBench {
   private HttpLatencyBench() {}

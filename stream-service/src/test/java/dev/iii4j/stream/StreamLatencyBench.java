@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Not part of the suite (the name does not match Surefire's includes): run it with {@code ./mvnw -o
  * verify -pl stream-service -Dtest=StreamLatencyBench}. One gateway, one replica, embedded
- * PostgreSQL and the clients in one JVM; prints the numbers the README quotes.
+ * PostgreSQL and the clients in one JVM; prints the numbers docs/stream-service.md quotes.
  */
 class StreamLatencyBench {
 

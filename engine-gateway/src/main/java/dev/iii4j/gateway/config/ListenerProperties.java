@@ -12,7 +12,7 @@ import java.util.List;
  * All listeners share one engine: functions registered on one are callable from every other.
  *
  * <p>A listener has RBAC when any of the auth function, expose filters or registration hooks is
- * set; see the README for the semantics.
+ * set; see docs/gateway.md ("Listeners with RBAC") for the semantics.
  *
  * @param name the listener's name, from the configuration key
  * @param host bind address

@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Dead letters live in a compacted topic keyed by job id; discarding writes a tombstone.
  *       Listing, counting and redriving read the topic from its start with a group-less consumer,
  *       so their cost grows with the number of dead letters (fine for dead letters, which should
- *       stay few; documented in the README).
+ *       stay few; documented in docs/queue-service.md).
  * </ul>
  */
 @Requires(env = Application.ENVIRONMENT)
