@@ -4,6 +4,7 @@ import dev.iii4j.gateway.access.ListenerPolicy;
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.config.ListenerProperties;
+import dev.iii4j.gateway.config.ServiceTokenPolicy;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.gateway.routing.MessageRouter;
@@ -11,6 +12,7 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -79,7 +81,16 @@ public final class WorkerListener {
     this.invoker = invoker;
     this.workers = workers;
     this.channels = channels;
-    if (!properties.secured()) {
+    if (properties.secured()) {
+      ServiceTokenPolicy.weakness(properties.serviceToken())
+          .ifPresent(
+              reason -> {
+                if (!properties.allowWeakServiceToken()) {
+                  throw new ConfigurationException(reason);
+                }
+                LOG.warn("{} ({}=true: starting anyway)", reason, ServiceTokenPolicy.ALLOW_WEAK);
+              });
+    } else {
       LOG.warn(
           "No service token configured (III_SERVICE_TOKEN): the gateway runs open, and any worker"
               + " may register built-in functions and trigger types");
