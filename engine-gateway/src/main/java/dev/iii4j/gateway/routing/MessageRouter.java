@@ -13,6 +13,7 @@ import dev.iii4j.gateway.httpfn.HttpInvocation;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.invocation.Outcome;
+import dev.iii4j.gateway.registry.ConnectionLimits;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.gateway.registry.TriggerEntry;
@@ -70,6 +71,7 @@ public final class MessageRouter {
   private final ChannelRegistry channels;
   private final HttpFunctionCaller httpFunctions;
   private final boolean secured;
+  private final ConnectionLimits limits;
 
   MessageRouter(
       FunctionRegistry functions,
@@ -80,7 +82,8 @@ public final class MessageRouter {
       AccessControl access,
       ChannelRegistry channels,
       HttpFunctionCaller httpFunctions,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      ConnectionLimits limits) {
     this.functions = functions;
     this.triggers = triggers;
     this.workers = workers;
@@ -90,6 +93,7 @@ public final class MessageRouter {
     this.channels = channels;
     this.httpFunctions = httpFunctions;
     this.secured = properties.secured();
+    this.limits = limits;
   }
 
   /**
@@ -158,7 +162,10 @@ public final class MessageRouter {
           LOG.debug("worker {} unregistertriggertype {} ignored", session, m.id());
       case Message.RegisterTrigger m -> registerTrigger(session, m);
       case Message.TriggerRegistrationResult m -> triggerRegistrationResult(session, m);
-      case Message.UnregisterTrigger m -> triggers.unregisterTrigger(m.id());
+      case Message.UnregisterTrigger m -> {
+        limits.release(session, ConnectionLimits.Kind.TRIGGER, m.id());
+        triggers.unregisterTrigger(m.id());
+      }
       case Message.Reattach m -> reattach(session, m);
       case Message.Ping m -> session.send(new Message.Pong());
       case Message.Pong m -> {}
@@ -223,6 +230,9 @@ public final class MessageRouter {
             approved.requestFormat(),
             approved.responseFormat(),
             approved.metadata());
+    if (!limits.admit(session, ConnectionLimits.Kind.FUNCTION, id)) {
+      return;
+    }
     if (http != null) {
       functions.registerHttp(session, stored, http);
     } else {
@@ -284,6 +294,9 @@ public final class MessageRouter {
             session, "trigger type", m.id(), ReservedNames.isReservedTriggerType(m.id()))) {
       return;
     }
+    if (!limits.admit(session, ConnectionLimits.Kind.TRIGGER_TYPE, m.id())) {
+      return;
+    }
     boolean accepted =
         triggers.registerType(
             m.id(),
@@ -311,6 +324,9 @@ public final class MessageRouter {
     }
     Message.RegisterTrigger m = access.onTriggerRegistration(session, request).orElse(null);
     if (m == null) {
+      return;
+    }
+    if (!limits.admit(session, ConnectionLimits.Kind.TRIGGER, m.id())) {
       return;
     }
     String functionId = granted.prefixed(m.functionId());

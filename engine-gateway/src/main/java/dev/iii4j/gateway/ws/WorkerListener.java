@@ -10,6 +10,8 @@ import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.gateway.routing.MessageRouter;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -65,6 +67,7 @@ public final class WorkerListener {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Map<String, Channel> servers = new LinkedHashMap<>();
   private volatile boolean stopping;
+  private final BadFrameLog.Counters badFrameCounters;
 
   WorkerListener(
       GatewayProperties properties,
@@ -73,8 +76,10 @@ public final class WorkerListener {
       MessageCodec codec,
       Invoker invoker,
       WorkerRegistry workers,
-      ChannelRegistry channels)
+      ChannelRegistry channels,
+      BeanProvider<MeterRegistry> meters)
       throws InterruptedException {
+    this.badFrameCounters = new BadFrameLog.Counters(meters.isPresent() ? meters.get() : null);
     this.properties = properties;
     this.router = router;
     this.codec = codec;
@@ -185,6 +190,10 @@ public final class WorkerListener {
 
   ExecutorService taskExecutor() {
     return tasks;
+  }
+
+  BadFrameLog.Counters badFrameCounters() {
+    return badFrameCounters;
   }
 
   int backlogLimit() {
