@@ -49,6 +49,9 @@ public final class MessageRouter {
   /** The function the enqueue action is routed through. */
   public static final String ENQUEUE_FUNCTION = "engine::queue::enqueue";
 
+  /** How many queue replicas one enqueue tries when the replica it went to leaves first. */
+  static final int ENQUEUE_ATTEMPTS = 3;
+
   /** MDC key of the worker whose frame is being handled. */
   public static final String MDC_WORKER = "worker_id";
 
@@ -483,16 +486,7 @@ public final class MessageRouter {
             .put("traceparent", m.traceparent())
             .put("baggage", withFunctionBaggage(m.baggage(), m.functionId()))
             .build();
-    CompletableFuture<Outcome> outcome =
-        invoker.invoke(
-            new Call(
-                UUID.randomUUID().toString(),
-                ENQUEUE_FUNCTION,
-                request,
-                null,
-                m.traceparent(),
-                m.baggage(),
-                session));
+    CompletableFuture<Outcome> outcome = invokeEnqueue(session, m, request, ENQUEUE_ATTEMPTS);
     if (m.invocationId() == null) {
       outcome.thenAccept(
           o -> {
@@ -510,6 +504,41 @@ public final class MessageRouter {
                   : Outcome.ok(Json.object().put("messageReceiptId", receipt).build());
           reply(session, m, answer);
         });
+  }
+
+  /**
+   * Calls {@code engine::queue::enqueue}; when the replica it went to leaves before answering, the
+   * same request (same {@code messageReceiptId}) goes to another live replica. The first one may
+   * have stored the message already, so a retried enqueue can be delivered twice (at least once),
+   * but a caller never gets an error for a message that was stored.
+   */
+  private CompletableFuture<Outcome> invokeEnqueue(
+      WorkerSession session, Message.InvokeFunction m, JsonNode request, int attemptsLeft) {
+    return invoker
+        .invoke(
+            new Call(
+                UUID.randomUUID().toString(),
+                ENQUEUE_FUNCTION,
+                request,
+                null,
+                m.traceparent(),
+                m.baggage(),
+                session))
+        .thenCompose(
+            o -> {
+              boolean executorLeft =
+                  o.failed()
+                      && (ErrorCode.INVOCATION_STOPPED.wire().equals(o.error().code())
+                          || ErrorCode.CHANNEL_SEND_FAILED.wire().equals(o.error().code()));
+              if (!executorLeft || attemptsLeft <= 1 || !session.isOpen()) {
+                return CompletableFuture.completedFuture(o);
+              }
+              LOG.info(
+                  "enqueue of {}: the queue replica left before answering; retrying on another"
+                      + " replica (the message may be delivered twice)",
+                  m.functionId());
+              return invokeEnqueue(session, m, request, attemptsLeft - 1);
+            });
   }
 
   private static ErrorBody enqueueError(ErrorBody cause) {
