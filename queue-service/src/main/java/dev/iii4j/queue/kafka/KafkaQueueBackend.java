@@ -227,7 +227,7 @@ public final class KafkaQueueBackend implements QueueBackend {
     // A crashed replica's partitions move to the others after this, not Kafka's default 45 s.
     int sessionMs = (int) properties.consumerSessionTimeout().toMillis();
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionMs);
-    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, sessionMs / 3));
+    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, sessionMs / 6));
     KafkaConsumer<String, byte[]> kafka;
     try {
       kafka = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
