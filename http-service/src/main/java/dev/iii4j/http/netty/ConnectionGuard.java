@@ -186,6 +186,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     rejected = true;
     cancelTimer();
     ReferenceCountUtil.release(msg);
+    answerAndClose(ctx, reply);
+    // Whatever follows on this connection is discarded; reading on lets the close be seen.
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  /** Writes {@code reply} with {@code Connection: close} and closes the connection after it. */
+  static void answerAndClose(ChannelHandlerContext ctx, Reply reply) {
     DefaultFullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
@@ -195,7 +202,5 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    // Whatever follows on this connection is discarded; reading on lets the close be seen.
-    ctx.channel().config().setAutoRead(true);
   }
 }
