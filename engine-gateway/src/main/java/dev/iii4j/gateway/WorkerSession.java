@@ -39,6 +39,9 @@ public final class WorkerSession {
   private final long connectedAtMs = System.currentTimeMillis();
   private final Outbound outbound;
   private final Set<String> functionIds = ConcurrentHashMap.newKeySet();
+  private final Set<String> triggerIds = ConcurrentHashMap.newKeySet();
+  private final Set<String> triggerTypeIds = ConcurrentHashMap.newKeySet();
+  private final Set<String> limitsReached = ConcurrentHashMap.newKeySet();
   private final Set<String> invocations = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean cleanupStarted = new AtomicBoolean();
   private final CompletableFuture<Void> cleanedUp = new CompletableFuture<>();
@@ -128,6 +131,21 @@ public final class WorkerSession {
   /** Function ids this connection registered and did not unregister. */
   public Set<String> functionIds() {
     return functionIds;
+  }
+
+  /** Trigger ids this connection registered and did not unregister (for its limits). */
+  public Set<String> triggerIds() {
+    return triggerIds;
+  }
+
+  /** Trigger types this connection provides (for its limits). */
+  public Set<String> triggerTypeIds() {
+    return triggerTypeIds;
+  }
+
+  /** The kinds of limit this connection has reached, so each is logged once. */
+  public Set<String> limitsReached() {
+    return limitsReached;
   }
 
   /** Invocation ids this connection waits for or executes. */

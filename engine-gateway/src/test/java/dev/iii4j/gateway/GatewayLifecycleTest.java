@@ -1,6 +1,7 @@
 package dev.iii4j.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.ErrorBody;
@@ -47,6 +48,38 @@ class GatewayLifecycleTest {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).contains("\"UP\"").contains("\"port\":" + workerPort);
     }
+  }
+
+  @Test
+  void refusesToStartWithAKnownDefaultOrShortServiceToken() {
+    assertThatThrownBy(() -> startWithToken("change-me", false))
+        .hasStackTraceContaining("III_SERVICE_TOKEN is a well-known default")
+        .hasStackTraceContaining("III_ALLOW_WEAK_SERVICE_TOKEN=true");
+    assertThatThrownBy(() -> startWithToken("abcdefgh12345", false))
+        .hasStackTraceContaining("III_SERVICE_TOKEN has 13 characters, fewer than 16");
+  }
+
+  @Test
+  void startsWithAWeakServiceTokenOnlyWhenExplicitlyAllowed() {
+    try (ApplicationContext context = startWithToken("change-me", true)) {
+      assertThat(context.getBean(WorkerListener.class).port()).isPositive();
+    }
+    try (ApplicationContext context = startWithToken("a-random-0123456789", false)) {
+      assertThat(context.getBean(WorkerListener.class).port()).isPositive();
+    }
+  }
+
+  private static ApplicationContext startWithToken(String token, boolean allowWeak) {
+    return ApplicationContext.run(
+        Map.of(
+            "engine.gateway.port",
+            0,
+            "engine.gateway.host",
+            "127.0.0.1",
+            "engine.gateway.service-token",
+            token,
+            "engine.gateway.allow-weak-service-token",
+            allowWeak));
   }
 
   @Test

@@ -498,6 +498,49 @@ class GatewayProtocolTest {
   }
 
   @Test
+  void anEnqueueWhoseReplicaDiesBeforeAnsweringIsRetriedOnAnotherReplica() throws Exception {
+    Map<String, String> service = Map.of("x-iii-service-token", TOKEN);
+    try (RawWorker first = RawWorker.connect(port, service);
+        RawWorker second = RawWorker.connect(port, service);
+        RawWorker caller = RawWorker.connect(port)) {
+      first.send(new Message.RegisterFunction("engine::queue::enqueue"));
+      second.send(new Message.RegisterFunction("engine::queue::enqueue"));
+      first.sync();
+      second.sync();
+      String id = invocationId();
+      caller.send(
+          new Message.InvokeFunction(
+              id,
+              "payments::charge",
+              json("{\"orderId\":\"retry\"}"),
+              null,
+              null,
+              new TriggerAction.Enqueue("payment"),
+              null));
+      // Whichever replica got the call dies without answering; the other one gets it again.
+      Message firstSeen = first.poll(5_000);
+      RawWorker dying = firstSeen instanceof Message.InvokeFunction ? first : second;
+      RawWorker survivor = dying == first ? second : first;
+      Message.InvokeFunction original =
+          firstSeen instanceof Message.InvokeFunction f
+              ? f
+              : second.next(Message.InvokeFunction.class);
+      dying.abort();
+      Message.InvokeFunction retried = survivor.next(Message.InvokeFunction.class);
+      assertThat(retried.data().get("messageReceiptId").getStringValue())
+          .isEqualTo(original.data().get("messageReceiptId").getStringValue());
+      survivor.send(
+          Message.InvocationResult.success(
+              retried.invocationId(), "engine::queue::enqueue", json("{}")));
+      var result = caller.next(Message.InvocationResult.class);
+      assertThat(result.invocationId()).isEqualTo(id);
+      assertThat(result.error()).isNull();
+      assertThat(result.result().get("messageReceiptId").getStringValue())
+          .isEqualTo(original.data().get("messageReceiptId").getStringValue());
+    }
+  }
+
+  @Test
   void reattachEvictsThePreviousConnectionBeforeTheReplay() {
     String fn = unique("reattaching");
     String type = "reattach-type-" + UUID.randomUUID();

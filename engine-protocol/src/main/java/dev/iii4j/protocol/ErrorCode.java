@@ -63,7 +63,12 @@ public enum ErrorCode {
   /** HTTP-invoked function: a 2xx response whose body is not JSON. */
   INVALID_RESPONSE("invalid_response"),
   /** HTTP-invoked function: the endpoint answered 4xx/5xx without an error body of its own. */
-  HTTP_ERROR("http_error");
+  HTTP_ERROR("http_error"),
+  /**
+   * A connection reached one of its limits (functions, triggers or trigger types registered); the
+   * message names the limit and the setting that raises it.
+   */
+  LIMIT_EXCEEDED("limit_exceeded");
 
   private static final Map<String, ErrorCode> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::wire, Function.identity()));

@@ -8,6 +8,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.ManagementEndpoints;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,6 +80,7 @@ class HttpReplicasTest {
       URI readiness = management.getURI().resolve("/health/readiness");
       await().atMost(Duration.ofSeconds(15)).until(() -> get(readiness).statusCode() == 200);
       assertThat(get(readiness).body()).contains("\"gateway_connected\":true");
+      assertThat(ManagementEndpoints.deviations(management)).isEmpty();
       assertThat(get(service.uri(path)).statusCode()).isEqualTo(200);
 
       // The gateway and the trigger's worker stay up; only this replica loses its connection.

@@ -18,9 +18,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the whole stack on this machine without Docker: PostgreSQL and Kafka (real servers from
- * Maven Central), then the gateway and the services as child JVMs, each waited for until ready.
- * Ctrl-C (or SIGTERM) stops everything in reverse order. Data lives in one folder and is reused by
- * the next start.
+ * Maven Central), then the gateway and the services as child JVMs, each waited for until ready. A
+ * child that dies is reported and restarted with backoff while the rest keep running ({@link
+ * Supervisor}); only Ctrl-C (or SIGTERM) stops everything, in reverse order. Data lives in one
+ * folder and is reused by the next start.
  *
  * <p>Options (environment, all optional): {@code III4J_DATA_DIR} (default {@code .run-data}),
  * {@code III4J_PG_PORT} (54329), {@code III4J_KAFKA_PORT} (19092), {@code III4J_QUEUE_REPLICAS}
@@ -37,7 +38,7 @@ public final class Stack {
   private final Path data;
   private final Path logs;
   private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  private final List<ChildProcess> running = new ArrayList<>();
+  private final Supervisor supervisor = new Supervisor(System.out);
   private volatile boolean stopping;
   private LocalPostgres postgres;
 
@@ -116,7 +117,12 @@ public final class Stack {
 
     step("Kafka on 127.0.0.1:" + kafkaPort);
     LocalKafka kafka = new LocalKafka(data, kafkaPort, kafkaPort + 1);
-    running.add(kafka.start(javaBin, System.getProperty("java.class.path"), logs));
+    String classpath = System.getProperty("java.class.path");
+    supervisor.add(
+        "kafka",
+        kafka.start(javaBin, classpath, logs),
+        () -> kafka.start(javaBin, classpath, logs),
+        c -> {});
     done("Kafka", "data in " + data.resolve("kafka"));
 
     String gatewayUrl = "ws://127.0.0.1:" + gatewayPort + "/";
@@ -239,6 +245,23 @@ public final class Stack {
       throw new IllegalStateException(service.jar() + " is missing; run bin/stack --rebuild");
     }
     step(service.name());
+    ChildProcess child = launch(service);
+    String readiness = "http://127.0.0.1:" + service.managementPort() + "/health/readiness";
+    child.awaitHttpReady(readiness, READY_TIMEOUT);
+    supervisor.add(
+        service.name(),
+        child,
+        () -> launch(service),
+        restarted -> {
+          restarted.awaitHttpReady(readiness, READY_TIMEOUT);
+          System.out.println("stack: " + service.name() + " is ready again");
+        });
+    done(
+        service.name(),
+        "pid " + child.pid() + ", http://127.0.0.1:" + service.managementPort() + "/health");
+  }
+
+  private ChildProcess launch(ServiceSpec service) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaBin);
     String extra =
@@ -250,48 +273,28 @@ public final class Stack {
     }
     command.add("-jar");
     command.add(service.jar().toString());
-    ChildProcess child =
-        ChildProcess.start(
-            service.name(), command, service.env(), logs.resolve(service.name() + ".log"));
-    running.add(child);
-    child.awaitHttpReady(
-        "http://127.0.0.1:" + service.managementPort() + "/health/readiness", READY_TIMEOUT);
-    done(
-        service.name(),
-        "pid " + child.pid() + ", http://127.0.0.1:" + service.managementPort() + "/health");
+    return ChildProcess.start(
+        service.name(), command, service.env(), logs.resolve(service.name() + ".log"));
   }
 
-  /** Blocks until a child dies on its own, then stops the rest. */
+  /**
+   * Supervises the children until the launcher is stopped: one that dies is reported and restarted
+   * with backoff while the others keep running.
+   */
   private void watch() throws InterruptedException {
-    while (true) {
-      for (ChildProcess child : List.copyOf(running)) {
-        if (!child.alive() && !stopping) {
-          int code = child.process().exitValue();
-          // 130/143: the child got the terminal's Ctrl-C (or a TERM) with us; we stop too.
-          if (code != 130 && code != 143) {
-            System.err.println(
-                "stack: " + child.name() + " exited (" + code + "); see " + child.log());
-          }
-          System.exit(code == 130 || code == 143 ? 0 : 1);
-        }
-      }
-      Thread.sleep(1000);
+    while (!stopping) {
+      supervisor.check();
+      Thread.sleep(500);
     }
   }
 
   private synchronized void stopAll() {
     stopping = true;
-    if (running.isEmpty() && postgres == null) {
+    if (supervisor.isEmpty() && postgres == null) {
       return;
     }
     System.out.println("stack: stopping");
-    List<ChildProcess> reverse = new ArrayList<>(running);
-    java.util.Collections.reverse(reverse);
-    for (ChildProcess child : reverse) {
-      child.stop(STOP_GRACE);
-      System.out.println("stack: stopped " + child.name());
-    }
-    running.clear();
+    supervisor.stopAll(STOP_GRACE);
     try {
       if (postgres != null) {
         postgres.close();

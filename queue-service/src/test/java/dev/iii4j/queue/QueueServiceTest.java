@@ -15,10 +15,12 @@ import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
+import dev.iii4j.testing.ManagementEndpoints;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,6 +96,12 @@ class QueueServiceTest {
 
   private String fn(String name) {
     return "test::" + name + "-" + UUID.randomUUID();
+  }
+
+  @Test
+  void managementServerAnswersOnlyHealthAndPrometheusOnLoopback() throws Exception {
+    assertThat(ManagementEndpoints.deviations(service.getBean(EmbeddedServer.class).start()))
+        .isEmpty();
   }
 
   @Test

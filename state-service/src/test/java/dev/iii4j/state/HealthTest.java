@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -44,6 +45,7 @@ class HealthTest {
                 return last[0].statusCode() == 200;
               });
       assertThat(last[0].body()).contains("\"gateway\"").contains("jdbc");
+      assertThat(ManagementEndpoints.deviations(server)).isEmpty();
       String metrics =
           http.send(
                   HttpRequest.newBuilder(server.getURI().resolve("/prometheus")).build(),

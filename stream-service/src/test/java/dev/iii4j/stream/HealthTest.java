@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -36,6 +37,7 @@ class HealthTest {
           .contains("jdbc")
           .contains("\"stream-clients\"")
           .contains("\"change_feed\":true");
+      assertThat(ManagementEndpoints.deviations(server)).isEmpty();
 
       String s = unique("metrics");
       try (StreamClient ws = StreamClient.connect(StreamServiceInstance.clientUrl(context))) {

@@ -28,6 +28,9 @@ import java.time.Duration;
  *     provider's {@code triggerregistrationresult} before it reports success anyway
  * @param channelUnclaimedTtl how long a streaming channel may wait for one of its sides
  * @param channelSweepInterval how often unclaimed channels are looked for
+ * @param allowWeakServiceToken start even when the service token is a known default or shorter than
+ *     {@value ServiceTokenPolicy#MIN_LENGTH} characters ({@code III_ALLOW_WEAK_SERVICE_TOKEN}); for
+ *     local experiments only
  */
 @ConfigurationProperties(GatewayProperties.PREFIX)
 public record GatewayProperties(
@@ -43,7 +46,8 @@ public record GatewayProperties(
     @Nullable Duration invocationTimeout,
     @Bindable(defaultValue = "10s") Duration registerTriggerAckTimeout,
     @Bindable(defaultValue = "5m") Duration channelUnclaimedTtl,
-    @Bindable(defaultValue = "60s") Duration channelSweepInterval) {
+    @Bindable(defaultValue = "60s") Duration channelSweepInterval,
+    @Bindable(defaultValue = "false") boolean allowWeakServiceToken) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.gateway";

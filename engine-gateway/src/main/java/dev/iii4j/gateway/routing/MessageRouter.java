@@ -13,6 +13,7 @@ import dev.iii4j.gateway.httpfn.HttpInvocation;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.invocation.Outcome;
+import dev.iii4j.gateway.registry.ConnectionLimits;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.gateway.registry.TriggerEntry;
@@ -48,6 +49,9 @@ public final class MessageRouter {
   /** The function the enqueue action is routed through. */
   public static final String ENQUEUE_FUNCTION = "engine::queue::enqueue";
 
+  /** How many queue replicas one enqueue tries when the replica it went to leaves first. */
+  static final int ENQUEUE_ATTEMPTS = 3;
+
   /** MDC key of the worker whose frame is being handled. */
   public static final String MDC_WORKER = "worker_id";
 
@@ -70,6 +74,7 @@ public final class MessageRouter {
   private final ChannelRegistry channels;
   private final HttpFunctionCaller httpFunctions;
   private final boolean secured;
+  private final ConnectionLimits limits;
 
   MessageRouter(
       FunctionRegistry functions,
@@ -80,7 +85,8 @@ public final class MessageRouter {
       AccessControl access,
       ChannelRegistry channels,
       HttpFunctionCaller httpFunctions,
-      GatewayProperties properties) {
+      GatewayProperties properties,
+      ConnectionLimits limits) {
     this.functions = functions;
     this.triggers = triggers;
     this.workers = workers;
@@ -90,6 +96,7 @@ public final class MessageRouter {
     this.channels = channels;
     this.httpFunctions = httpFunctions;
     this.secured = properties.secured();
+    this.limits = limits;
   }
 
   /**
@@ -158,7 +165,10 @@ public final class MessageRouter {
           LOG.debug("worker {} unregistertriggertype {} ignored", session, m.id());
       case Message.RegisterTrigger m -> registerTrigger(session, m);
       case Message.TriggerRegistrationResult m -> triggerRegistrationResult(session, m);
-      case Message.UnregisterTrigger m -> triggers.unregisterTrigger(m.id());
+      case Message.UnregisterTrigger m -> {
+        limits.release(session, ConnectionLimits.Kind.TRIGGER, m.id());
+        triggers.unregisterTrigger(m.id());
+      }
       case Message.Reattach m -> reattach(session, m);
       case Message.Ping m -> session.send(new Message.Pong());
       case Message.Pong m -> {}
@@ -223,6 +233,9 @@ public final class MessageRouter {
             approved.requestFormat(),
             approved.responseFormat(),
             approved.metadata());
+    if (!limits.admit(session, ConnectionLimits.Kind.FUNCTION, id)) {
+      return;
+    }
     if (http != null) {
       functions.registerHttp(session, stored, http);
     } else {
@@ -284,6 +297,9 @@ public final class MessageRouter {
             session, "trigger type", m.id(), ReservedNames.isReservedTriggerType(m.id()))) {
       return;
     }
+    if (!limits.admit(session, ConnectionLimits.Kind.TRIGGER_TYPE, m.id())) {
+      return;
+    }
     boolean accepted =
         triggers.registerType(
             m.id(),
@@ -311,6 +327,9 @@ public final class MessageRouter {
     }
     Message.RegisterTrigger m = access.onTriggerRegistration(session, request).orElse(null);
     if (m == null) {
+      return;
+    }
+    if (!limits.admit(session, ConnectionLimits.Kind.TRIGGER, m.id())) {
       return;
     }
     String functionId = granted.prefixed(m.functionId());
@@ -467,16 +486,7 @@ public final class MessageRouter {
             .put("traceparent", m.traceparent())
             .put("baggage", withFunctionBaggage(m.baggage(), m.functionId()))
             .build();
-    CompletableFuture<Outcome> outcome =
-        invoker.invoke(
-            new Call(
-                UUID.randomUUID().toString(),
-                ENQUEUE_FUNCTION,
-                request,
-                null,
-                m.traceparent(),
-                m.baggage(),
-                session));
+    CompletableFuture<Outcome> outcome = invokeEnqueue(session, m, request, ENQUEUE_ATTEMPTS);
     if (m.invocationId() == null) {
       outcome.thenAccept(
           o -> {
@@ -494,6 +504,41 @@ public final class MessageRouter {
                   : Outcome.ok(Json.object().put("messageReceiptId", receipt).build());
           reply(session, m, answer);
         });
+  }
+
+  /**
+   * Calls {@code engine::queue::enqueue}; when the replica it went to leaves before answering, the
+   * same request (same {@code messageReceiptId}) goes to another live replica. The first one may
+   * have stored the message already, so a retried enqueue can be delivered twice (at least once),
+   * but a caller never gets an error for a message that was stored.
+   */
+  private CompletableFuture<Outcome> invokeEnqueue(
+      WorkerSession session, Message.InvokeFunction m, JsonNode request, int attemptsLeft) {
+    return invoker
+        .invoke(
+            new Call(
+                UUID.randomUUID().toString(),
+                ENQUEUE_FUNCTION,
+                request,
+                null,
+                m.traceparent(),
+                m.baggage(),
+                session))
+        .thenCompose(
+            o -> {
+              boolean executorLeft =
+                  o.failed()
+                      && (ErrorCode.INVOCATION_STOPPED.wire().equals(o.error().code())
+                          || ErrorCode.CHANNEL_SEND_FAILED.wire().equals(o.error().code()));
+              if (!executorLeft || attemptsLeft <= 1 || !session.isOpen()) {
+                return CompletableFuture.completedFuture(o);
+              }
+              LOG.info(
+                  "enqueue of {}: the queue replica left before answering; retrying on another"
+                      + " replica (the message may be delivered twice)",
+                  m.functionId());
+              return invokeEnqueue(session, m, request, attemptsLeft - 1);
+            });
   }
 
   private static ErrorBody enqueueError(ErrorBody cause) {

@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -107,8 +109,12 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
         new WebSocketServerHandshakerFactory(
             "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + path,
             null,
-            true,
-            listener.properties().maxFrameBytes());
+            WebSocketDecoderConfig.newBuilder()
+                .allowExtensions(true)
+                .maxFramePayloadLength(listener.properties().maxFrameBytes())
+                // FrameGuard sends the close frame and closes gracefully, so the peer reads it.
+                .closeOnProtocolViolation(false)
+                .build());
     WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
     if (handshaker == null) {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -135,15 +141,19 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     ctx.close();
                     return;
                   }
+                  WorkerFrameHandler frames =
+                      new WorkerFrameHandler(
+                          listener, handshaker, telemetry, trusted, ip, policy, handshake);
                   ctx.pipeline()
+                      .addLast("utf8", new Utf8FrameValidator(false))
                       .addLast(
                           "aggregator",
-                          new WebSocketFrameAggregator(listener.properties().maxMessageBytes()));
-                  ctx.pipeline()
+                          new WebSocketFrameAggregator(listener.properties().maxMessageBytes()))
                       .addLast(
-                          "frames",
-                          new WorkerFrameHandler(
-                              listener, handshaker, telemetry, trusted, ip, policy, handshake));
+                          "guard",
+                          new FrameGuard(
+                              frames.badFrames(), listener.properties().maxMessageBytes()))
+                      .addLast("frames", frames);
                   ctx.pipeline().remove(HandshakeHandler.this);
                 });
   }

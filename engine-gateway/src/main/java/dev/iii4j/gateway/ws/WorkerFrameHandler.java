@@ -9,14 +9,11 @@ import io.micronaut.core.annotation.Nullable;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Frames of one upgraded connection. Control frames are answered on the socket thread; protocol
  * frames are decoded here and applied by the connection's serial executor. A frame that does not
- * decode is logged with the worker id and dropped: the connection stays up.
+ * decode is counted, logged (rate-limited, {@link BadFrameLog}) and dropped: the connection stays
+ * up. Framing errors (size, UTF-8) are {@link FrameGuard}'s.
  */
 final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerFrameHandler.class);
@@ -42,6 +40,7 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   private volatile boolean refused;
   private WorkerSession session;
   private SerialExecutor inbound;
+  private final BadFrameLog badFrames;
 
   WorkerFrameHandler(
       WorkerListener listener,
@@ -58,6 +57,12 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     this.ip = ip;
     this.policy = policy;
     this.handshake = handshake;
+    this.badFrames = new BadFrameLog(listener.badFrameCounters(), this::who);
+  }
+
+  /** This connection's bad-frame log, shared with its {@link FrameGuard}. */
+  BadFrameLog badFrames() {
+    return badFrames;
   }
 
   @Override
@@ -106,11 +111,7 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     try {
       message = listener.codec().decode(text);
     } catch (ProtocolException e) {
-      LOG.warn(
-          "worker {} sent a frame that does not decode ({}); dropped: {}",
-          who(),
-          e.getMessage(),
-          excerpt(text));
+      badFrames.report("decode", e.getMessage(), excerpt(text));
       return;
     }
     WorkerSession target = session;
@@ -152,16 +153,6 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException
-        || cause instanceof CorruptedWebSocketFrameException) {
-      LOG.warn("worker {}: {}; closing with 1009", who(), cause.getMessage());
-      ctx.writeAndFlush(
-              new CloseWebSocketFrame(
-                  WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
-                  "message larger than " + listener.properties().maxMessageBytes() + " bytes"))
-          .addListener(f -> ctx.close());
-      return;
-    }
     LOG.debug("socket error on worker {}", who(), cause);
     ctx.close();
   }

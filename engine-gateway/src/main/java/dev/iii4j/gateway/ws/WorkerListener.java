@@ -4,13 +4,17 @@ import dev.iii4j.gateway.access.ListenerPolicy;
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.config.ListenerProperties;
+import dev.iii4j.gateway.config.ServiceTokenPolicy;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.gateway.routing.MessageRouter;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -63,6 +67,7 @@ public final class WorkerListener {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Map<String, Channel> servers = new LinkedHashMap<>();
   private volatile boolean stopping;
+  private final BadFrameLog.Counters badFrameCounters;
 
   WorkerListener(
       GatewayProperties properties,
@@ -71,15 +76,26 @@ public final class WorkerListener {
       MessageCodec codec,
       Invoker invoker,
       WorkerRegistry workers,
-      ChannelRegistry channels)
+      ChannelRegistry channels,
+      BeanProvider<MeterRegistry> meters)
       throws InterruptedException {
+    this.badFrameCounters = new BadFrameLog.Counters(meters.isPresent() ? meters.get() : null);
     this.properties = properties;
     this.router = router;
     this.codec = codec;
     this.invoker = invoker;
     this.workers = workers;
     this.channels = channels;
-    if (!properties.secured()) {
+    if (properties.secured()) {
+      ServiceTokenPolicy.weakness(properties.serviceToken())
+          .ifPresent(
+              reason -> {
+                if (!properties.allowWeakServiceToken()) {
+                  throw new ConfigurationException(reason);
+                }
+                LOG.warn("{} ({}=true: starting anyway)", reason, ServiceTokenPolicy.ALLOW_WEAK);
+              });
+    } else {
       LOG.warn(
           "No service token configured (III_SERVICE_TOKEN): the gateway runs open, and any worker"
               + " may register built-in functions and trigger types");
@@ -174,6 +190,10 @@ public final class WorkerListener {
 
   ExecutorService taskExecutor() {
     return tasks;
+  }
+
+  BadFrameLog.Counters badFrameCounters() {
+    return badFrameCounters;
   }
 
   int backlogLimit() {

@@ -26,6 +26,11 @@ import java.util.List;
  * @param reconnectMaxDelay the longest pause between reconnect attempts to the gateway
  * @param concurrencyRequestLimit requests in flight per route and method; more wait for a slot
  *     ({@code ENGINE_HTTP_CONCURRENCY_REQUEST_LIMIT}, default 1024 as in the reference)
+ * @param headerReadTimeout how long a connection may take from its first byte of a request to the
+ *     end of its headers; 408 and close after it ({@code ENGINE_HTTP_HEADER_READ_TIMEOUT}); 0 turns
+ *     it off
+ * @param idleTimeout how long a connection with no request in flight stays open without a new one
+ *     ({@code ENGINE_HTTP_IDLE_TIMEOUT}); 0 turns it off
  */
 @ConfigurationProperties(HttpServiceProperties.PREFIX)
 public record HttpServiceProperties(
@@ -39,7 +44,9 @@ public record HttpServiceProperties(
     @Nullable List<String> middleware,
     @Bindable(defaultValue = "0") @Min(0) int ioThreads,
     @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
-    @Bindable(defaultValue = "1024") int concurrencyRequestLimit) {
+    @Bindable(defaultValue = "1024") int concurrencyRequestLimit,
+    @Bindable(defaultValue = "10s") Duration headerReadTimeout,
+    @Bindable(defaultValue = "60s") Duration idleTimeout) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.http";

@@ -17,7 +17,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import jakarta.annotation.PreDestroy;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +61,12 @@ public final class PublicHttpServer {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new HttpServerCodec())
+                        .addLast(new StrictServerCodec())
+                        .addLast(
+                            new ConnectionGuard(
+                                pipeline.responses(),
+                                properties.headerReadTimeout(),
+                                properties.idleTimeout()))
                         .addLast(new LimitedAggregator(maxBody, pipeline.responses()))
                         .addLast(api);
                   }

@@ -23,6 +23,15 @@ import java.time.Duration;
  * @param stopTimeout how long stopping a consumer (or giving up its partitions in a rebalance)
  *     waits for deliveries in flight
  * @param requestTimeout deadline of Kafka admin requests and dead-letter reads
+ * @param enqueueTimeout the longest an enqueue waits for Kafka before it is answered "not stored"
+ *     ({@code ENGINE_QUEUE_ENQUEUE_TIMEOUT}); the producer's metadata wait, request timeout and
+ *     delivery timeout are derived from it so that the answer always comes within it. Keep it below
+ *     the callers' timeout (the SDKs default to 30 s), so no caller gives up on a message that is
+ *     then stored
+ * @param consumerSessionTimeout how long Kafka waits for a silent consumer before it gives the
+ *     replica's partitions to the others ({@code ENGINE_QUEUE_CONSUMER_SESSION_TIMEOUT}): the
+ *     failover time after a replica crashes. Kafka's default is 45 s; the broker's {@code
+ *     group.min.session.timeout.ms} (6 s by default) is the floor
  */
 @ConfigurationProperties(QueueServiceProperties.PREFIX)
 public record QueueServiceProperties(
@@ -34,7 +43,9 @@ public record QueueServiceProperties(
     @Bindable(defaultValue = "1") @Min(1) short replicationFactor,
     @Bindable(defaultValue = "1000") @Min(1) int maxBuffered,
     @Bindable(defaultValue = "30s") Duration stopTimeout,
-    @Bindable(defaultValue = "30s") Duration requestTimeout) {
+    @Bindable(defaultValue = "30s") Duration requestTimeout,
+    @Bindable(defaultValue = "20s") Duration enqueueTimeout,
+    @Bindable(defaultValue = "6s") Duration consumerSessionTimeout) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.queue";

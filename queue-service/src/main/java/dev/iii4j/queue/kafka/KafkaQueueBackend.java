@@ -106,7 +106,12 @@ public final class KafkaQueueBackend implements QueueBackend {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+    // An enqueue is answered within engine.queue.enqueue-timeout: a quarter for metadata (send()
+    // blocks while Kafka is unreachable), the rest for delivery, retries included.
+    long enqueueMs = properties.enqueueTimeout().toMillis();
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, enqueueMs / 4);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) (enqueueMs * 3 / 4));
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (enqueueMs * 3 / 8));
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "queue-service-producer-" + UUID.randomUUID());
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     this.admin =
@@ -219,6 +224,10 @@ public final class KafkaQueueBackend implements QueueBackend {
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(10, properties.maxBuffered() / 2));
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "queue-service-consumer-" + UUID.randomUUID());
+    // A crashed replica's partitions move to the others after this, not Kafka's default 45 s.
+    int sessionMs = (int) properties.consumerSessionTimeout().toMillis();
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionMs);
+    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, sessionMs / 6));
     KafkaConsumer<String, byte[]> kafka;
     try {
       kafka = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());

@@ -1,0 +1,70 @@
+package dev.iii4j.testing;
+
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The one check every service's management server passes: bound to loopback by default, health and
+ * Prometheus answer, and nothing else does (no {@code /beans}, {@code /threaddump}, {@code
+ * /routes}, {@code /env}, {@code /loggers}, {@code /info}, {@code /metrics}, {@code POST /refresh}
+ * or {@code /stop}), since the endpoints have no authentication.
+ */
+public final class ManagementEndpoints {
+  /** Endpoints a management server must not expose unless an operator enables them. */
+  public static final List<String> CLOSED =
+      List.of(
+          "/beans", "/threaddump", "/routes", "/env", "/loggers", "/info", "/metrics", "/caches");
+
+  private ManagementEndpoints() {}
+
+  /**
+   * What is wrong with a started management server's defaults; tests assert the list is empty.
+   *
+   * @param server the service's started {@link EmbeddedServer}
+   * @return one line per deviation, empty when the server is locked down
+   */
+  public static List<String> deviations(EmbeddedServer server)
+      throws IOException, InterruptedException {
+    List<String> found = new ArrayList<>();
+    if (!List.of("127.0.0.1", "localhost").contains(server.getHost())) {
+      found.add("bound to " + server.getHost() + ", not loopback");
+    }
+    URI base = URI.create("http://127.0.0.1:" + server.getPort());
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      expect(found, http, HttpRequest.newBuilder(base.resolve("/health")).build(), 200, 503);
+      expect(found, http, HttpRequest.newBuilder(base.resolve("/prometheus")).build(), 200);
+      for (String path : CLOSED) {
+        expect(found, http, HttpRequest.newBuilder(base.resolve(path)).build(), 404);
+      }
+      for (String path : List.of("/refresh", "/stop")) {
+        HttpRequest post =
+            HttpRequest.newBuilder(base.resolve(path))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        expect(found, http, post, 404);
+      }
+    }
+    return found;
+  }
+
+  private static void expect(List<String> found, HttpClient http, HttpRequest request, int... ok)
+      throws IOException, InterruptedException {
+    int status = status(http, request);
+    if (Arrays.stream(ok).noneMatch(code -> code == status)) {
+      found.add(request.method() + " " + request.uri().getPath() + " answered " + status);
+    }
+  }
+
+  private static int status(HttpClient http, HttpRequest request)
+      throws IOException, InterruptedException {
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+}
