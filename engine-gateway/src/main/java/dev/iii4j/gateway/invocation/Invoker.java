@@ -162,7 +162,7 @@ public final class Invoker {
     return httpFunctions
         .call(http.invocation(), call.functionId(), call.data())
         // A JSON null body is no result, as a worker's `"result":null` is.
-        .thenApply(o -> o.result() != null && o.result().isNull() ? Outcome.ok(null) : o)
+        .thenApply(o -> o.value() != null && o.value().isNull() ? Outcome.ok(null) : o)
         .whenComplete(
             (outcome, error) -> {
               if (call.caller() != null) {
@@ -199,7 +199,7 @@ public final class Invoker {
                 call.invocationId(),
                 // A connection with a registration prefix knows its functions without it.
                 executor.access().unprefixed(call.functionId()),
-                call.data(),
+                call.payload(),
                 call.traceparent(),
                 call.baggage(),
                 null,
@@ -254,7 +254,7 @@ public final class Invoker {
     entry
         .future()
         .complete(
-            answer.error() != null ? Outcome.failed(answer.error()) : Outcome.ok(answer.result()));
+            answer.error() != null ? Outcome.failed(answer.error()) : Outcome.of(answer.value()));
   }
 
   /**

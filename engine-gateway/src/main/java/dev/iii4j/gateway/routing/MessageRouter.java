@@ -22,6 +22,7 @@ import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.Message;
+import dev.iii4j.protocol.Payload;
 import dev.iii4j.protocol.TriggerAction;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -387,7 +388,7 @@ public final class MessageRouter {
         new Call(
             invocationId,
             m.functionId(),
-            withCaller(m.data(), session.workerId()),
+            withCaller(m.payload(), session.workerId()),
             m.metadata(),
             m.traceparent(),
             m.baggage(),
@@ -432,7 +433,7 @@ public final class MessageRouter {
             new Call(
                 UUID.randomUUID().toString(),
                 middleware,
-                request,
+                Payload.of(request),
                 m.metadata(),
                 m.traceparent(),
                 m.baggage(),
@@ -450,7 +451,7 @@ public final class MessageRouter {
         new Message.InvocationResult(
             m.invocationId(),
             m.functionId(),
-            outcome.result(),
+            outcome.value(),
             outcome.error(),
             m.traceparent(),
             m.baggage()));
@@ -472,7 +473,7 @@ public final class MessageRouter {
             new Call(
                 UUID.randomUUID().toString(),
                 ENQUEUE_FUNCTION,
-                request,
+                Payload.of(request),
                 null,
                 m.traceparent(),
                 m.baggage(),
@@ -523,12 +524,15 @@ public final class MessageRouter {
     return String.join(",", entries);
   }
 
-  /** Injects {@code _caller_worker_id} into object payloads; others pass unchanged. */
-  static @Nullable JsonNode withCaller(@Nullable JsonNode data, String workerId) {
+  /**
+   * Injects {@code _caller_worker_id} into object payloads, without re-encoding the rest; others
+   * pass unchanged.
+   */
+  static @Nullable Payload withCaller(@Nullable Payload data, String workerId) {
     if (data == null || !data.isObject()) {
       return data;
     }
-    return Json.with(data, CALLER_KEY, JsonNode.createStringNode(workerId));
+    return data.withStringField(CALLER_KEY, workerId);
   }
 
   /**
