@@ -91,6 +91,11 @@ public final class WorkerSession {
     this.access = granted;
   }
 
+  /** A function id as this connection knows it: without its registration prefix, if any. */
+  public String unprefixed(String functionId) {
+    return access.unprefixed(functionId);
+  }
+
   public String workerId() {
     return workerId;
   }

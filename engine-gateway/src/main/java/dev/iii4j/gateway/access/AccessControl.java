@@ -1,11 +1,11 @@
 package dev.iii4j.gateway.access;
 
 import dev.iii4j.gateway.WorkerSession;
-import dev.iii4j.gateway.builtin.Json;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.invocation.Outcome;
+import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.ErrorBody;

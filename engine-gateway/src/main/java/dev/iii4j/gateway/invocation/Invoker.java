@@ -1,10 +1,9 @@
 package dev.iii4j.gateway.invocation;
 
 import dev.iii4j.gateway.WorkerSession;
-import dev.iii4j.gateway.builtin.BuiltinCall;
-import dev.iii4j.gateway.builtin.BuiltinException;
 import dev.iii4j.gateway.config.GatewayProperties;
-import dev.iii4j.gateway.httpfn.HttpFunctionCaller;
+import dev.iii4j.gateway.registry.BuiltinCall;
+import dev.iii4j.gateway.registry.BuiltinException;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.ErrorBody;
@@ -198,7 +197,7 @@ public final class Invoker {
             new Message.InvokeFunction(
                 call.invocationId(),
                 // A connection with a registration prefix knows its functions without it.
-                executor.access().unprefixed(call.functionId()),
+                executor.unprefixed(call.functionId()),
                 call.payload(),
                 call.traceparent(),
                 call.baggage(),
