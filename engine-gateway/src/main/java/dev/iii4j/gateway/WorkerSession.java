@@ -94,6 +94,21 @@ public final class WorkerSession {
     this.access = granted;
   }
 
+  /** The function every call of this connection goes through (except engine::*), if any. */
+  public @Nullable String middlewareFunctionId() {
+    return listener.middlewareFunctionId();
+  }
+
+  /** The opaque context the listener's auth gave this connection, for middleware and hooks. */
+  public JsonNode accessContext() {
+    return access.context();
+  }
+
+  /** A function id as this connection knows it: without its registration prefix, if any. */
+  public String unprefixed(String functionId) {
+    return access.unprefixed(functionId);
+  }
+
   public String workerId() {
     return workerId;
   }

@@ -1,6 +1,7 @@
 package dev.iii4j.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -35,6 +36,16 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("dev.iii4j.gateway.ws..")
         .because("the domain talks to connections only through the Outbound port")
+        .check(CLASSES);
+  }
+
+  @Test
+  void thePackagesHaveNoCycles() {
+    slices()
+        .matching("dev.iii4j.gateway.(*)..")
+        .should()
+        .beFreeOfCycles()
+        .because("each package builds on the ones below it; a cycle makes them one package")
         .check(CLASSES);
   }
 }

@@ -61,7 +61,7 @@ class EngineIntrospectionTest {
   static Message.InvocationResult call(
       RawWorker worker, String functionId, String data, @Nullable String baggage) {
     String id = UUID.randomUUID().toString();
-    worker.send(new Message.InvokeFunction(id, functionId, json(data), null, baggage, null, null));
+    worker.send(Message.InvokeFunction.of(id, functionId, json(data), null, baggage, null, null));
     return worker.next(Message.InvocationResult.class, r -> r.invocationId().equals(id));
   }
 

@@ -103,7 +103,7 @@ class GatewayProtocolTest {
       executor.sync();
       String id = invocationId();
       caller.send(
-          new Message.InvokeFunction(
+          Message.InvokeFunction.of(
               id,
               fn,
               json("{\"name\":\"Ada\"}"),
@@ -226,7 +226,7 @@ class GatewayProtocolTest {
       executor.send(new Message.RegisterFunction(fn));
       executor.sync();
       caller.send(
-          new Message.InvokeFunction(
+          Message.InvokeFunction.of(
               null, fn, json("{\"e\":1}"), null, null, new TriggerAction.Void(), null));
       var inbound = executor.next(Message.InvokeFunction.class);
       assertThat(UUID.fromString(inbound.invocationId())).isNotNull();
@@ -445,7 +445,7 @@ class GatewayProtocolTest {
     try (RawWorker caller = RawWorker.connect(port)) {
       String id = invocationId();
       caller.send(
-          new Message.InvokeFunction(
+          Message.InvokeFunction.of(
               id,
               "payments::charge",
               json("{}"),
@@ -469,7 +469,7 @@ class GatewayProtocolTest {
       queue.sync();
       String id = invocationId();
       caller.send(
-          new Message.InvokeFunction(
+          Message.InvokeFunction.of(
               id,
               "payments::charge",
               json("{\"orderId\":\"123\"}"),
@@ -641,7 +641,7 @@ class GatewayProtocolTest {
               fn, "A listed function", null, null, json("{\"public\":true}"), null));
       worker.send(new Message.RegisterTriggerType(type, "Listed type"));
       worker.send(
-          new Message.InvokeFunction(
+          Message.InvokeFunction.of(
               null,
               "engine::workers::register",
               json(

@@ -100,7 +100,12 @@ final class RawWorker implements AutoCloseable {
 
   /** The next frame of a type that matches, skipping others. */
   <T extends Message> T next(Class<T> type, Predicate<T> filter) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    return next(type, filter, Duration.ofSeconds(5));
+  }
+
+  /** The next frame of a type that matches, skipping others, failing after {@code wait}. */
+  <T extends Message> T next(Class<T> type, Predicate<T> filter, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {
       Message m;
       try {
@@ -113,7 +118,7 @@ final class RawWorker implements AutoCloseable {
         return type.cast(m);
       }
     }
-    throw new AssertionError("no " + type.getSimpleName() + " within 5 s; seen: " + seen);
+    throw new AssertionError("no " + type.getSimpleName() + " within " + wait + "; seen: " + seen);
   }
 
   /** The frame waiting now, or null if nothing arrived within the given time. */

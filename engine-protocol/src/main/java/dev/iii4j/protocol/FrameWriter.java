@@ -2,10 +2,12 @@ package dev.iii4j.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -20,21 +22,44 @@ import java.util.Map;
  * {@code data} and {@code config} are always written.
  */
 final class FrameWriter {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  private static final JsonFactory FACTORY = FrameReader.FACTORY;
 
   private FrameWriter() {}
 
   static byte[] write(Message message) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    write(message, out);
+    return out.toByteArray();
+  }
+
+  /** Writes the frame as UTF-8 into {@code out}; raw payloads are copied into it as they are. */
+  static void write(Message message, OutputStream out) {
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("type", MessageCodec.typeOf(message));
-      fields(g, message);
-      g.writeEndObject();
+      frame(g, message, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+  }
+
+  /** Writes the frame as text, in one pass (raw payloads are decoded to text once). */
+  static String writeText(Message message) {
+    SegmentedStringWriter out = new SegmentedStringWriter(FACTORY._getBufferRecycler());
+    try {
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        frame(g, message, null);
+      }
+      return out.getAndClear();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void frame(JsonGenerator g, Message message, @Nullable OutputStream out)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", MessageCodec.typeOf(message));
+    fields(g, message, out);
+    g.writeEndObject();
   }
 
   static byte[] write(@Nullable JsonNode node) {
@@ -47,7 +72,8 @@ final class FrameWriter {
     return out.toByteArray();
   }
 
-  private static void fields(JsonGenerator g, Message message) throws IOException {
+  private static void fields(JsonGenerator g, Message message, @Nullable OutputStream out)
+      throws IOException {
     switch (message) {
       case Message.RegisterFunction m -> {
         g.writeStringField("id", m.id());
@@ -62,7 +88,7 @@ final class FrameWriter {
         string(g, "invocation_id", m.invocationId());
         g.writeStringField("function_id", m.functionId());
         g.writeFieldName("data");
-        node(g, m.data());
+        payload(g, m.payload(), out);
         string(g, "traceparent", m.traceparent());
         string(g, "baggage", m.baggage());
         if (m.action() != null) {
@@ -81,7 +107,10 @@ final class FrameWriter {
       case Message.InvocationResult m -> {
         g.writeStringField("invocation_id", m.invocationId());
         g.writeStringField("function_id", m.functionId());
-        tree(g, "result", m.result());
+        if (m.value() != null) {
+          g.writeFieldName("result");
+          payload(g, m.value(), out);
+        }
         error(g, m.error());
         string(g, "traceparent", m.traceparent());
         string(g, "baggage", m.baggage());
@@ -129,6 +158,25 @@ final class FrameWriter {
       }
       case Message.ErrorFrame m -> error(g, m.error());
       case Message.Unknown m -> throw new IllegalArgumentException("unknown message " + m.type());
+    }
+  }
+
+  /**
+   * A payload: a tree is written node by node; raw text is copied. Into a byte stream the copy goes
+   * past the generator's buffer (flushed first) straight to the stream.
+   */
+  private static void payload(
+      JsonGenerator g, @Nullable Payload payload, @Nullable OutputStream out) throws IOException {
+    if (payload == null) {
+      g.writeNull();
+    } else if (!payload.isRaw()) {
+      node(g, payload.tree());
+    } else if (out == null) {
+      g.writeRawValue(payload.rawText());
+    } else {
+      g.writeRawValue(""); // the separator, and the generator's state: a value was written
+      g.flush();
+      payload.writeRaw(out);
     }
   }
 

@@ -66,78 +66,108 @@ public sealed interface Message {
 
   /**
    * {@code invokefunction} (both directions). {@code data} is always written, as {@code null} when
-   * absent, because the Rust SDK requires the key.
+   * absent, because the Rust SDK requires the key. Encoded and decoded by hand (see {@link
+   * MessageCodec}): a decoded payload keeps its text and is forwarded without re-encoding.
    *
    * @param invocationId the id results are matched by; absent means nobody waits for a result
    * @param functionId the target function
-   * @param data the payload (absent is read as null)
+   * @param payload the payload {@code data} (absent and {@code null} are read as null)
    * @param traceparent W3C trace context
    * @param baggage W3C baggage
    * @param action absent for a synchronous call; never sent to executors
    * @param metadata per-invocation metadata, delivered to the handler beside the payload
    */
-  @Serdeable
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
   record InvokeFunction(
-      @JsonProperty("invocation_id") @Nullable String invocationId,
-      @JsonProperty("function_id") String functionId,
-      @JsonProperty("data") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable JsonNode data,
-      @JsonProperty("traceparent") @Nullable String traceparent,
-      @JsonProperty("baggage") @Nullable String baggage,
-      @JsonProperty("action") @Nullable TriggerAction action,
-      @JsonProperty("metadata") @Nullable JsonNode metadata)
+      @Nullable String invocationId,
+      String functionId,
+      @Nullable Payload payload,
+      @Nullable String traceparent,
+      @Nullable String baggage,
+      @Nullable TriggerAction action,
+      @Nullable JsonNode metadata)
       implements Message {
     /** Checks that the function id is present. */
     public InvokeFunction {
       Require.present(functionId, "function_id");
     }
 
+    /** A call with a payload tree. */
+    public static InvokeFunction of(
+        @Nullable String invocationId,
+        String functionId,
+        @Nullable JsonNode data,
+        @Nullable String traceparent,
+        @Nullable String baggage,
+        @Nullable TriggerAction action,
+        @Nullable JsonNode metadata) {
+      return new InvokeFunction(
+          invocationId, functionId, Payload.of(data), traceparent, baggage, action, metadata);
+    }
+
     /** A synchronous call without trace context or metadata. */
     public InvokeFunction(String invocationId, String functionId, @Nullable JsonNode data) {
-      this(invocationId, functionId, data, null, null, null, null);
+      this(invocationId, functionId, Payload.of(data), null, null, null, null);
+    }
+
+    /** The payload as a tree (parsed on first use); null when absent. */
+    public @Nullable JsonNode data() {
+      return Payload.treeOf(payload);
     }
   }
 
   /**
    * {@code invocationresult} (both directions). Exactly one of {@code result} and {@code error} is
-   * set, or neither for a call that produced no value; a JSON {@code null} result is read as no
-   * result.
+   * set, or neither for a call that produced no value. Encoded and decoded by hand (see {@link
+   * MessageCodec}): a decoded result keeps its text and is forwarded without re-encoding.
    *
    * @param invocationId the id of the call this answers
    * @param functionId the function that was called
-   * @param result the value, absent when the function produced none
+   * @param value the value {@code result}, absent when the function produced none
    * @param error the failure, absent on success
    * @param traceparent W3C trace context
    * @param baggage W3C baggage
    */
-  @Serdeable
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
   record InvocationResult(
-      @JsonProperty("invocation_id") String invocationId,
-      @JsonProperty("function_id") String functionId,
-      @JsonProperty("result") @Nullable JsonNode result,
-      @JsonProperty("error") @Nullable ErrorBody error,
-      @JsonProperty("traceparent") @Nullable String traceparent,
-      @JsonProperty("baggage") @Nullable String baggage)
+      String invocationId,
+      String functionId,
+      @Nullable Payload value,
+      @Nullable ErrorBody error,
+      @Nullable String traceparent,
+      @Nullable String baggage)
       implements Message {
     /**
-     * Checks ids; drops a result beside an error. A JSON null result (a null node) is kept: it is
-     * {@code "result":null} on the wire, which the Node SDK resolves as {@code null} rather than
-     * {@code undefined}. Whether to forward one is the engine's decision, not the codec's.
+     * Checks ids; drops a result beside an error. A JSON null result is kept: it is {@code
+     * "result":null} on the wire, which the Node SDK resolves as {@code null} rather than {@code
+     * undefined}. Whether to forward one is the engine's decision, not the codec's.
      */
     public InvocationResult {
       Require.present(invocationId, "invocation_id");
       Require.present(functionId, "function_id");
-      if (result != null && error != null) {
-        result = null;
+      if (value != null && error != null) {
+        value = null;
       }
+    }
+
+    /** A result with a value tree. */
+    public static InvocationResult of(
+        String invocationId,
+        String functionId,
+        @Nullable JsonNode result,
+        @Nullable ErrorBody error,
+        @Nullable String traceparent,
+        @Nullable String baggage) {
+      return new InvocationResult(
+          invocationId, functionId, Payload.of(result), error, traceparent, baggage);
+    }
+
+    /** The value as a tree (parsed on first use); null when absent. */
+    public @Nullable JsonNode result() {
+      return Payload.treeOf(value);
     }
 
     /** Whether the result is an explicit JSON {@code null} (as opposed to no result). */
     public boolean nullResult() {
-      return result != null && result.isNull();
+      return value != null && value.isNull();
     }
 
     /** This result without an explicit JSON {@code null} (kept otherwise). */
@@ -150,7 +180,7 @@ public sealed interface Message {
     /** A successful result. */
     public static InvocationResult success(
         String invocationId, String functionId, @Nullable JsonNode result) {
-      return new InvocationResult(invocationId, functionId, result, null, null, null);
+      return of(invocationId, functionId, result, null, null, null);
     }
 
     /** A failed result. */
@@ -161,7 +191,7 @@ public sealed interface Message {
 
     /** This result with the given trace headers. */
     public InvocationResult withTrace(@Nullable String traceparent, @Nullable String baggage) {
-      return new InvocationResult(invocationId, functionId, result, error, traceparent, baggage);
+      return new InvocationResult(invocationId, functionId, value, error, traceparent, baggage);
     }
   }
 

@@ -3,7 +3,9 @@ package dev.iii4j.protocol;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -18,12 +20,11 @@ import java.util.Map;
  */
 public final class MessageCodec {
 
+  /** Frames read through Serde; invocations and results are read by {@link FrameReader}. */
   private static final Map<String, Class<? extends Message>> BY_TYPE =
       Map.ofEntries(
           Map.entry("registerfunction", Message.RegisterFunction.class),
           Map.entry("unregisterfunction", Message.UnregisterFunction.class),
-          Map.entry("invokefunction", Message.InvokeFunction.class),
-          Map.entry("invocationresult", Message.InvocationResult.class),
           Map.entry("registertriggertype", Message.RegisterTriggerType.class),
           Map.entry("unregistertriggertype", Message.UnregisterTriggerType.class),
           Map.entry("registertrigger", Message.RegisterTrigger.class),
@@ -87,9 +88,27 @@ public final class MessageCodec {
 
   /** Decodes one frame from UTF-8 bytes; see {@link #decode(String)}. */
   public Message decode(byte[] utf8) {
+    return decode(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Decodes one frame from {@code length} UTF-8 bytes of {@code utf8} from {@code offset}; see
+   * {@link #decode(String)}. The payloads of {@code invokefunction} and {@code invocationresult}
+   * keep their bytes (the array is not copied and must not change afterwards) and are parsed only
+   * when asked for.
+   */
+  public Message decode(byte[] utf8, int offset, int length) {
+    Message hot = FrameReader.read(utf8, offset, length, mapper);
+    return hot != null ? hot : decodeTree(utf8, offset, length);
+  }
+
+  private Message decodeTree(byte[] utf8, int offset, int length) {
     JsonNode tree;
     try {
-      tree = mapper.readValue(utf8, JsonNode.class);
+      tree =
+          offset == 0 && length == utf8.length
+              ? mapper.readValue(utf8, JsonNode.class)
+              : mapper.readValue(Arrays.copyOfRange(utf8, offset, offset + length), JsonNode.class);
     } catch (IOException | RuntimeException e) {
       throw new ProtocolException("invalid JSON: " + e.getMessage(), e);
     }
@@ -109,35 +128,40 @@ public final class MessageCodec {
       if (message == null) {
         throw new ProtocolException("empty " + type.getStringValue());
       }
-      if (message instanceof Message.InvocationResult r
-          && r.result() == null
-          && r.error() == null
-          && tree.get("result") != null
-          && tree.get("result").isNull()) {
-        // An explicit `"result":null` stays distinct from an absent result.
-        return new Message.InvocationResult(
-            r.invocationId(),
-            r.functionId(),
-            JsonNode.nullNode(),
-            null,
-            r.traceparent(),
-            r.baggage());
-      }
       return message;
     } catch (IOException | RuntimeException e) {
       throw new ProtocolException("invalid " + type.getStringValue() + ": " + rootMessage(e), e);
     }
   }
 
-  /** Encodes a message as the JSON text of one frame, {@code type} first. */
+  /** Encodes a message as the JSON text of one frame, {@code type} first, in one pass. */
   public String encode(Message message) {
-    return new String(encodeToBytes(message), StandardCharsets.UTF_8);
+    try {
+      return FrameWriter.writeText(message);
+    } catch (RuntimeException e) {
+      throw new ProtocolException("cannot encode " + typeOf(message) + ": " + rootMessage(e), e);
+    }
   }
 
   /** Encodes a message as UTF-8 JSON bytes, {@code type} first. */
   public byte[] encodeToBytes(Message message) {
     try {
       return FrameWriter.write(message);
+    } catch (RuntimeException e) {
+      throw new ProtocolException("cannot encode " + typeOf(message) + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Encodes a message as UTF-8 JSON straight into {@code out} (a socket buffer), {@code type}
+   * first; raw payloads are copied, not re-encoded.
+   *
+   * @throws ProtocolException when the message cannot be encoded; {@code out} may then hold part of
+   *     the frame
+   */
+  public void encodeTo(Message message, OutputStream out) {
+    try {
+      FrameWriter.write(message, out);
     } catch (RuntimeException e) {
       throw new ProtocolException("cannot encode " + typeOf(message) + ": " + rootMessage(e), e);
     }

@@ -1,11 +1,12 @@
 package dev.iii4j.gateway.access;
 
 import dev.iii4j.gateway.WorkerSession;
-import dev.iii4j.gateway.builtin.Json;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
+import dev.iii4j.gateway.invocation.InvokeGuard;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.invocation.Outcome;
+import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.ErrorBody;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * connection's serial executor), never from socket threads.
  */
 @Singleton
-public final class AccessControl {
+public final class AccessControl implements InvokeGuard {
 
   /** Why a connection was refused. */
   public static final class AuthFailedException extends RuntimeException {
@@ -160,6 +161,7 @@ public final class AccessControl {
    *
    * @return the {@code FORBIDDEN} error to answer with, or empty when allowed
    */
+  @Override
   public Optional<ErrorBody> checkInvoke(WorkerSession session, String functionId) {
     SessionAccess access = session.access();
     if (access.forbiddenFunctions().contains(functionId)) {

@@ -1,6 +1,7 @@
 package dev.iii4j.gateway.builtin;
 
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;

@@ -2,6 +2,10 @@ package dev.iii4j.gateway.builtin;
 
 import dev.iii4j.gateway.access.SessionAccess;
 import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.gateway.json.Json;
+import dev.iii4j.gateway.registry.BuiltinCall;
+import dev.iii4j.gateway.registry.BuiltinException;
+import dev.iii4j.gateway.registry.BuiltinFunction;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;

@@ -1,6 +1,7 @@
 package dev.iii4j.gateway.invocation;
 
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.protocol.Payload;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.UUID;
@@ -10,7 +11,8 @@ import java.util.UUID;
  *
  * @param invocationId the id the executor sees and answers with
  * @param functionId the target
- * @param data the payload, already augmented with {@code _caller_worker_id} where that applies
+ * @param payload the payload, already augmented with {@code _caller_worker_id} where that applies;
+ *     forwarded to a worker as it came in
  * @param metadata invocation metadata, forwarded verbatim
  * @param traceparent W3C trace context, forwarded
  * @param baggage W3C baggage, forwarded
@@ -19,7 +21,7 @@ import java.util.UUID;
 public record Call(
     String invocationId,
     String functionId,
-    @Nullable JsonNode data,
+    @Nullable Payload payload,
     @Nullable JsonNode metadata,
     @Nullable String traceparent,
     @Nullable String baggage,
@@ -28,6 +30,12 @@ public record Call(
   /** A call the engine makes on its own behalf (trigger fires, pub/sub). */
   public static Call internal(
       String functionId, @Nullable JsonNode data, @Nullable JsonNode metadata) {
-    return new Call(UUID.randomUUID().toString(), functionId, data, metadata, null, null, null);
+    return new Call(
+        UUID.randomUUID().toString(), functionId, Payload.of(data), metadata, null, null, null);
+  }
+
+  /** The payload as a tree (parsed on first use); for callees that look inside. */
+  public @Nullable JsonNode data() {
+    return Payload.treeOf(payload);
   }
 }

@@ -1,10 +1,9 @@
 package dev.iii4j.gateway.invocation;
 
 import dev.iii4j.gateway.WorkerSession;
-import dev.iii4j.gateway.builtin.BuiltinCall;
-import dev.iii4j.gateway.builtin.BuiltinException;
 import dev.iii4j.gateway.config.GatewayProperties;
-import dev.iii4j.gateway.httpfn.HttpFunctionCaller;
+import dev.iii4j.gateway.registry.BuiltinCall;
+import dev.iii4j.gateway.registry.BuiltinException;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.ErrorBody;
@@ -162,7 +161,7 @@ public final class Invoker {
     return httpFunctions
         .call(http.invocation(), call.functionId(), call.data())
         // A JSON null body is no result, as a worker's `"result":null` is.
-        .thenApply(o -> o.result() != null && o.result().isNull() ? Outcome.ok(null) : o)
+        .thenApply(o -> o.value() != null && o.value().isNull() ? Outcome.ok(null) : o)
         .whenComplete(
             (outcome, error) -> {
               if (call.caller() != null) {
@@ -198,8 +197,8 @@ public final class Invoker {
             new Message.InvokeFunction(
                 call.invocationId(),
                 // A connection with a registration prefix knows its functions without it.
-                executor.access().unprefixed(call.functionId()),
-                call.data(),
+                executor.unprefixed(call.functionId()),
+                call.payload(),
                 call.traceparent(),
                 call.baggage(),
                 null,
@@ -254,7 +253,7 @@ public final class Invoker {
     entry
         .future()
         .complete(
-            answer.error() != null ? Outcome.failed(answer.error()) : Outcome.ok(answer.result()));
+            answer.error() != null ? Outcome.failed(answer.error()) : Outcome.of(answer.value()));
   }
 
   /**

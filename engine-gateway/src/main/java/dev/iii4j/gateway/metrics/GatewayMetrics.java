@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 @Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 final class GatewayMetrics implements InvocationListener {
   private final MeterRegistry registry;
+  private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
   GatewayMetrics(
       MeterRegistry registry,
@@ -55,12 +58,19 @@ final class GatewayMetrics implements InvocationListener {
 
   @Override
   public void completed(String functionId, String kind, Outcome outcome, long nanos) {
-    Timer.builder("iii.invocations")
-        .description("Invocations by function, executor kind and outcome")
-        .tag("function", functionId)
-        .tag("executor", kind)
-        .tag("outcome", outcome.failed() ? outcome.error().code() : "ok")
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    TimerKey key = new TimerKey(functionId, kind, outcome.failed() ? outcome.error().code() : "ok");
+    // Each series is built and registered once; later calls only record.
+    timers.computeIfAbsent(key, this::timer).record(nanos, TimeUnit.NANOSECONDS);
   }
+
+  private Timer timer(TimerKey key) {
+    return Timer.builder("iii.invocations")
+        .description("Invocations by function, executor kind and outcome")
+        .tag("function", key.function())
+        .tag("executor", key.executor())
+        .tag("outcome", key.outcome())
+        .register(registry);
+  }
+
+  private record TimerKey(String function, String executor, String outcome) {}
 }

@@ -1,7 +1,6 @@
 package dev.iii4j.gateway.registry;
 
 import dev.iii4j.gateway.WorkerSession;
-import dev.iii4j.gateway.builtin.BuiltinFunction;
 import dev.iii4j.gateway.httpfn.HttpInvocation;
 
 /** Who executes a function: a worker connection, or the engine itself. */

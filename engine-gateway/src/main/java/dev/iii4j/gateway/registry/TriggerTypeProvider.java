@@ -1,7 +1,6 @@
 package dev.iii4j.gateway.registry;
 
 import dev.iii4j.gateway.WorkerSession;
-import dev.iii4j.gateway.builtin.InProcessTriggerType;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 

@@ -3,6 +3,8 @@ package dev.iii4j.gateway.ws;
 import dev.iii4j.gateway.Outbound;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.MessageCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -11,7 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends a connection's messages as text frames; Netty keeps writes in order per channel. */
+/**
+ * Sends a connection's messages as text frames, encoded on the sending thread; Netty keeps writes
+ * in order per channel.
+ */
 final class NettyOutbound implements Outbound {
   private static final Logger LOG = LoggerFactory.getLogger(NettyOutbound.class);
 
@@ -29,14 +34,17 @@ final class NettyOutbound implements Outbound {
     if (!isOpen()) {
       return false;
     }
-    String text;
+    // One encode, as UTF-8 straight into the socket's buffer; raw payloads are copied, not
+    // re-encoded.
+    ByteBuf buffer = channel.alloc().buffer(256);
     try {
-      text = codec.encode(message);
+      codec.encodeTo(message, new ByteBufOutputStream(buffer));
     } catch (RuntimeException e) {
+      buffer.release();
       LOG.error("cannot encode {} for {}", MessageCodec.typeOf(message), channel, e);
       return false;
     }
-    channel.writeAndFlush(new TextWebSocketFrame(text));
+    channel.writeAndFlush(new TextWebSocketFrame(buffer));
     return true;
   }
 

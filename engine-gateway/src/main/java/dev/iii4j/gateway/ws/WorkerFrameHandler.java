@@ -7,6 +7,7 @@ import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.ProtocolException;
 import io.micronaut.core.annotation.Nullable;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -22,9 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Frames of one upgraded connection. Control frames are answered on the socket thread; protocol
- * frames are decoded here and applied by the connection's serial executor. A frame that does not
- * decode is counted, logged (rate-limited, {@link BadFrameLog}) and dropped: the connection stays
- * up. Framing errors (size, UTF-8) are {@link FrameGuard}'s.
+ * frames are decoded here. Results, and calls while the connection has nothing queued, are routed
+ * right here on the socket thread (routing them never blocks); every other frame is applied by the
+ * connection's serial executor, which may wait (registration hooks, reattach). A frame that does
+ * not decode is counted, logged (rate-limited, {@link BadFrameLog}) and dropped: the connection
+ * stays up. Framing errors (size, UTF-8) are {@link FrameGuard}'s, checked before this handler.
  */
 final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerFrameHandler.class);
@@ -87,7 +90,7 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
       case PongWebSocketFrame pong -> {}
       case CloseWebSocketFrame close -> handshaker.close(ctx.channel(), close.retain());
-      case TextWebSocketFrame text -> accept(ctx, text.text());
+      case TextWebSocketFrame text -> accept(ctx, text.content());
       case BinaryWebSocketFrame binary -> acceptBinary(ctx, binary.content());
       default -> LOG.debug("unexpected frame {} from {}", frame.getClass().getSimpleName(), who());
     }
@@ -100,18 +103,21 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         return; // Telemetry: accepted and discarded.
       }
     }
-    accept(ctx, content.toString(StandardCharsets.UTF_8));
+    accept(ctx, content);
   }
 
-  private void accept(ChannelHandlerContext ctx, String text) {
-    if (telemetry || text.isBlank()) {
+  private void accept(ChannelHandlerContext ctx, ByteBuf content) {
+    if (telemetry || blank(content)) {
       return;
     }
+    // The frame's bytes are decoded as they are (no String in between); payloads keep a slice of
+    // this copy, since the socket's buffer is released when this method returns.
+    byte[] utf8 = ByteBufUtil.getBytes(content);
     Message message;
     try {
-      message = listener.codec().decode(text);
+      message = listener.codec().decode(utf8);
     } catch (ProtocolException e) {
-      badFrames.report("decode", e.getMessage(), excerpt(text));
+      badFrames.report("decode", e.getMessage(), excerpt(new String(utf8, StandardCharsets.UTF_8)));
       return;
     }
     WorkerSession target = session;
@@ -120,6 +126,15 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
       // this same connection answers must not wait behind the registration it is deciding.
       if (!refused) {
         listener.router().handle(target, result);
+      }
+      return;
+    }
+    if (message instanceof Message.InvokeFunction && inbound.backlog() == 0) {
+      // Routing a call never blocks, so with nothing queued before it (only this socket thread
+      // queues work for the connection, so nothing can slip in) it runs right here: no hand-off,
+      // and the connection's order is kept.
+      if (!refused) {
+        listener.router().handle(target, message);
       }
       return;
     }
@@ -155,6 +170,16 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("socket error on worker {}", who(), cause);
     ctx.close();
+  }
+
+  private static boolean blank(ByteBuf content) {
+    for (int i = content.readerIndex(); i < content.writerIndex(); i++) {
+      byte b = content.getByte(i);
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String who() {

@@ -93,13 +93,9 @@ final class Connection implements WebSocket.Listener {
   @Override
   public void onOpen(WebSocket webSocket) {
     socket = webSocket;
-    FrameWriter w =
+    writer =
         new FrameWriter(
-            webSocket,
-            "iii-writer-" + number,
-            failure -> runtime.onLost(this, "send failed: " + failure, true));
-    writer = w;
-    w.start();
+            webSocket, failure -> runtime.onLost(this, "send failed: " + failure, true));
     lastInboundNanos = System.nanoTime();
     runtime.onOpen(this);
     webSocket.request(1);

@@ -1,17 +1,20 @@
 package dev.iii4j.sdk.internal;
 
+import io.micronaut.core.annotation.Nullable;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * The single writer of one connection. {@link WebSocket} allows one outstanding send, so frames go
- * through one queue drained by one virtual thread, which waits for each send before the next. After
- * a failed send or {@link #stop()}, nothing more is written.
+ * The single writer of one connection. {@link WebSocket} allows one outstanding send, so frames
+ * wait in one queue: the thread that offers a frame while nothing is being sent sends it itself,
+ * and each completed send starts the next queued one on the thread that completed it. No thread of
+ * its own, so no hand-off per frame. After a failed send or {@link #stop()}, nothing more is
+ * written.
  */
 final class FrameWriter {
 
@@ -21,40 +24,34 @@ final class FrameWriter {
     CLOSE
   }
 
-  private record Item(Kind kind, String text, int code, CompletableFuture<Void> done) {}
+  private record Item(Kind kind, String text, int code, @Nullable CompletableFuture<Void> done) {}
 
   private final WebSocket socket;
   private final Consumer<Throwable> onFailure;
-  private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private final Object lock = new Object();
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  private boolean sending;
   private volatile boolean stopped;
-  private final Thread thread;
 
-  FrameWriter(WebSocket socket, String name, Consumer<Throwable> onFailure) {
+  FrameWriter(WebSocket socket, Consumer<Throwable> onFailure) {
     this.socket = socket;
     this.onFailure = onFailure;
-    this.thread = Thread.ofVirtual().name(name).unstarted(this::run);
-  }
-
-  void start() {
-    thread.start();
   }
 
   /** Queues a text frame; false when the writer has stopped. */
   boolean offer(String text) {
-    return !stopped && queue.offer(new Item(Kind.TEXT, text, 0, new CompletableFuture<>()));
+    return enqueue(new Item(Kind.TEXT, text, 0, null));
   }
 
   /** Queues a WebSocket Ping. */
   void ping() {
-    if (!stopped) {
-      queue.offer(new Item(Kind.PING, "", 0, new CompletableFuture<>()));
-    }
+    enqueue(new Item(Kind.PING, "", 0, null));
   }
 
   /** Queues a Close frame after the frames already queued; completes when it was sent. */
   CompletableFuture<Void> close(int code, String reason) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (stopped || !queue.offer(new Item(Kind.CLOSE, reason, code, done))) {
+    if (!enqueue(new Item(Kind.CLOSE, reason, code, done))) {
       done.completeExceptionally(new IllegalStateException("writer stopped"));
     }
     return done;
@@ -62,40 +59,110 @@ final class FrameWriter {
 
   /** Stops writing; queued frames are dropped. */
   void stop() {
-    stopped = true;
-    thread.interrupt();
-    queue.clear();
+    synchronized (lock) {
+      stopped = true;
+      queue.clear();
+    }
   }
 
-  private void run() {
-    while (!stopped) {
-      Item item;
+  private boolean enqueue(Item item) {
+    synchronized (lock) {
+      if (stopped) {
+        return false;
+      }
+      if (sending) {
+        queue.add(item);
+        return true;
+      }
+      sending = true;
+    }
+    drain(item);
+    return true;
+  }
+
+  /**
+   * Sends items until the queue is empty or a send is still in flight; then its completion goes on.
+   */
+  private void drain(@Nullable Item first) {
+    Item item = first;
+    while (item != null) {
+      CompletableFuture<WebSocket> sent;
       try {
-        item = queue.take();
-      } catch (InterruptedException e) {
+        sent =
+            switch (item.kind()) {
+              case TEXT -> socket.sendText(item.text(), true);
+              case PING -> socket.sendPing(ByteBuffer.allocate(0));
+              case CLOSE -> socket.sendClose(item.code(), item.text());
+            };
+      } catch (RuntimeException e) {
+        fail(item, e);
         return;
       }
-      try {
-        switch (item.kind()) {
-          case TEXT -> socket.sendText(item.text(), true).get();
-          case PING -> socket.sendPing(ByteBuffer.allocate(0)).get();
-          case CLOSE -> {
-            socket.sendClose(item.code(), item.text()).get();
-            stopped = true;
-          }
-        }
-        item.done().complete(null);
-      } catch (InterruptedException e) {
-        item.done().completeExceptionally(e);
-        return;
-      } catch (ExecutionException | RuntimeException e) {
-        Throwable cause =
-            e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        item.done().completeExceptionally(cause);
-        stopped = true;
-        onFailure.accept(cause);
+      if (!sent.isDone()) {
+        Item inFlight = item;
+        CompletableFuture<?> unused =
+            sent.whenComplete(
+                (ws, error) -> {
+                  if (finished(inFlight, error)) {
+                    drain(next());
+                  }
+                });
         return;
       }
+      if (!finished(item, failureOf(sent))) {
+        return;
+      }
+      item = next();
+    }
+  }
+
+  private @Nullable Item next() {
+    synchronized (lock) {
+      Item item = stopped ? null : queue.poll();
+      if (item == null) {
+        sending = false;
+      }
+      return item;
+    }
+  }
+
+  /** Records the end of a send; false when writing stops here. */
+  private boolean finished(Item item, @Nullable Throwable error) {
+    if (error != null) {
+      fail(item, error);
+      return false;
+    }
+    if (item.done() != null) {
+      item.done().complete(null);
+    }
+    if (item.kind() == Kind.CLOSE) {
+      stop();
+      return false;
+    }
+    return true;
+  }
+
+  private void fail(Item item, Throwable error) {
+    Throwable cause =
+        (error instanceof CompletionException || error instanceof ExecutionException)
+                && error.getCause() != null
+            ? error.getCause()
+            : error;
+    if (item.done() != null) {
+      item.done().completeExceptionally(cause);
+    }
+    stop();
+    onFailure.accept(cause);
+  }
+
+  private static @Nullable Throwable failureOf(CompletableFuture<?> done) {
+    try {
+      done.join();
+      return null;
+    } catch (CompletionException e) {
+      return e;
+    } catch (RuntimeException e) {
+      return e;
     }
   }
 }

@@ -41,6 +41,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -376,7 +377,7 @@ public final class WorkerRuntime implements EngineWorker {
     Duration timeout =
         callOptions.timeout() != null ? callOptions.timeout() : options.invocationTimeout();
     Message.InvokeFunction message =
-        new Message.InvokeFunction(
+        Message.InvokeFunction.of(
             UUID.randomUUID().toString(),
             functionId,
             data,
@@ -391,7 +392,7 @@ public final class WorkerRuntime implements EngineWorker {
   public void callVoid(String functionId, @Nullable JsonNode data) {
     requireId(functionId, "function id");
     Message.InvokeFunction message =
-        new Message.InvokeFunction(
+        Message.InvokeFunction.of(
             null, functionId, data, null, null, new TriggerAction.Void(), null);
     synchronized (lock) {
       requireNotClosed();
@@ -405,7 +406,7 @@ public final class WorkerRuntime implements EngineWorker {
     requireId(queue, "queue");
     requireId(functionId, "function id");
     Message.InvokeFunction message =
-        new Message.InvokeFunction(
+        Message.InvokeFunction.of(
             UUID.randomUUID().toString(),
             functionId,
             data,
@@ -434,7 +435,7 @@ public final class WorkerRuntime implements EngineWorker {
       return CompletableFuture.failedFuture(
           new WorkerException.Protocol("cannot encode the call of " + message.functionId(), e));
     }
-    PendingCall call = new PendingCall(id, message.functionId());
+    PendingCall call = new PendingCall(id, message.functionId(), tasks);
     synchronized (lock) {
       if (closed) {
         return CompletableFuture.failedFuture(new WorkerException.NotConnected("worker is closed"));
@@ -456,7 +457,7 @@ public final class WorkerRuntime implements EngineWorker {
       sendFrame(frame, System.nanoTime() + timeout.toNanos(), call);
     }
     CompletableFuture<?> unused =
-        call.future.whenComplete(
+        call.future.whenCompleteInline(
             (r, e) -> {
               // Also covers a caller cancelling the future.
               pending.remove(id, call);
@@ -682,10 +683,12 @@ public final class WorkerRuntime implements EngineWorker {
       LOG.debug("ignoring the result of unknown or finished invocation {}", m.invocationId());
       return;
     }
+    // Completed here, without a hand-off: a caller's continuations run on the task executor anyway
+    // (see CallFuture), so nothing the caller attached runs on the listener thread.
     if (m.error() != null) {
-      completeLater(call.future, null, new WorkerException.Remote(call.functionId, m.error()));
+      call.future.completeExceptionally(new WorkerException.Remote(call.functionId, m.error()));
     } else {
-      completeLater(call.future, m.result(), null);
+      call.future.complete(m.result());
     }
   }
 
@@ -824,12 +827,19 @@ public final class WorkerRuntime implements EngineWorker {
 
   /** Sends a reply frame; queued while disconnected, as the Node SDK does. */
   private void reply(Message message) {
+    String frame;
+    try {
+      frame = codec.encode(message); // outside the lock: other threads send meanwhile
+    } catch (ProtocolException e) {
+      LOG.error("cannot encode {}; not sent", MessageCodec.typeOf(message), e);
+      return;
+    }
     synchronized (lock) {
       if (closed) {
         LOG.debug("worker closed; dropping {}", MessageCodec.typeOf(message));
         return;
       }
-      send(message, defaultDeadline(), null);
+      sendFrame(frame, defaultDeadline(), null);
     }
   }
 
@@ -876,7 +886,7 @@ public final class WorkerRuntime implements EngineWorker {
     fields.put(
         "isolation",
         isolation == null ? JsonNode.nullNode() : JsonNode.createStringNode(isolation));
-    return new Message.InvokeFunction(
+    return Message.InvokeFunction.of(
         null,
         WORKERS_REGISTER,
         JsonNode.createObjectNode(fields),
@@ -964,13 +974,14 @@ public final class WorkerRuntime implements EngineWorker {
   private static final class PendingCall {
     final String invocationId;
     final String functionId;
-    final CompletableFuture<JsonNode> future = new CompletableFuture<>();
+    final CallFuture<JsonNode> future;
     volatile @Nullable Connection sentOn;
     volatile @Nullable ScheduledFuture<?> timer;
 
-    PendingCall(String invocationId, String functionId) {
+    PendingCall(String invocationId, String functionId, Executor continuations) {
       this.invocationId = invocationId;
       this.functionId = functionId;
+      this.future = new CallFuture<>(continuations);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.iii4j.gateway.builtin;
+package dev.iii4j.gateway.registry;
 
 import dev.iii4j.gateway.WorkerSession;
 import io.micronaut.core.annotation.Nullable;

@@ -1,6 +1,8 @@
-package dev.iii4j.gateway.httpfn;
+package dev.iii4j.gateway.invocation;
 
-import dev.iii4j.gateway.invocation.Outcome;
+import dev.iii4j.gateway.httpfn.HttpFunctionsProperties;
+import dev.iii4j.gateway.httpfn.HttpInvocation;
+import dev.iii4j.gateway.httpfn.UrlGuard;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;

@@ -1,4 +1,4 @@
-package dev.iii4j.gateway.builtin;
+package dev.iii4j.gateway.registry;
 
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;

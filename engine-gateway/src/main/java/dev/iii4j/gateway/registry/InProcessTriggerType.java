@@ -1,6 +1,4 @@
-package dev.iii4j.gateway.builtin;
-
-import dev.iii4j.gateway.registry.TriggerEntry;
+package dev.iii4j.gateway.registry;
 
 /** A trigger type the engine implements itself ({@code subscribe}, the availability types). */
 public interface InProcessTriggerType {

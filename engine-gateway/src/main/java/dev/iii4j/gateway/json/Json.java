@@ -1,4 +1,4 @@
-package dev.iii4j.gateway.builtin;
+package dev.iii4j.gateway.json;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
