@@ -509,7 +509,7 @@ class GatewayProtocolTest {
       second.sync();
       String id = invocationId();
       caller.send(
-          new Message.InvokeFunction(
+          Message.InvokeFunction.of(
               id,
               "payments::charge",
               json("{\"orderId\":\"retry\"}"),
