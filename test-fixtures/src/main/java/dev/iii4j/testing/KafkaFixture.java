@@ -36,7 +36,8 @@ import org.testcontainers.utility.DockerImageName;
  *   <li>the cluster named by {@value #BOOTSTRAP_ENV} ({@code host:port[,host:port…]}), started by a
  *       script or CI;
  *   <li>a Testcontainers {@code apache/kafka} container ({@value #DEFAULT_IMAGE}, or the image
- *       named by {@value #IMAGE_ENV}) when a Docker engine answers;
+ *       named by {@value #IMAGE_ENV}) when a Docker engine answers and the image is present
+ *       locally;
  *   <li>otherwise a single-node KRaft broker inside this JVM, from the Kafka project's own {@code
  *       KafkaClusterTestKit}, at the version of the {@code kafka-clients} the build manages, on a
  *       random loopback port.
@@ -197,7 +198,7 @@ public final class KafkaFixture {
     String bootstrap = System.getenv(BOOTSTRAP_ENV);
     if (bootstrap != null && !bootstrap.isBlank()) {
       fixture = new KafkaFixture(FixtureSource.ENVIRONMENT, bootstrap.trim());
-    } else if (Docker.available()) {
+    } else if (Docker.usable(kafkaImage())) {
       fixture = startContainer();
     } else {
       fixture = startEmbedded();
@@ -210,12 +211,15 @@ public final class KafkaFixture {
     return fixture;
   }
 
-  private static KafkaFixture startContainer() {
+  private static String kafkaImage() {
     String image = System.getenv(IMAGE_ENV);
+    return image == null || image.isBlank() ? DEFAULT_IMAGE : image.trim();
+  }
+
+  private static KafkaFixture startContainer() {
     KafkaContainer container =
         new KafkaContainer(
-            DockerImageName.parse(image == null || image.isBlank() ? DEFAULT_IMAGE : image.trim())
-                .asCompatibleSubstituteFor("apache/kafka"));
+            DockerImageName.parse(kafkaImage()).asCompatibleSubstituteFor("apache/kafka"));
     container.start();
     Runtime.getRuntime()
         .addShutdownHook(new Thread(container::stop, "engine-test-kafka-container-stop"));

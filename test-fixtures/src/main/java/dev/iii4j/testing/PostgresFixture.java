@@ -28,7 +28,7 @@ import org.testcontainers.utility.DockerImageName;
  *   <li>the server named by {@value #URL_ENV} (a JDBC URL), {@value #USER_ENV} and {@value
  *       #PASSWORD_ENV}, started by a script or CI;
  *   <li>a Testcontainers {@code postgres} container ({@value #DEFAULT_IMAGE}, or the image named by
- *       {@value #IMAGE_ENV}) when a Docker engine answers;
+ *       {@value #IMAGE_ENV}) when a Docker engine answers and the image is present locally;
  *   <li>otherwise zonky's embedded PostgreSQL, a real server process unpacked from a jar, on a
  *       random loopback port.
  * </ol>
@@ -214,7 +214,7 @@ public final class PostgresFixture {
               url.trim(),
               envOr(USER_ENV, "postgres"),
               envOr(PASSWORD_ENV, ""));
-    } else if (Docker.available()) {
+    } else if (Docker.usable(envOr(IMAGE_ENV, DEFAULT_IMAGE))) {
       fixture = startContainer();
     } else {
       fixture = startEmbedded();
