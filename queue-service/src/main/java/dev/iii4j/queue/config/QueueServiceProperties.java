@@ -1,20 +1,18 @@
 package dev.iii4j.queue.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Min;
-import java.net.URI;
 import java.time.Duration;
 
 /**
  * Settings of the queue service, bound from {@code engine.queue.*}. The Kafka cluster itself is
  * micronaut-kafka's {@code kafka.bootstrap.servers} ({@code KAFKA_BOOTSTRAP_SERVERS}).
  *
- * @param gatewayUrl the gateway's worker socket ({@code ENGINE_GATEWAY_URL})
- * @param serviceToken the token that lets this service register built-in names ({@code
- *     III_SERVICE_TOKEN}); blank when the gateway runs open
- * @param workerName the name this service reports to the gateway
+ * <p>The gateway connection ({@code engine.queue.gateway-url}, {@code service-token}, {@code
+ * worker-name}, {@code reconnect-max-delay}) is service-support's {@link
+ * dev.iii4j.service.GatewayConnection}.
+ *
  * @param topicPrefix prefix of every Kafka topic and consumer group this service uses
  * @param partitions default partitions of the Kafka topics of queues and durable topics
  * @param replicationFactor replication factor of every Kafka topic this service creates
@@ -26,9 +24,6 @@ import java.time.Duration;
  */
 @ConfigurationProperties(QueueServiceProperties.PREFIX)
 public record QueueServiceProperties(
-    @Bindable(defaultValue = "ws://127.0.0.1:49134/") URI gatewayUrl,
-    @Nullable String serviceToken,
-    @Bindable(defaultValue = "queue-service") String workerName,
     @Bindable(defaultValue = "iii.") String topicPrefix,
     @Bindable(defaultValue = "3") @Min(1) int partitions,
     @Bindable(defaultValue = "1") @Min(1) short replicationFactor,
