@@ -1,7 +1,13 @@
 package dev.iii4j.stream.config;
 
 import dev.iii4j.service.GatewayConnection;
+import dev.iii4j.service.outbox.EventDispatcher;
+import dev.iii4j.service.outbox.EventSink;
+import dev.iii4j.service.outbox.OutboxProperties;
+import dev.iii4j.stream.StreamMessage;
 import dev.iii4j.stream.StreamService;
+import dev.iii4j.stream.StreamStore;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
@@ -9,7 +15,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Wires the service: its gateway connection (service-support's {@code EngineWorkerFactory} turns it
- * into the SDK worker).
+ * into the SDK worker) and the outbox dispatcher of its trigger events ({@code
+ * engine.stream.events.*}, service-support's {@link OutboxProperties}).
  */
 @Factory
 @Requires(env = StreamService.ENVIRONMENT)
@@ -18,5 +25,24 @@ final class ServiceFactory {
   @Singleton
   GatewayConnection gatewayConnection(Environment environment) {
     return GatewayConnection.bind(environment, StreamProperties.PREFIX, StreamService.ENVIRONMENT);
+  }
+
+  @Singleton
+  @Bean(preDestroy = "stop")
+  EventDispatcher<StreamMessage> eventDispatcher(
+      StreamStore store, EventSink<StreamMessage> sink, Environment environment) {
+    return new EventDispatcher<>(
+        "stream",
+        store,
+        sink,
+        OutboxProperties.bind(environment, StreamProperties.PREFIX + ".events"),
+        message ->
+            message.eventType()
+                + " "
+                + message.streamName()
+                + "/"
+                + message.groupId()
+                + "/"
+                + message.id());
   }
 }

@@ -1,4 +1,4 @@
-package dev.iii4j.state;
+package dev.iii4j.service.outbox;
 
 import io.micronaut.core.annotation.Nullable;
 import java.time.Duration;

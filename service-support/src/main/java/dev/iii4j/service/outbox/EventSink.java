@@ -1,4 +1,4 @@
-package dev.iii4j.state;
+package dev.iii4j.service.outbox;
 
 /**
  * Delivers one event to one trigger target: evaluates the target's condition function, then awaits
@@ -6,9 +6,10 @@ package dev.iii4j.state;
  *
  * <p>Threading: thread-safe; {@link #deliver} blocks until the handler answered and may be called
  * concurrently for different events.
+ *
+ * @param <E> the service's event type
  */
-public interface EventSink {
-
+public interface EventSink<E> {
   /** How a delivery ended. */
   enum Result {
     /**
@@ -23,5 +24,5 @@ public interface EventSink {
   boolean ready();
 
   /** Delivers {@code event} to {@code target}; never throws. */
-  Result deliver(StateEvent event, EventTarget target);
+  Result deliver(E event, EventTarget target);
 }

@@ -1,11 +1,7 @@
-package dev.iii4j.stream;
+package dev.iii4j.service.outbox;
 
-import dev.iii4j.stream.config.EventProperties;
-import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.StartupEvent;
-import io.micronaut.runtime.event.annotation.EventListener;
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,44 +12,60 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers {@code stream} trigger events after commit (the same design as state-service's
- * dispatcher): one loop per replica claims batches through {@link StreamStore#dispatch}, delivers
- * the events of a batch concurrently (they are of distinct items) and the targets of one event one
- * after another, and retries unreachable targets with backoff until {@code retry-for} has passed
- * since the commit. Delivered events are pruned after {@code retention}.
+ * Delivers outbox events after commit: one loop per replica claims batches through {@link
+ * OutboxStore#dispatch}, delivers the events of a batch concurrently (they are of distinct keys)
+ * and the targets of one event one after another, and retries unreachable targets with backoff
+ * until {@code retry-for} has passed since the commit. Delivered events are pruned after {@code
+ * retention}.
+ *
+ * <p>Built by each service's factory (with {@code preDestroy = "stop"}); it starts when the context
+ * has started, unless dispatch is disabled on the replica.
  *
  * <p>Threading: the loop runs on its own thread; {@link #wake()} may be called from any thread.
+ *
+ * @param <E> the service's event type
  */
-@Singleton
-@Requires(env = StreamService.ENVIRONMENT)
-public final class EventDispatcher {
+public final class EventDispatcher<E> implements ApplicationEventListener<StartupEvent> {
   private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
 
-  private final StreamStore store;
-  private final EventSink sink;
-  private final EventProperties properties;
+  private final String name;
+  private final OutboxStore<E> store;
+  private final EventSink<E> sink;
+  private final OutboxProperties properties;
+  private final Function<E, String> describe;
   private final Semaphore signal = new Semaphore(0);
   private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
   private volatile boolean running;
   private Thread loop;
 
-  EventDispatcher(StreamStore store, EventSink sink, EventProperties properties) {
+  /**
+   * A dispatcher named {@code name} (its thread is {@code <name>-event-dispatcher}); {@code
+   * describe} names an event in logs.
+   */
+  public EventDispatcher(
+      String name,
+      OutboxStore<E> store,
+      EventSink<E> sink,
+      OutboxProperties properties,
+      Function<E, String> describe) {
+    this.name = name;
     this.store = store;
     this.sink = sink;
     this.properties = properties;
+    this.describe = describe;
   }
 
-  @EventListener
-  void onStartup(StartupEvent event) {
+  @Override
+  public void onApplicationEvent(StartupEvent event) {
     if (properties.dispatchEnabled()) {
       start();
     } else {
-      LOG.info(
-          "event dispatch is disabled on this replica (engine.stream.events.dispatch-enabled)");
+      LOG.info("{} event dispatch is disabled on this replica (events.dispatch-enabled)", name);
     }
   }
 
@@ -61,7 +73,7 @@ public final class EventDispatcher {
   public synchronized void start() {
     if (loop == null) {
       running = true;
-      loop = Thread.ofPlatform().daemon().name("stream-event-dispatcher").start(this::run);
+      loop = Thread.ofPlatform().daemon().name(name + "-event-dispatcher").start(this::run);
     }
   }
 
@@ -73,7 +85,6 @@ public final class EventDispatcher {
   }
 
   /** Stops the loop after the batch in flight; undelivered events stay in the outbox. */
-  @PreDestroy
   public synchronized void stop() {
     running = false;
     if (loop != null) {
@@ -119,9 +130,9 @@ public final class EventDispatcher {
     }
   }
 
-  private List<DeliveryOutcome> deliver(List<PendingEvent> events) {
+  private List<DeliveryOutcome> deliver(List<PendingEvent<E>> events) {
     List<Future<DeliveryOutcome>> futures = new ArrayList<>(events.size());
-    for (PendingEvent event : events) {
+    for (PendingEvent<E> event : events) {
       futures.add(deliveries.submit(() -> deliverOne(event)));
     }
     List<DeliveryOutcome> outcomes = new ArrayList<>(events.size());
@@ -138,22 +149,19 @@ public final class EventDispatcher {
     return outcomes;
   }
 
-  private DeliveryOutcome deliverOne(PendingEvent pending) {
+  private DeliveryOutcome deliverOne(PendingEvent<E> pending) {
     List<EventTarget> targets = pending.pending();
     for (int i = 0; i < targets.size(); i++) {
       EventTarget target = targets.get(i);
-      if (sink.deliver(pending.message(), target) == EventSink.Result.DONE) {
+      if (sink.deliver(pending.event(), target) == EventSink.Result.DONE) {
         continue;
       }
       Duration age = Duration.between(pending.createdAt(), Instant.now());
       if (age.compareTo(properties.retryFor()) > 0) {
         LOG.warn(
-            "giving up event {} ({} {}/{}/{}) for trigger {} -> {}: unreachable for {}",
+            "giving up event {} ({}) for trigger {} -> {}: unreachable for {}",
             pending.id(),
-            pending.message().eventType(),
-            pending.message().streamName(),
-            pending.message().groupId(),
-            pending.message().id(),
+            describe.apply(pending.event()),
             target.triggerId(),
             target.functionId(),
             age);

@@ -1,4 +1,4 @@
-package dev.iii4j.state;
+package dev.iii4j.service.outbox;
 
 import java.time.Instant;
 import java.util.List;
@@ -6,14 +6,15 @@ import java.util.List;
 /**
  * An undelivered event claimed by a dispatcher.
  *
- * @param id the outbox id; per (scope, key) ids follow commit order
- * @param event the change
+ * @param id the outbox id; per key ids follow commit order
+ * @param event what the triggers receive
  * @param pending the targets not yet delivered, in delivery order
  * @param attempts how many delivery rounds were already retried
  * @param createdAt when the change committed
+ * @param <E> the service's event type
  */
-public record PendingEvent(
-    long id, StateEvent event, List<EventTarget> pending, int attempts, Instant createdAt) {
+public record PendingEvent<E>(
+    long id, E event, List<EventTarget> pending, int attempts, Instant createdAt) {
   /** Copies the targets. */
   public PendingEvent {
     pending = List.copyOf(pending);
