@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.iii4j.architecture.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 /** Package rules of the gateway. */
@@ -36,5 +37,10 @@ class ArchitectureTest {
         .resideInAPackage("dev.iii4j.gateway.ws..")
         .because("the domain talks to connections only through the Outbound port")
         .check(CLASSES);
+  }
+
+  @Test
+  void noPackageCycles() {
+    ArchitectureRules.noNewPackageCycles().check(CLASSES);
   }
 }

@@ -1,12 +1,10 @@
-package dev.iii4j.stream.config;
+package dev.iii4j.state;
 
 import dev.iii4j.service.GatewayConnection;
 import dev.iii4j.service.outbox.EventDispatcher;
 import dev.iii4j.service.outbox.EventSink;
 import dev.iii4j.service.outbox.OutboxProperties;
-import dev.iii4j.stream.StreamMessage;
-import dev.iii4j.stream.StreamService;
-import dev.iii4j.stream.StreamStore;
+import dev.iii4j.state.config.StateProperties;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -16,33 +14,26 @@ import jakarta.inject.Singleton;
 /**
  * Wires the service: its gateway connection (service-support's {@code EngineWorkerFactory} turns it
  * into the SDK worker) and the outbox dispatcher of its trigger events ({@code
- * engine.stream.events.*}, service-support's {@link OutboxProperties}).
+ * engine.state.events.*}, service-support's {@link OutboxProperties}).
  */
 @Factory
-@Requires(env = StreamService.ENVIRONMENT)
+@Requires(env = StateService.ENVIRONMENT)
 final class ServiceFactory {
 
   @Singleton
   GatewayConnection gatewayConnection(Environment environment) {
-    return GatewayConnection.bind(environment, StreamProperties.PREFIX, StreamService.ENVIRONMENT);
+    return GatewayConnection.bind(environment, StateProperties.PREFIX, StateService.ENVIRONMENT);
   }
 
   @Singleton
   @Bean(preDestroy = "stop")
-  EventDispatcher<StreamMessage> eventDispatcher(
-      StreamStore store, EventSink<StreamMessage> sink, Environment environment) {
+  EventDispatcher<StateEvent> eventDispatcher(
+      StateStore store, EventSink<StateEvent> sink, Environment environment) {
     return new EventDispatcher<>(
-        "stream",
+        "state",
         store,
         sink,
-        OutboxProperties.bind(environment, StreamProperties.PREFIX + ".events"),
-        message ->
-            message.eventType()
-                + " "
-                + message.streamName()
-                + "/"
-                + message.groupId()
-                + "/"
-                + message.id());
+        OutboxProperties.bind(environment, StateProperties.PREFIX + ".events"),
+        event -> event.type().wire() + " " + event.scope() + "/" + event.key());
   }
 }

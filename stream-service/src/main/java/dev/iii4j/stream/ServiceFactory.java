@@ -1,12 +1,10 @@
-package dev.iii4j.state.config;
+package dev.iii4j.stream;
 
 import dev.iii4j.service.GatewayConnection;
 import dev.iii4j.service.outbox.EventDispatcher;
 import dev.iii4j.service.outbox.EventSink;
 import dev.iii4j.service.outbox.OutboxProperties;
-import dev.iii4j.state.StateEvent;
-import dev.iii4j.state.StateService;
-import dev.iii4j.state.StateStore;
+import dev.iii4j.stream.config.StreamProperties;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -16,26 +14,33 @@ import jakarta.inject.Singleton;
 /**
  * Wires the service: its gateway connection (service-support's {@code EngineWorkerFactory} turns it
  * into the SDK worker) and the outbox dispatcher of its trigger events ({@code
- * engine.state.events.*}, service-support's {@link OutboxProperties}).
+ * engine.stream.events.*}, service-support's {@link OutboxProperties}).
  */
 @Factory
-@Requires(env = StateService.ENVIRONMENT)
+@Requires(env = StreamService.ENVIRONMENT)
 final class ServiceFactory {
 
   @Singleton
   GatewayConnection gatewayConnection(Environment environment) {
-    return GatewayConnection.bind(environment, StateProperties.PREFIX, StateService.ENVIRONMENT);
+    return GatewayConnection.bind(environment, StreamProperties.PREFIX, StreamService.ENVIRONMENT);
   }
 
   @Singleton
   @Bean(preDestroy = "stop")
-  EventDispatcher<StateEvent> eventDispatcher(
-      StateStore store, EventSink<StateEvent> sink, Environment environment) {
+  EventDispatcher<StreamMessage> eventDispatcher(
+      StreamStore store, EventSink<StreamMessage> sink, Environment environment) {
     return new EventDispatcher<>(
-        "state",
+        "stream",
         store,
         sink,
-        OutboxProperties.bind(environment, StateProperties.PREFIX + ".events"),
-        event -> event.type().wire() + " " + event.scope() + "/" + event.key());
+        OutboxProperties.bind(environment, StreamProperties.PREFIX + ".events"),
+        message ->
+            message.eventType()
+                + " "
+                + message.streamName()
+                + "/"
+                + message.groupId()
+                + "/"
+                + message.id());
   }
 }

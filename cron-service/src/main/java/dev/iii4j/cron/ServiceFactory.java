@@ -1,6 +1,6 @@
-package dev.iii4j.cron.config;
+package dev.iii4j.cron;
 
-import dev.iii4j.cron.CronScheduler;
+import dev.iii4j.cron.config.CronProperties;
 import dev.iii4j.service.GatewayConnection;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;

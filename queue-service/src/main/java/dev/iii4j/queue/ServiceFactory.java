@@ -1,6 +1,6 @@
-package dev.iii4j.queue.config;
+package dev.iii4j.queue;
 
-import dev.iii4j.queue.Application;
+import dev.iii4j.queue.config.QueueServiceProperties;
 import dev.iii4j.service.GatewayConnection;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
