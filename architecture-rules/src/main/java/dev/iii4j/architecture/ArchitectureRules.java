@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.library.freeze.FreezingArchRule;
 
 /**
@@ -112,6 +113,18 @@ public final class ArchitectureRules {
         .dependOnClassesThat()
         .resideInAPackage("dev.iii4j.sdk..")
         .because("the gateway connection is one adapter among others");
+  }
+
+  /**
+   * The package shape of a service whose root is {@code root} and whose storage port is {@code
+   * port}: the four rules above and no package cycles.
+   */
+  public static ArchRule servicePackageShape(String root, String port) {
+    return CompositeArchRule.of(domainKnowsNoStorageTechnology(root))
+        .and(onlyTheJdbcAdapterTouchesTheDatabase(root, port))
+        .and(repositoriesAndEntitiesArePackagePrivate())
+        .and(theSdkStaysInTheFunctionsPackage(root))
+        .and(noPackageCycles());
   }
 
   private static String[] concat(String[] head, String... tail) {

@@ -1,14 +1,9 @@
 package dev.iii4j.cron;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.iii4j.cron.config.CronProperties;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceHarness;
-import io.micronaut.context.ApplicationContext;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,22 +15,13 @@ class ProdEnvironmentTest {
 
   @Test
   void startsWithItsConfigurationWhenMicronautEnvironmentsIsProd() {
-    try (GatewayHarness gateway = GatewayHarness.start();
-        ApplicationContext service =
-            ServiceHarness.withMicronautEnvironments(
-                "prod",
-                () ->
-                    ServiceHarness.service(CronScheduler.ENVIRONMENT, CronProperties.PREFIX)
-                        .gateway(gateway)
-                        .database(PostgresFixture.instance().createDatabase("cron_prod"))
-                        .start(Application.builder()))) {
-      assertThat(service.getEnvironment().getActiveNames())
-          .contains("prod", CronScheduler.ENVIRONMENT);
-      assertThat(service.getProperty("micronaut.application.name", String.class))
-          .contains("cron-service");
-      await("registered with the gateway")
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> gateway.hasTriggerType("cron"));
+    try (GatewayHarness gateway = GatewayHarness.start()) {
+      ServiceHarness.service(CronScheduler.ENVIRONMENT, CronProperties.PREFIX)
+          .gateway(gateway)
+          .database(PostgresFixture.instance().createDatabase("cron_prod"))
+          .startUnderProd(
+              Application.builder(), "cron-service", () -> gateway.hasTriggerType("cron"))
+          .close();
     }
   }
 }

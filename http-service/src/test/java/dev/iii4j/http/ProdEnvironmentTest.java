@@ -1,13 +1,8 @@
 package dev.iii4j.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.iii4j.http.config.HttpServiceProperties;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.ServiceHarness;
-import io.micronaut.context.ApplicationContext;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,23 +14,14 @@ class ProdEnvironmentTest {
 
   @Test
   void startsWithItsConfigurationWhenMicronautEnvironmentsIsProd() {
-    try (GatewayHarness gateway = GatewayHarness.start();
-        ApplicationContext service =
-            ServiceHarness.withMicronautEnvironments(
-                "prod",
-                () ->
-                    ServiceHarness.service(Application.ENVIRONMENT, HttpServiceProperties.PREFIX)
-                        .gateway(gateway)
-                        .property("engine.http.host", "127.0.0.1")
-                        .property("engine.http.port", 0)
-                        .start(Application.builder()))) {
-      assertThat(service.getEnvironment().getActiveNames())
-          .contains("prod", Application.ENVIRONMENT);
-      assertThat(service.getProperty("micronaut.application.name", String.class))
-          .contains("http-service");
-      await("registered with the gateway")
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> gateway.hasTriggerType("http"));
+    try (GatewayHarness gateway = GatewayHarness.start()) {
+      ServiceHarness.service(Application.ENVIRONMENT, HttpServiceProperties.PREFIX)
+          .gateway(gateway)
+          .property("engine.http.host", "127.0.0.1")
+          .property("engine.http.port", 0)
+          .startUnderProd(
+              Application.builder(), "http-service", () -> gateway.hasTriggerType("http"))
+          .close();
     }
   }
 }

@@ -9,28 +9,8 @@ class ArchitectureTest {
   private static final JavaClasses CLASSES = ArchitectureRules.mainClasses("dev.iii4j.state");
 
   @Test
-  void theDomainKnowsNoStorageTechnology() {
-    ArchitectureRules.domainKnowsNoStorageTechnology("dev.iii4j.state").check(CLASSES);
-  }
-
-  @Test
-  void onlyTheJdbcAdapterTouchesTheDatabase() {
-    ArchitectureRules.onlyTheJdbcAdapterTouchesTheDatabase("dev.iii4j.state", "StateStore")
-        .check(CLASSES);
-  }
-
-  @Test
-  void repositoriesAndEntitiesArePackagePrivate() {
-    ArchitectureRules.repositoriesAndEntitiesArePackagePrivate().check(CLASSES);
-  }
-
-  @Test
-  void theSdkStaysInTheFunctionsPackage() {
-    ArchitectureRules.theSdkStaysInTheFunctionsPackage("dev.iii4j.state").check(CLASSES);
-  }
-
-  @Test
-  void noPackageCycles() {
-    ArchitectureRules.noPackageCycles().check(CLASSES);
+  void followsTheServicePackageShape() {
+    // Domain and ports at the root, one adapter package per technology, no package cycles.
+    ArchitectureRules.servicePackageShape("dev.iii4j.state", "StateStore").check(CLASSES);
   }
 }

@@ -1,14 +1,9 @@
 package dev.iii4j.state;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import dev.iii4j.state.config.StateProperties;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceHarness;
-import io.micronaut.context.ApplicationContext;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,22 +15,13 @@ class ProdEnvironmentTest {
 
   @Test
   void startsWithItsConfigurationWhenMicronautEnvironmentsIsProd() {
-    try (GatewayHarness gateway = GatewayHarness.start();
-        ApplicationContext service =
-            ServiceHarness.withMicronautEnvironments(
-                "prod",
-                () ->
-                    ServiceHarness.service(StateService.ENVIRONMENT, StateProperties.PREFIX)
-                        .gateway(gateway)
-                        .database(PostgresFixture.instance().createDatabase("state_prod"))
-                        .start(Application.builder()))) {
-      assertThat(service.getEnvironment().getActiveNames())
-          .contains("prod", StateService.ENVIRONMENT);
-      assertThat(service.getProperty("micronaut.application.name", String.class))
-          .contains("state-service");
-      await("registered with the gateway")
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> gateway.hasFunction("state::get"));
+    try (GatewayHarness gateway = GatewayHarness.start()) {
+      ServiceHarness.service(StateService.ENVIRONMENT, StateProperties.PREFIX)
+          .gateway(gateway)
+          .database(PostgresFixture.instance().createDatabase("state_prod"))
+          .startUnderProd(
+              Application.builder(), "state-service", () -> gateway.hasFunction("state::get"))
+          .close();
     }
   }
 }

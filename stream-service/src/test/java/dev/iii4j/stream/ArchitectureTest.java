@@ -11,14 +11,9 @@ class ArchitectureTest {
   private static final JavaClasses CLASSES = ArchitectureRules.mainClasses("dev.iii4j.stream");
 
   @Test
-  void theDomainKnowsNoStorageTechnology() {
-    ArchitectureRules.domainKnowsNoStorageTechnology("dev.iii4j.stream").check(CLASSES);
-  }
-
-  @Test
-  void onlyTheJdbcAdapterTouchesTheDatabase() {
-    ArchitectureRules.onlyTheJdbcAdapterTouchesTheDatabase("dev.iii4j.stream", "StreamStore")
-        .check(CLASSES);
+  void followsTheServicePackageShape() {
+    // Domain and ports at the root, one adapter package per technology, no package cycles.
+    ArchitectureRules.servicePackageShape("dev.iii4j.stream", "StreamStore").check(CLASSES);
   }
 
   @Test
@@ -43,15 +38,5 @@ class ArchitectureTest {
         .resideInAPackage("io.netty..")
         .because("the client WebSocket is one adapter among others")
         .check(CLASSES);
-  }
-
-  @Test
-  void theSdkStaysInTheFunctionsPackage() {
-    ArchitectureRules.theSdkStaysInTheFunctionsPackage("dev.iii4j.stream").check(CLASSES);
-  }
-
-  @Test
-  void noPackageCycles() {
-    ArchitectureRules.noPackageCycles().check(CLASSES);
   }
 }

@@ -3,9 +3,13 @@ package dev.iii4j.testing;
 import dev.iii4j.service.ServiceApplication;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 
 /**
  * Starts a built-in service inside the test JVM from its own configuration (its environment's
@@ -96,6 +100,36 @@ public final class ServiceHarness {
    */
   public ApplicationContext start(ApplicationContextBuilder entryPoint) {
     return entryPoint.properties(properties).start();
+  }
+
+  /**
+   * Starts the service through {@code entryPoint} (its {@code Application.builder()}) as if {@code
+   * MICRONAUT_ENVIRONMENTS=prod} were set, and returns it once {@code registered} holds (for
+   * example the gateway lists one of its functions). Fails when {@code prod} or the service's
+   * environment is not active, or when its own YAML was not loaded ({@code
+   * micronaut.application.name} is not {@code applicationName}).
+   */
+  public ApplicationContext startUnderProd(
+      ApplicationContextBuilder entryPoint, String applicationName, BooleanSupplier registered) {
+    ApplicationContext context = withMicronautEnvironments("prod", () -> start(entryPoint));
+    try {
+      Set<String> active = context.getEnvironment().getActiveNames();
+      if (!active.contains("prod") || !active.contains(environment)) {
+        throw new AssertionError("expected prod and " + environment + " active, got " + active);
+      }
+      String name = context.getProperty("micronaut.application.name", String.class).orElse(null);
+      if (!applicationName.equals(name)) {
+        throw new AssertionError(
+            "expected the service's YAML (application name " + applicationName + "), got " + name);
+      }
+      Awaitility.await(applicationName + " registered with the gateway")
+          .atMost(Duration.ofSeconds(30))
+          .until(registered::getAsBoolean);
+      return context;
+    } catch (RuntimeException | AssertionError e) {
+      context.close();
+      throw e;
+    }
   }
 
   /**
