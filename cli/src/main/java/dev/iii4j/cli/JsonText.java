@@ -6,13 +6,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.PrettyPrinter;
+import dev.iii4j.protocol.JsonWriter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,51 +108,7 @@ final class JsonText {
   }
 
   private static String write(@Nullable JsonNode value, boolean pretty) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      if (pretty) {
-        g.setPrettyPrinter(new Indented());
-      }
-      node(g, value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  private static void node(JsonGenerator g, @Nullable JsonNode node) throws IOException {
-    if (node == null || node.isNull()) {
-      g.writeNull();
-    } else if (node.isObject()) {
-      g.writeStartObject();
-      for (Map.Entry<String, JsonNode> field : node.entries()) {
-        g.writeFieldName(field.getKey());
-        node(g, field.getValue());
-      }
-      g.writeEndObject();
-    } else if (node.isArray()) {
-      g.writeStartArray();
-      for (JsonNode item : node.values()) {
-        node(g, item);
-      }
-      g.writeEndArray();
-    } else if (node.isString()) {
-      g.writeString(node.getStringValue());
-    } else if (node.isBoolean()) {
-      g.writeBoolean(node.getBooleanValue());
-    } else if (node.isNumber()) {
-      switch (node.getNumberValue()) {
-        case Integer i -> g.writeNumber(i);
-        case Long l -> g.writeNumber(l);
-        case BigInteger b -> g.writeNumber(b);
-        case BigDecimal d -> g.writeNumber(d);
-        case Float f -> g.writeNumber(f);
-        case Double d -> g.writeNumber(d);
-        case Number n -> g.writeNumber(n.toString());
-      }
-    } else {
-      throw new IllegalArgumentException("unsupported JSON node " + node.getClass().getName());
-    }
+    return JsonWriter.text(value, pretty ? new Indented() : null, JsonWriter::number);
   }
 
   /** Two-space indentation, one entry per line, {@code {}} and {@code []} when empty. */

@@ -12,6 +12,7 @@ import dev.iii4j.state.StateService;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -81,35 +82,22 @@ class CliServicesTest {
   }
 
   private static ApplicationContext startStateService() {
-    PostgresFixture postgres = PostgresFixture.instance();
-    Map<String, Object> p = new HashMap<>();
-    p.put("datasources.default.url", postgres.createDatabase("cli_state"));
-    p.put("datasources.default.username", postgres.username());
-    p.put("datasources.default.password", postgres.password());
-    p.put("datasources.default.driver-class-name", PostgresFixture.DRIVER_CLASS_NAME);
-    p.put("flyway.datasources.default.enabled", true);
-    p.put("engine.state.gateway-url", gateway.url().toString());
-    p.put("engine.state.service-token", gateway.serviceToken());
-    p.put("engine.state.reconnect-max-delay", "500ms");
-    p.put("micronaut.server.port", -1);
-    return ApplicationContext.builder()
-        .environments(StateService.ENVIRONMENT)
-        .properties(p)
+    return ServiceHarness.service(StateService.ENVIRONMENT, "engine.state")
+        .gateway(gateway)
+        .database(PostgresFixture.instance().createDatabase("cli_state"))
         .start();
   }
 
   private static ApplicationContext startQueueService() {
-    Map<String, Object> p = new HashMap<>();
-    p.put("kafka.bootstrap.servers", KafkaFixture.instance().bootstrapServers());
-    p.put("kafka.health.enabled", false);
-    p.put("engine.queue.gateway-url", gateway.url().toString());
-    p.put("engine.queue.service-token", gateway.serviceToken());
-    p.put("engine.queue.topic-prefix", KafkaFixture.instance().uniqueName("cli") + ".");
-    p.put("engine.queue.stop-timeout", "5s");
-    p.put("engine.queues." + DEAD_LETTER_QUEUE + ".max-retries", 1);
-    p.put("engine.queues." + DEAD_LETTER_QUEUE + ".backoff-ms", 0);
-    p.put("micronaut.server.port", -1);
-    return ApplicationContext.run(p, Application.ENVIRONMENT);
+    return ServiceHarness.service(Application.ENVIRONMENT, "engine.queue")
+        .gateway(gateway)
+        .kafka()
+        .property("kafka.health.enabled", false)
+        .property("engine.queue.topic-prefix", KafkaFixture.instance().uniqueName("cli") + ".")
+        .property("engine.queue.stop-timeout", "5s")
+        .property("engine.queues." + DEAD_LETTER_QUEUE + ".max-retries", 1)
+        .property("engine.queues." + DEAD_LETTER_QUEUE + ".backoff-ms", 0)
+        .start();
   }
 
   @AfterAll

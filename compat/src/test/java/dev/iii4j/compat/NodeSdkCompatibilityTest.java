@@ -11,6 +11,7 @@ import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.clients.StreamSocketServer;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.io.BufferedReader;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,20 +192,9 @@ class NodeSdkCompatibilityTest {
    * beans live in the {@code state-service} environment, so they stay out of the gateway's context.
    */
   private static ApplicationContext startStateService(GatewayHarness gateway) {
-    PostgresFixture postgres = PostgresFixture.instance();
-    Map<String, Object> p = new HashMap<>();
-    p.put("datasources.default.url", postgres.createDatabase("compat_state"));
-    p.put("datasources.default.username", postgres.username());
-    p.put("datasources.default.password", postgres.password());
-    p.put("datasources.default.driver-class-name", PostgresFixture.DRIVER_CLASS_NAME);
-    p.put("flyway.datasources.default.enabled", true);
-    p.put("engine.state.gateway-url", gateway.url().toString());
-    p.put("engine.state.service-token", gateway.serviceToken());
-    p.put("engine.state.reconnect-max-delay", "500ms");
-    p.put("micronaut.server.port", -1);
-    return ApplicationContext.builder()
-        .environments(StateService.ENVIRONMENT)
-        .properties(p)
+    return ServiceHarness.service(StateService.ENVIRONMENT, "engine.state")
+        .gateway(gateway)
+        .database(PostgresFixture.instance().createDatabase("compat_state"))
         .start();
   }
 
@@ -215,20 +204,10 @@ class NodeSdkCompatibilityTest {
    * service's.
    */
   private static ApplicationContext startCronService(GatewayHarness gateway) {
-    PostgresFixture postgres = PostgresFixture.instance();
-    Map<String, Object> p = new HashMap<>();
-    p.put("datasources.default.url", postgres.createDatabase("compat_cron"));
-    p.put("datasources.default.username", postgres.username());
-    p.put("datasources.default.password", postgres.password());
-    p.put("datasources.default.driver-class-name", PostgresFixture.DRIVER_CLASS_NAME);
-    p.put("datasources.default.maximum-pool-size", 4);
-    p.put("engine.cron.gateway-url", gateway.url().toString());
-    p.put("engine.cron.service-token", gateway.serviceToken());
-    p.put("engine.cron.reconnect-max-delay", "500ms");
-    p.put("micronaut.server.port", -1);
-    return ApplicationContext.builder()
-        .environments(CronScheduler.ENVIRONMENT)
-        .properties(p)
+    return ServiceHarness.service(CronScheduler.ENVIRONMENT, "engine.cron")
+        .gateway(gateway)
+        .database(PostgresFixture.instance().createDatabase("compat_cron"))
+        .property("datasources.default.maximum-pool-size", 4)
         .start();
   }
 
@@ -237,22 +216,12 @@ class NodeSdkCompatibilityTest {
    * its client WebSocket on a free port. Its beans live in the {@code stream-service} environment.
    */
   private static ApplicationContext startStreamService(GatewayHarness gateway) {
-    PostgresFixture postgres = PostgresFixture.instance();
-    Map<String, Object> p = new HashMap<>();
-    p.put("datasources.default.url", postgres.createDatabase("compat_stream"));
-    p.put("datasources.default.username", postgres.username());
-    p.put("datasources.default.password", postgres.password());
-    p.put("datasources.default.driver-class-name", PostgresFixture.DRIVER_CLASS_NAME);
-    p.put("datasources.default.maximum-pool-size", 4);
-    p.put("engine.stream.gateway-url", gateway.url().toString());
-    p.put("engine.stream.service-token", gateway.serviceToken());
-    p.put("engine.stream.reconnect-max-delay", "500ms");
-    p.put("engine.stream.host", "127.0.0.1");
-    p.put("engine.stream.port", 0);
-    p.put("micronaut.server.port", -1);
-    return ApplicationContext.builder()
-        .environments(StreamService.ENVIRONMENT)
-        .properties(p)
+    return ServiceHarness.service(StreamService.ENVIRONMENT, "engine.stream")
+        .gateway(gateway)
+        .database(PostgresFixture.instance().createDatabase("compat_stream"))
+        .property("datasources.default.maximum-pool-size", 4)
+        .property("engine.stream.host", "127.0.0.1")
+        .property("engine.stream.port", 0)
         .start();
   }
 

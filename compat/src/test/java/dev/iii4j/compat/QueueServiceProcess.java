@@ -6,10 +6,10 @@ import dev.iii4j.queue.Application;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
+import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -26,17 +26,17 @@ final class QueueServiceProcess {
   private QueueServiceProcess() {}
 
   static ApplicationContext start(GatewayHarness gateway) {
-    Map<String, Object> props = new HashMap<>();
-    props.put("kafka.bootstrap.servers", KafkaFixture.instance().bootstrapServers());
-    props.put("kafka.health.enabled", false);
-    props.put("engine.queue.gateway-url", gateway.url().toString());
-    props.put("engine.queue.service-token", gateway.serviceToken());
-    props.put("engine.queue.topic-prefix", KafkaFixture.instance().uniqueName("compat") + ".");
-    props.put("engine.queue.stop-timeout", "5s");
-    props.put("engine.queues." + DEAD_LETTER_QUEUE + ".max-retries", 1);
-    props.put("engine.queues." + DEAD_LETTER_QUEUE + ".backoff-ms", 0);
-    props.put("micronaut.server.port", -1);
-    ApplicationContext context = ApplicationContext.run(props, Application.ENVIRONMENT);
+    ApplicationContext context =
+        ServiceHarness.service(Application.ENVIRONMENT, "engine.queue")
+            .gateway(gateway)
+            .kafka()
+            .property("kafka.health.enabled", false)
+            .property(
+                "engine.queue.topic-prefix", KafkaFixture.instance().uniqueName("compat") + ".")
+            .property("engine.queue.stop-timeout", "5s")
+            .property("engine.queues." + DEAD_LETTER_QUEUE + ".max-retries", 1)
+            .property("engine.queues." + DEAD_LETTER_QUEUE + ".backoff-ms", 0)
+            .start();
     EngineWorker probe = gateway.worker("compat-queue-probe");
     probe.start();
     JsonNode request =

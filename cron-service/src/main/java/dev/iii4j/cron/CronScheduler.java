@@ -1,6 +1,7 @@
 package dev.iii4j.cron;
 
 import dev.iii4j.cron.config.CronProperties;
+import dev.iii4j.service.GatewayConnection;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.json.tree.JsonNode;
@@ -66,14 +67,15 @@ public final class CronScheduler {
           Thread.ofPlatform().name("cron-claims-pruner").daemon().factory());
   private volatile boolean stopped;
 
-  CronScheduler(TickClaims claims, TickFirer firer, CronProperties properties) {
+  CronScheduler(
+      TickClaims claims, TickFirer firer, CronProperties properties, GatewayConnection connection) {
     this.claims = claims;
     this.firer = firer;
     this.properties = properties;
     String configured = properties.replicaId();
     this.replicaId =
         configured == null || configured.isBlank()
-            ? properties.workerName() + "-" + UUID.randomUUID().toString().substring(0, 8)
+            ? connection.workerName() + "-" + UUID.randomUUID().toString().substring(0, 8)
             : configured;
   }
 

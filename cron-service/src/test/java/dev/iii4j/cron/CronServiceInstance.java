@@ -2,10 +2,11 @@ package dev.iii4j.cron;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.iii4j.cron.config.CronProperties;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.testing.EngineTestProperties;
+import dev.iii4j.service.ServiceApplication;
 import dev.iii4j.testing.GatewayHarness;
-import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.sql.Connection;
@@ -15,7 +16,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +27,17 @@ final class CronServiceInstance {
 
   /** Properties of a cron service for {@code gateway} and the database at {@code jdbcUrl}. */
   static Map<String, Object> properties(GatewayHarness gateway, String jdbcUrl) {
-    Map<String, Object> p = new HashMap<>();
-    PostgresFixture postgres = PostgresFixture.instance();
-    p.put(EngineTestProperties.DATASOURCE_URL, jdbcUrl);
-    p.put(EngineTestProperties.DATASOURCE_USERNAME, postgres.username());
-    p.put(EngineTestProperties.DATASOURCE_PASSWORD, postgres.password());
-    p.put(EngineTestProperties.DATASOURCE_DRIVER, PostgresFixture.DRIVER_CLASS_NAME);
-    p.put("datasources.default.maximum-pool-size", 4);
-    p.put("engine.cron.gateway-url", gateway.url().toString());
-    p.put("engine.cron.service-token", gateway.serviceToken());
-    p.put("engine.cron.reconnect-max-delay", "500ms");
-    p.put("micronaut.server.port", -1);
-    return p;
+    return ServiceHarness.service(CronScheduler.ENVIRONMENT, CronProperties.PREFIX)
+        .gateway(gateway)
+        .database(jdbcUrl)
+        .property("datasources.default.maximum-pool-size", 4)
+        .settings();
   }
 
   /** Starts a replica and waits until it is connected to the gateway. */
   static ApplicationContext start(Map<String, Object> properties) {
     ApplicationContext context =
-        ApplicationContext.builder()
-            .environments(CronScheduler.ENVIRONMENT)
-            .properties(properties)
-            .start();
+        ServiceApplication.context(CronScheduler.ENVIRONMENT).properties(properties).start();
     EngineWorker worker = context.getBean(EngineWorker.class);
     await("cron replica connected").atMost(Duration.ofSeconds(20)).until(worker::isConnected);
     return context;

@@ -3,6 +3,7 @@ package dev.iii4j.cron;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.iii4j.service.ServiceApplication;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.PostgresFixture;
@@ -26,10 +27,7 @@ class HealthTest {
         CronServiceInstance.properties(
             gateway, PostgresFixture.instance().createDatabase("cron_health"));
     try (ApplicationContext context =
-            ApplicationContext.builder()
-                .environments(CronScheduler.ENVIRONMENT)
-                .properties(properties)
-                .start();
+            ServiceApplication.context(CronScheduler.ENVIRONMENT).properties(properties).start();
         HttpClient http = HttpClient.newHttpClient()) {
       EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
       URI readiness = server.getURI().resolve("/health/readiness");

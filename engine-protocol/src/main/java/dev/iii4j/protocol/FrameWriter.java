@@ -9,9 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.Map;
 
 /**
  * Writes frames with Jackson's streaming generator, field by field, {@code type} first.
@@ -206,43 +203,6 @@ final class FrameWriter {
   }
 
   private static void node(JsonGenerator g, @Nullable JsonNode node) throws IOException {
-    if (node == null || node.isNull()) {
-      g.writeNull();
-    } else if (node.isObject()) {
-      g.writeStartObject();
-      for (Map.Entry<String, JsonNode> field : node.entries()) {
-        g.writeFieldName(field.getKey());
-        node(g, field.getValue());
-      }
-      g.writeEndObject();
-    } else if (node.isArray()) {
-      g.writeStartArray();
-      for (JsonNode item : node.values()) {
-        node(g, item);
-      }
-      g.writeEndArray();
-    } else if (node.isString()) {
-      g.writeString(node.getStringValue());
-    } else if (node.isBoolean()) {
-      g.writeBoolean(node.getBooleanValue());
-    } else if (node.isNumber()) {
-      number(g, node.getNumberValue());
-    } else {
-      throw new IllegalArgumentException("unsupported JSON node " + node.getClass().getName());
-    }
-  }
-
-  private static void number(JsonGenerator g, Number n) throws IOException {
-    switch (n) {
-      case Integer i -> g.writeNumber(i);
-      case Long l -> g.writeNumber(l);
-      case Short s -> g.writeNumber(s);
-      case Byte b -> g.writeNumber(b);
-      case BigInteger b -> g.writeNumber(b);
-      case BigDecimal d -> g.writeNumber(d);
-      case Float f -> g.writeNumber(f);
-      case Double d -> g.writeNumber(d);
-      default -> g.writeNumber(n.toString());
-    }
+    JsonWriter.write(g, node);
   }
 }

@@ -1,6 +1,7 @@
 package dev.iii4j.http;
 
-import io.micronaut.runtime.Micronaut;
+import dev.iii4j.service.ServiceApplication;
+import io.micronaut.context.ApplicationContextBuilder;
 
 /** Starts the http service. */
 public final class Application {
@@ -13,12 +14,16 @@ public final class Application {
 
   private Application() {}
 
+  /**
+   * The builder {@link #main} starts: this service's environment added to any that {@code
+   * MICRONAUT_ENVIRONMENTS} names (see {@link ServiceApplication}).
+   */
+  public static ApplicationContextBuilder builder(String... args) {
+    return ServiceApplication.builder(Application.class, ENVIRONMENT, args);
+  }
+
   /** Entry point. */
   public static void main(String[] args) {
-    Micronaut.build(args)
-        .mainClass(Application.class)
-        .environments(ENVIRONMENT)
-        .banner(false)
-        .start();
+    builder(args).start();
   }
 }

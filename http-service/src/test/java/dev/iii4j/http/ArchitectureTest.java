@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.iii4j.architecture.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 /** Package rules of the http service. */
@@ -48,5 +49,10 @@ class ArchitectureTest {
         .resideInAnyPackage("java.net.http..")
         .because("channel sockets are the channels adapter's business")
         .check(CLASSES);
+  }
+
+  @Test
+  void noPackageCycles() {
+    ArchitectureRules.noPackageCycles().check(CLASSES);
   }
 }

@@ -1,11 +1,12 @@
 package dev.iii4j.http;
 
+import dev.iii4j.http.config.HttpServiceProperties;
 import dev.iii4j.http.netty.PublicHttpServer;
 import dev.iii4j.testing.GatewayHarness;
+import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +22,13 @@ final class HttpServiceInstance implements AutoCloseable {
   }
 
   static HttpServiceInstance start(GatewayHarness gateway, Map<String, Object> extra) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("engine.http.gateway-url", gateway.url().toString());
-    p.put("engine.http.service-token", gateway.serviceToken());
-    p.put("engine.http.host", "127.0.0.1");
-    p.put("engine.http.port", 0);
-    p.put("engine.http.reconnect-max-delay", "500ms");
-    p.put("micronaut.server.port", -1);
-    p.putAll(extra);
     return new HttpServiceInstance(
-        ApplicationContext.builder().environments(Application.ENVIRONMENT).properties(p).start());
+        ServiceHarness.service(Application.ENVIRONMENT, HttpServiceProperties.PREFIX)
+            .gateway(gateway)
+            .property("engine.http.host", "127.0.0.1")
+            .property("engine.http.port", 0)
+            .properties(extra)
+            .start());
   }
 
   URI uri(String pathAndQuery) {

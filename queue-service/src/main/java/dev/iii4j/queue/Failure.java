@@ -1,8 +1,6 @@
 package dev.iii4j.queue;
 
-import dev.iii4j.sdk.WorkerException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import dev.iii4j.service.CallFailure;
 
 /**
  * Why a delivery attempt failed, classified the way Debezium's {@code ErrorHandler.isRetriable} and
@@ -17,9 +15,12 @@ public record Failure(Kind kind, String code, String message) {
 
   /** The classes of failure. */
   public enum Kind {
-    /** The function (or the subscriber's condition) answered with an error, or does not exist. */
+    /** The function (or the subscriber's condition) answered with an error. */
     HANDLER,
-    /** The call did not complete: connection lost, timeout, gateway shutting down. */
+    /**
+     * The call did not complete: connection lost, function not registered, timeout, gateway
+     * shutting down.
+     */
     TRANSPORT,
     /** The message or an answer is malformed; delivering it again cannot help. */
     PROTOCOL
@@ -37,41 +38,24 @@ public record Failure(Kind kind, String code, String message) {
 
   /** A protocol violation. */
   public static Failure protocol(String message) {
-    return new Failure(Kind.PROTOCOL, "protocol_violation", message);
+    return new Failure(Kind.PROTOCOL, CallFailure.PROTOCOL_VIOLATION, message);
   }
 
   /**
-   * Classifies the failure of a call made through the worker SDK.
+   * Classifies the failure of a call made through the worker SDK, from the services' one {@link
+   * CallFailure} classification: the target unreachable, a timeout or an unexpected exception is a
+   * transport failure.
    *
    * @param error the exception a call future failed with (wrappers are unwrapped)
    */
   public static Failure classify(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    if (e instanceof WorkerException w) {
-      return switch (w) {
-        case WorkerException.Remote remote ->
-            isTransportCode(remote.code())
-                ? new Failure(Kind.TRANSPORT, remote.code(), remote.getMessage())
-                : new Failure(Kind.HANDLER, remote.code(), remote.getMessage());
-        case WorkerException.Timeout t ->
-            new Failure(Kind.TRANSPORT, "invocation_timeout", t.getMessage());
-        case WorkerException.NotConnected n ->
-            new Failure(Kind.TRANSPORT, "not_connected", n.getMessage());
-        case WorkerException.HandlerFailed h ->
-            new Failure(Kind.HANDLER, "invocation_failed", String.valueOf(h.getMessage()));
-        case WorkerException.Protocol p -> protocol(String.valueOf(p.getMessage()));
-      };
-    }
-    return new Failure(Kind.TRANSPORT, "internal_error", String.valueOf(e));
-  }
-
-  private static boolean isTransportCode(String code) {
-    return code.equals("engine_shutting_down")
-        || code.equals("invocation_timeout")
-        || code.equals("invocation_stopped");
+    CallFailure failure = CallFailure.classify(error);
+    Kind kind =
+        switch (failure.kind()) {
+          case UNREACHABLE, TIMEOUT, INTERNAL -> Kind.TRANSPORT;
+          case HANDLER -> Kind.HANDLER;
+          case PROTOCOL -> Kind.PROTOCOL;
+        };
+    return new Failure(kind, failure.code(), failure.message());
   }
 }

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.iii4j.architecture.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 /** Package rules of the queue service. */
@@ -54,5 +55,10 @@ class ArchitectureTest {
         .resideInAPackage("dev.iii4j.queue.kafka..")
         .because("the domain and the functions use the QueueBackend port, not its adapter")
         .check(CLASSES);
+  }
+
+  @Test
+  void noPackageCycles() {
+    ArchitectureRules.noPackageCycles().check(CLASSES);
   }
 }

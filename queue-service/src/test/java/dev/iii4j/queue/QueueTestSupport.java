@@ -2,13 +2,14 @@ package dev.iii4j.queue;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.iii4j.queue.config.QueueServiceProperties;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
+import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,16 +24,15 @@ final class QueueTestSupport {
    */
   static ApplicationContext startService(
       GatewayHarness gateway, String prefix, Map<String, Object> extra) {
-    Map<String, Object> props = new HashMap<>(extra);
-    props.put("kafka.bootstrap.servers", KafkaFixture.instance().bootstrapServers());
-    props.put("engine.queue.gateway-url", gateway.url().toString());
-    props.put("engine.queue.service-token", gateway.serviceToken());
-    props.put("engine.queue.topic-prefix", prefix);
-    props.put("engine.queue.stop-timeout", "5s");
-    props.put("engine.queue.partitions", 3);
-    props.put("micronaut.server.port", -1);
-    props.put("kafka.health.enabled", false);
-    return ApplicationContext.run(props, Application.ENVIRONMENT);
+    return ServiceHarness.service(Application.ENVIRONMENT, QueueServiceProperties.PREFIX)
+        .properties(extra)
+        .gateway(gateway)
+        .kafka()
+        .property("engine.queue.topic-prefix", prefix)
+        .property("engine.queue.stop-timeout", "5s")
+        .property("engine.queue.partitions", 3)
+        .property("kafka.health.enabled", false)
+        .start();
   }
 
   /** Waits until the service answers a queue function through the gateway. */

@@ -14,8 +14,9 @@ import org.reactivestreams.Publisher;
 
 /**
  * Readiness of a built-in service's gateway connection: UP while its {@link EngineWorker} is
- * connected, with the gateway URL and the current worker id. Present in every context that has an
- * {@code EngineWorker} bean (each service makes one in its own environment).
+ * connected, with the gateway URL, whether it is connected and the current worker id. Present in
+ * every context that has an {@code EngineWorker} bean (each service makes one in its own
+ * environment).
  */
 @Singleton
 @Readiness
@@ -31,6 +32,7 @@ public final class GatewayHealthIndicator implements HealthIndicator {
   public Publisher<HealthResult> getResult() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("url", worker.options().engineUrl().toString());
+    details.put("gateway_connected", worker.isConnected());
     worker.workerId().ifPresent(id -> details.put("worker_id", id));
     return Publishers.just(
         HealthResult.builder("gateway", worker.isConnected() ? HealthStatus.UP : HealthStatus.DOWN)

@@ -4,6 +4,8 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.ops.UpdateOp;
 import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.ops.UpdateOps;
+import dev.iii4j.service.outbox.EventDispatcher;
+import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.state.config.StateProperties;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;
@@ -32,13 +34,13 @@ public final class StateService {
 
   private final StateStore store;
   private final TriggerBindings bindings;
-  private final EventDispatcher dispatcher;
+  private final EventDispatcher<StateEvent> dispatcher;
   private final StateProperties properties;
 
   StateService(
       StateStore store,
       TriggerBindings bindings,
-      EventDispatcher dispatcher,
+      EventDispatcher<StateEvent> dispatcher,
       StateProperties properties) {
     this.store = store;
     this.bindings = bindings;

@@ -1,7 +1,8 @@
 package dev.iii4j.state;
 
+import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.OutboxStore;
 import io.micronaut.json.tree.JsonNode;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * <p>Errors: every method throws {@link StateStoreException} when the database fails; nothing is
  * then changed.
  */
-public interface StateStore {
+public interface StateStore extends OutboxStore<StateEvent> {
 
   /**
    * Reads a value.
@@ -58,27 +59,4 @@ public interface StateStore {
 
   /** The scopes that have at least one entry, without duplicates, sorted by code point. */
   List<String> scopes();
-
-  /**
-   * Delivers one batch of events: claims up to {@code limit} due, undelivered events that are the
-   * oldest undelivered event of their (scope, key), and holds the claim while {@code delivery}
-   * runs, so that other dispatchers (replicas) skip them and events of one key go out one at a time
-   * in commit order. Then records the outcomes in the same transaction. If the process dies before
-   * that, the claims lapse and the events are delivered again (at least once).
-   *
-   * @param delivery called once with the claimed events (never empty); returns one outcome per
-   *     event; events without an outcome stay pending unchanged
-   * @return the number of events claimed
-   */
-  int dispatch(int limit, Function<List<PendingEvent>, List<DeliveryOutcome>> delivery);
-
-  /**
-   * Deletes delivered events older than {@code retention}.
-   *
-   * @return the number of events deleted
-   */
-  int prune(Duration retention);
-
-  /** The number of events not yet delivered, for monitoring and tests. */
-  long undelivered();
 }

@@ -1,5 +1,6 @@
 package dev.iii4j.state;
 
+import dev.iii4j.service.outbox.EventTarget;
 import java.util.List;
 
 /**

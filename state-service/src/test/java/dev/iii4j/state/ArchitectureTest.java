@@ -1,78 +1,16 @@
 package dev.iii4j.state;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.domain.JavaModifier;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import io.micronaut.data.annotation.MappedEntity;
-import io.micronaut.data.jdbc.annotation.JdbcRepository;
+import dev.iii4j.architecture.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 /** Package rules of the state service (STYLE sections 2 and 5). */
 class ArchitectureTest {
-  private static final JavaClasses CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("dev.iii4j.state");
+  private static final JavaClasses CLASSES = ArchitectureRules.mainClasses("dev.iii4j.state");
 
   @Test
-  void theDomainKnowsNoStorageTechnology() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.iii4j.state")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "java.sql..",
-            "javax.sql..",
-            "io.micronaut.data..",
-            "io.micronaut.transaction..",
-            "org.flywaydb..",
-            "org.postgresql..",
-            "io.micronaut.http..",
-            "dev.iii4j.sdk..")
-        .because("the root package holds the domain and its ports; adapters live in subpackages")
-        .check(CLASSES);
-  }
-
-  @Test
-  void onlyTheJdbcAdapterTouchesTheDatabase() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage("dev.iii4j.state.jdbc..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "java.sql..", "io.micronaut.data..", "io.micronaut.transaction..", "org.postgresql..")
-        .because("SQL and Micronaut Data stay behind the StateStore port")
-        .check(CLASSES);
-  }
-
-  @Test
-  void repositoriesAndEntitiesArePackagePrivate() {
-    classes()
-        .that()
-        .areAnnotatedWith(JdbcRepository.class)
-        .or()
-        .areAnnotatedWith(MappedEntity.class)
-        .should()
-        .notHaveModifier(JavaModifier.PUBLIC)
-        .because("the port speaks domain records only")
-        .check(CLASSES);
-  }
-
-  @Test
-  void theSdkStaysInTheFunctionsPackage() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage("dev.iii4j.state.functions..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.iii4j.sdk..")
-        .because("the gateway connection is one adapter among others")
-        .check(CLASSES);
+  void followsTheServicePackageShape() {
+    // Domain and ports at the root, one adapter package per technology, no package cycles.
+    ArchitectureRules.servicePackageShape("dev.iii4j.state", "StateStore").check(CLASSES);
   }
 }

@@ -25,11 +25,7 @@ class HealthTest {
     Map<String, Object> properties =
         StateServiceInstance.properties(
             gateway, PostgresFixture.instance().createDatabase("state_health"));
-    try (ApplicationContext context =
-            ApplicationContext.builder()
-                .environments(StateService.ENVIRONMENT)
-                .properties(properties)
-                .start();
+    try (ApplicationContext context = StateServiceInstance.start(properties);
         HttpClient http = HttpClient.newHttpClient()) {
       EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
       URI readiness = server.getURI().resolve("/health/readiness");

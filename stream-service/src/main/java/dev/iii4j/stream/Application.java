@@ -1,17 +1,22 @@
 package dev.iii4j.stream;
 
-import io.micronaut.runtime.Micronaut;
+import dev.iii4j.service.ServiceApplication;
+import io.micronaut.context.ApplicationContextBuilder;
 
 /** Starts the stream service. */
 public final class Application {
   private Application() {}
 
+  /**
+   * The builder {@link #main} starts: this service's environment added to any that {@code
+   * MICRONAUT_ENVIRONMENTS} names (see {@link ServiceApplication}).
+   */
+  public static ApplicationContextBuilder builder(String... args) {
+    return ServiceApplication.builder(Application.class, StreamService.ENVIRONMENT, args);
+  }
+
   /** Entry point. */
   public static void main(String[] args) {
-    Micronaut.build(args)
-        .mainClass(Application.class)
-        .defaultEnvironments(StreamService.ENVIRONMENT)
-        .banner(false)
-        .start();
+    builder(args).start();
   }
 }

@@ -5,6 +5,8 @@ import dev.iii4j.ops.Requests;
 import dev.iii4j.ops.UpdateOp;
 import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.ops.UpdateOps;
+import dev.iii4j.service.outbox.EventDispatcher;
+import dev.iii4j.service.outbox.EventTarget;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -36,13 +38,13 @@ public final class StreamService {
 
   private final StreamStore store;
   private final TriggerBindings bindings;
-  private final EventDispatcher dispatcher;
+  private final EventDispatcher<StreamMessage> dispatcher;
   private final CustomStorage custom;
 
   StreamService(
       StreamStore store,
       TriggerBindings bindings,
-      EventDispatcher dispatcher,
+      EventDispatcher<StreamMessage> dispatcher,
       CustomStorage custom) {
     this.store = store;
     this.bindings = bindings;

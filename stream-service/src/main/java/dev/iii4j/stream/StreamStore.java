@@ -1,7 +1,8 @@
 package dev.iii4j.stream;
 
+import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.OutboxStore;
 import io.micronaut.json.tree.JsonNode;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,7 +24,7 @@ import java.util.function.Function;
  * <p>Errors: every method throws {@link StreamStoreException} when the database fails; nothing is
  * then changed.
  */
-public interface StreamStore {
+public interface StreamStore extends OutboxStore<StreamMessage> {
 
   /**
    * Reads an item.
@@ -70,27 +71,4 @@ public interface StreamStore {
 
   /** Every stream that holds items, with its groups, sorted by code point. */
   List<StreamSummary> streams();
-
-  /**
-   * Delivers one batch of trigger events: claims up to {@code limit} due, undelivered events that
-   * are the oldest undelivered event of their item, and holds the claim while {@code delivery}
-   * runs, so that other dispatchers (replicas) skip them and the events of one item go out one at a
-   * time in commit order. Then records the outcomes in the same transaction. If the process dies
-   * before that, the claims lapse and the events are delivered again (at least once).
-   *
-   * @param delivery called once with the claimed events (never empty); returns one outcome per
-   *     event; events without an outcome stay pending unchanged
-   * @return the number of events claimed
-   */
-  int dispatch(int limit, Function<List<PendingEvent>, List<DeliveryOutcome>> delivery);
-
-  /**
-   * Deletes delivered events older than {@code retention}.
-   *
-   * @return the number of events deleted
-   */
-  int prune(Duration retention);
-
-  /** The number of trigger events not yet delivered, for monitoring and tests. */
-  long undelivered();
 }

@@ -1,5 +1,6 @@
 package dev.iii4j.stream;
 
+import dev.iii4j.service.outbox.EventTarget;
 import io.micronaut.core.annotation.Nullable;
 import java.util.List;
 

@@ -3,49 +3,17 @@ package dev.iii4j.stream;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import dev.iii4j.architecture.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 /** Package rules of the stream service (STYLE sections 2 and 5). */
 class ArchitectureTest {
-  private static final JavaClasses CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("dev.iii4j.stream");
+  private static final JavaClasses CLASSES = ArchitectureRules.mainClasses("dev.iii4j.stream");
 
   @Test
-  void theDomainKnowsNoStorageTechnology() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.iii4j.stream")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "java.sql..",
-            "javax.sql..",
-            "io.micronaut.data..",
-            "io.micronaut.transaction..",
-            "org.flywaydb..",
-            "org.postgresql..",
-            "io.micronaut.http..",
-            "io.netty..",
-            "dev.iii4j.sdk..")
-        .because("the root package holds the domain and its ports; adapters live in subpackages")
-        .check(CLASSES);
-  }
-
-  @Test
-  void onlyTheJdbcAdapterTouchesTheDatabase() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage("dev.iii4j.stream.jdbc..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "java.sql..", "io.micronaut.data..", "io.micronaut.transaction..", "org.postgresql..")
-        .because("SQL and Micronaut Data stay behind the StreamStore port")
-        .check(CLASSES);
+  void followsTheServicePackageShape() {
+    // Domain and ports at the root, one adapter package per technology, no package cycles.
+    ArchitectureRules.servicePackageShape("dev.iii4j.stream", "StreamStore").check(CLASSES);
   }
 
   @Test
@@ -69,18 +37,6 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("io.netty..")
         .because("the client WebSocket is one adapter among others")
-        .check(CLASSES);
-  }
-
-  @Test
-  void theSdkStaysInTheFunctionsPackage() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage("dev.iii4j.stream.functions..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.iii4j.sdk..")
-        .because("the gateway connection is one adapter among others")
         .check(CLASSES);
   }
 }

@@ -3,14 +3,14 @@ package dev.iii4j.stream;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.ServiceApplication;
 import dev.iii4j.stream.clients.StreamSocketServer;
-import dev.iii4j.testing.EngineTestProperties;
+import dev.iii4j.stream.config.StreamProperties;
 import dev.iii4j.testing.GatewayHarness;
-import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -21,33 +21,23 @@ final class StreamServiceInstance {
 
   /** Properties of a stream service for {@code gateway} and the database at {@code jdbcUrl}. */
   static Map<String, Object> properties(GatewayHarness gateway, String jdbcUrl) {
-    Map<String, Object> p = new HashMap<>();
-    PostgresFixture postgres = PostgresFixture.instance();
-    p.put(EngineTestProperties.DATASOURCE_URL, jdbcUrl);
-    p.put(EngineTestProperties.DATASOURCE_USERNAME, postgres.username());
-    p.put(EngineTestProperties.DATASOURCE_PASSWORD, postgres.password());
-    p.put(EngineTestProperties.DATASOURCE_DRIVER, PostgresFixture.DRIVER_CLASS_NAME);
-    p.put("datasources.default.maximum-pool-size", 8);
-    p.put("engine.stream.gateway-url", gateway.url().toString());
-    p.put("engine.stream.service-token", gateway.serviceToken());
-    p.put("engine.stream.reconnect-max-delay", "500ms");
-    p.put("engine.stream.host", "127.0.0.1");
-    p.put("engine.stream.port", 0);
-    p.put("engine.stream.hook-timeout", "5s");
-    p.put("engine.stream.events.poll-interval", "200ms");
-    p.put("engine.stream.events.retry-initial-delay", "50ms");
-    p.put("engine.stream.events.retry-max-delay", "300ms");
-    p.put("micronaut.server.port", -1);
-    return p;
+    return ServiceHarness.service(StreamService.ENVIRONMENT, StreamProperties.PREFIX)
+        .gateway(gateway)
+        .database(jdbcUrl)
+        .property("datasources.default.maximum-pool-size", 8)
+        .property("engine.stream.host", "127.0.0.1")
+        .property("engine.stream.port", 0)
+        .property("engine.stream.hook-timeout", "5s")
+        .property("engine.stream.events.poll-interval", "200ms")
+        .property("engine.stream.events.retry-initial-delay", "50ms")
+        .property("engine.stream.events.retry-max-delay", "300ms")
+        .settings();
   }
 
   /** Starts a replica and waits until it is connected to the gateway and its feed listens. */
   static ApplicationContext start(Map<String, Object> properties) {
     ApplicationContext context =
-        ApplicationContext.builder()
-            .environments(StreamService.ENVIRONMENT)
-            .properties(properties)
-            .start();
+        ServiceApplication.context(StreamService.ENVIRONMENT).properties(properties).start();
     EngineWorker worker = context.getBean(EngineWorker.class);
     ChangeFeed feed = context.getBean(ChangeFeed.class);
     await("stream replica ready")

@@ -1,5 +1,7 @@
 package dev.iii4j.testing;
 
+import dev.iii4j.gateway.registry.FunctionRegistry;
+import dev.iii4j.gateway.registry.TriggerRegistry;
 import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerOptions;
@@ -72,6 +74,17 @@ public final class GatewayHarness implements AutoCloseable {
         listenerPorts.put(name, listener.port(name));
       }
     }
+  }
+
+  /** Whether some worker has registered function {@code id} with this gateway right now. */
+  public synchronized boolean hasFunction(String id) {
+    return context.getBean(FunctionRegistry.class).get(id) != null;
+  }
+
+  /** Whether some provider has registered trigger type {@code id} with this gateway right now. */
+  public synchronized boolean hasTriggerType(String id) {
+    TriggerRegistry.TypeView type = context.getBean(TriggerRegistry.class).type(id);
+    return type != null && !type.providers().isEmpty();
   }
 
   /** The worker URL of the main listener. */

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.iii4j.protocol.JsonWriter;
 import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -35,13 +34,7 @@ public final class JsonText {
    * @throws IllegalArgumentException for a non-finite number
    */
   public static String write(JsonNode node) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      write(g, node);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    return JsonWriter.text(node, null, JsonText::writeNumber);
   }
 
   /**
@@ -70,7 +63,10 @@ public final class JsonText {
    * for integers, {@link Double} for everything else.
    */
   public static Number number(JsonNode node) {
-    Number n = node.getNumberValue();
+    return normalise(node.getNumberValue());
+  }
+
+  private static Number normalise(Number n) {
     if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
       return n.longValue();
     }
@@ -119,39 +115,19 @@ public final class JsonText {
     return node.isArray() ? "array" : "object";
   }
 
-  private static void write(JsonGenerator g, JsonNode node) throws IOException {
-    if (node == null || node.isNull()) {
-      g.writeNull();
-    } else if (node.isBoolean()) {
-      g.writeBoolean(node.getBooleanValue());
-    } else if (node.isString()) {
-      g.writeString(node.getStringValue());
-    } else if (node.isNumber()) {
-      Number n = number(node);
-      if (n instanceof Long l) {
-        g.writeNumber(l.longValue());
-      } else if (n instanceof BigInteger b) {
-        g.writeNumber(b);
-      } else {
-        double d = n.doubleValue();
-        if (!Double.isFinite(d)) {
-          throw new IllegalArgumentException("numbers must be finite: " + d);
-        }
-        g.writeNumber(d);
-      }
-    } else if (node.isArray()) {
-      g.writeStartArray();
-      for (JsonNode item : node.values()) {
-        write(g, item);
-      }
-      g.writeEndArray();
+  /** Writes a number as the engine keeps it; non-finite numbers are refused. */
+  private static void writeNumber(JsonGenerator g, Number value) throws IOException {
+    Number n = normalise(value);
+    if (n instanceof Long l) {
+      g.writeNumber(l.longValue());
+    } else if (n instanceof BigInteger b) {
+      g.writeNumber(b);
     } else {
-      g.writeStartObject();
-      for (Map.Entry<String, JsonNode> e : node.entries()) {
-        g.writeFieldName(e.getKey());
-        write(g, e.getValue());
+      double d = n.doubleValue();
+      if (!Double.isFinite(d)) {
+        throw new IllegalArgumentException("numbers must be finite: " + d);
       }
-      g.writeEndObject();
+      g.writeNumber(d);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.iii4j.gateway.access.HandshakeInfo;
 import dev.iii4j.gateway.access.ListenerPolicy;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.ProtocolException;
+import dev.iii4j.protocol.SerialExecutor;
 import io.micronaut.core.annotation.Nullable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

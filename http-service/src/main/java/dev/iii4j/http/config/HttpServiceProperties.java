@@ -5,17 +5,16 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * Settings of the http service, bound from {@code engine.http.*}.
  *
- * @param gatewayUrl the gateway's worker socket ({@code ENGINE_GATEWAY_URL})
- * @param serviceToken the token that lets this service provide the {@code http} trigger type
- *     ({@code III_SERVICE_TOKEN}); blank when the gateway runs open
- * @param workerName the name this service reports to the gateway
+ * <p>The gateway connection ({@code engine.http.gateway-url}, {@code service-token}, {@code
+ * worker-name}, {@code reconnect-max-delay}) is service-support's {@link
+ * dev.iii4j.service.GatewayConnection}.
+ *
  * @param host the address the public API binds ({@code ENGINE_HTTP_HOST})
  * @param port the public API's port, 0 for an ephemeral one ({@code ENGINE_HTTP_PORT})
  * @param requestTimeout a request's deadline; 504 after it ({@code ENGINE_HTTP_REQUEST_TIMEOUT})
@@ -23,7 +22,6 @@ import java.util.List;
  * @param middleware function ids run as global {@code preHandler} middleware, in order ({@code
  *     ENGINE_HTTP_MIDDLEWARE}, comma-separated)
  * @param ioThreads Netty I/O threads of the public API; 0 means twice the processors
- * @param reconnectMaxDelay the longest pause between reconnect attempts to the gateway
  * @param concurrencyRequestLimit requests in flight per route and method; more wait for a slot
  *     ({@code ENGINE_HTTP_CONCURRENCY_REQUEST_LIMIT}, default 1024 as in the reference)
  * @param headerReadTimeout how long a connection may take from its first byte of a request to the
@@ -34,16 +32,12 @@ import java.util.List;
  */
 @ConfigurationProperties(HttpServiceProperties.PREFIX)
 public record HttpServiceProperties(
-    @Bindable(defaultValue = "ws://127.0.0.1:49134/") URI gatewayUrl,
-    @Nullable String serviceToken,
-    @Bindable(defaultValue = "http-service") String workerName,
     @Bindable(defaultValue = "0.0.0.0") String host,
     @Bindable(defaultValue = "3111") @Min(0) @Max(65535) int port,
     @Bindable(defaultValue = "30s") Duration requestTimeout,
     @Bindable(defaultValue = "16777216") @Min(0) long maxBodyBytes,
     @Nullable List<String> middleware,
     @Bindable(defaultValue = "0") @Min(0) int ioThreads,
-    @Bindable(defaultValue = "30s") Duration reconnectMaxDelay,
     @Bindable(defaultValue = "1024") int concurrencyRequestLimit,
     @Bindable(defaultValue = "10s") Duration headerReadTimeout,
     @Bindable(defaultValue = "60s") Duration idleTimeout) {

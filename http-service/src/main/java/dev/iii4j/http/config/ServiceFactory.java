@@ -7,10 +7,11 @@ import dev.iii4j.http.HttpPipeline;
 import dev.iii4j.http.RouteTable;
 import dev.iii4j.http.channels.WebSocketChannelClient;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.WorkerOptions;
+import dev.iii4j.service.GatewayConnection;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -20,27 +21,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
- * Wires the service: the worker SDK as a bean (one connection to the gateway, presenting the
- * service token, closed with the context; started by the functions package after it registered the
- * trigger type), the route table, the channel client and the pipeline.
+ * Wires the service: its gateway connection (service-support's {@code EngineWorkerFactory} turns it
+ * into the SDK worker, started by the functions package after it registered the trigger type), the
+ * route table, the channel client and the pipeline.
  */
 @Requires(env = Application.ENVIRONMENT)
 @Factory
 final class ServiceFactory {
 
   @Singleton
-  @Bean(preDestroy = "close")
-  EngineWorker engineWorker(HttpServiceProperties properties, ObjectMapper objectMapper) {
-    WorkerOptions.Builder options =
-        WorkerOptions.builder(properties.gatewayUrl())
-            .workerName(properties.workerName())
-            .reconnectMaxDelay(properties.reconnectMaxDelay())
-            .objectMapper(objectMapper);
-    String token = properties.serviceToken();
-    if (token != null && !token.isBlank()) {
-      options.serviceToken(token);
-    }
-    return EngineWorker.create(options.build());
+  GatewayConnection gatewayConnection(Environment environment) {
+    return GatewayConnection.bind(
+        environment, HttpServiceProperties.PREFIX, Application.ENVIRONMENT);
   }
 
   @Singleton

@@ -4,7 +4,6 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Min;
-import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -12,10 +11,10 @@ import java.time.Duration;
  * are configured with micronaut-kafka's {@code kafka.*} properties ({@code
  * KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM}, ...).
  *
- * @param gatewayUrl the gateway's worker socket ({@code ENGINE_GATEWAY_URL})
- * @param serviceToken the token that lets this service register built-in names ({@code
- *     III_SERVICE_TOKEN}); blank when the gateway runs open
- * @param workerName the name this service reports to the gateway
+ * <p>The gateway connection ({@code engine.queue.gateway-url}, {@code service-token}, {@code
+ * worker-name}, {@code reconnect-max-delay}) is service-support's {@link
+ * dev.iii4j.service.GatewayConnection}.
+ *
  * @param topicPrefix prefix of every Kafka topic and consumer group this service uses
  * @param partitions partitions of the Kafka topics of queues and durable topics; unset, the
  *     cluster's default ({@code num.partitions})
@@ -38,9 +37,6 @@ import java.time.Duration;
  */
 @ConfigurationProperties(QueueServiceProperties.PREFIX)
 public record QueueServiceProperties(
-    @Bindable(defaultValue = "ws://127.0.0.1:49134/") URI gatewayUrl,
-    @Nullable String serviceToken,
-    @Bindable(defaultValue = "queue-service") String workerName,
     @Bindable(defaultValue = "iii.") String topicPrefix,
     @Nullable @Min(1) Integer partitions,
     @Nullable @Min(1) Short replicationFactor,

@@ -14,7 +14,6 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -39,9 +38,6 @@ class EnqueueTimeoutTest {
     Duration enqueueTimeout = Duration.ofSeconds(4);
     QueueServiceProperties properties =
         new QueueServiceProperties(
-            URI.create("ws://127.0.0.1:1/"),
-            null,
-            "queue-service",
             "t.",
             1,
             (short) 1,

@@ -7,6 +7,7 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.ServiceErrorCode;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.StateStoreException;
@@ -49,12 +50,30 @@ final class StateFunctions {
   void onStartup(StartupEvent event) {
     worker.registerTriggerType(
         StateTriggers.TYPE, "Fires on state changes (set, update, delete)", triggers.table());
-    register("state::set", "SET_ERROR", "Failed to set value: ", this::set);
-    register("state::get", "GET_ERROR", "Failed to get value: ", this::get);
-    register("state::delete", "DELETE_ERROR", "Failed to delete value: ", this::delete);
-    register("state::update", "UPDATE_ERROR", "Failed to update value: ", this::update);
-    register("state::list", "LIST_ERROR", "Failed to list values: ", this::list);
-    register("state::list_groups", "LIST_GROUPS_ERROR", "Failed to list groups: ", this::groups);
+    register(
+        "state::set", ServiceErrorCode.STATE_SET_ERROR.wire(), "Failed to set value: ", this::set);
+    register(
+        "state::get", ServiceErrorCode.STATE_GET_ERROR.wire(), "Failed to get value: ", this::get);
+    register(
+        "state::delete",
+        ServiceErrorCode.STATE_DELETE_ERROR.wire(),
+        "Failed to delete value: ",
+        this::delete);
+    register(
+        "state::update",
+        ServiceErrorCode.STATE_UPDATE_ERROR.wire(),
+        "Failed to update value: ",
+        this::update);
+    register(
+        "state::list",
+        ServiceErrorCode.STATE_LIST_ERROR.wire(),
+        "Failed to list values: ",
+        this::list);
+    register(
+        "state::list_groups",
+        ServiceErrorCode.STATE_LIST_GROUPS_ERROR.wire(),
+        "Failed to list groups: ",
+        this::groups);
     worker.start();
     LOG.info("state service connecting to {}", worker.options().engineUrl());
   }
@@ -73,7 +92,8 @@ final class StateFunctions {
                     Requests.message(id, e.getMessage()),
                     e);
               } catch (ValueTooLargeException e) {
-                throw new FunctionException("VALUE_TOO_LARGE", e.getMessage(), e);
+                throw new FunctionException(
+                    ServiceErrorCode.VALUE_TOO_LARGE.wire(), e.getMessage(), e);
               } catch (StateStoreException e) {
                 LOG.warn("{} failed", id, e);
                 throw new FunctionException(errorCode, errorPrefix + e.getMessage(), e);

@@ -3,7 +3,7 @@ package dev.iii4j.state.functions;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
-import dev.iii4j.state.EventTarget;
+import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.TriggerBindings;
 import io.micronaut.context.annotation.Requires;

@@ -1,9 +1,9 @@
 package dev.iii4j.state.jdbc;
 
 import dev.iii4j.ops.JsonText;
-import dev.iii4j.state.DeliveryOutcome;
-import dev.iii4j.state.EventTarget;
-import dev.iii4j.state.PendingEvent;
+import dev.iii4j.service.outbox.DeliveryOutcome;
+import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.PendingEvent;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateEvent;
 import dev.iii4j.state.StateEventType;
@@ -18,9 +18,7 @@ import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -114,7 +112,8 @@ public class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public int dispatch(int limit, Function<List<PendingEvent>, List<DeliveryOutcome>> delivery) {
+  public int dispatch(
+      int limit, Function<List<PendingEvent<StateEvent>>, List<DeliveryOutcome>> delivery) {
     return guarded(
         "dispatch",
         () ->
@@ -124,7 +123,7 @@ public class JdbcStateStore implements StateStore {
                   if (rows.isEmpty()) {
                     return 0;
                   }
-                  List<PendingEvent> claimed = new ArrayList<>(rows.size());
+                  List<PendingEvent<StateEvent>> claimed = new ArrayList<>(rows.size());
                   for (StateEventRow row : rows) {
                     claimed.add(toPending(row));
                   }
@@ -178,7 +177,7 @@ public class JdbcStateStore implements StateStore {
         targets.isEmpty());
   }
 
-  private static PendingEvent toPending(StateEventRow row) {
+  private static PendingEvent<StateEvent> toPending(StateEventRow row) {
     StateEvent event =
         new StateEvent(
             StateEventType.fromWire(row.eventType()),
@@ -186,33 +185,16 @@ public class JdbcStateStore implements StateStore {
             row.key(),
             row.oldValue() == null ? null : JsonText.parse(row.oldValue()),
             row.newValue() == null ? null : JsonText.parse(row.newValue()));
-    List<EventTarget> targets = new ArrayList<>();
-    for (JsonNode t : JsonText.parse(row.pending()).values()) {
-      targets.add(
-          new EventTarget(
-              t.get("trigger_id").getStringValue(),
-              t.get("function_id").getStringValue(),
-              orNull(t.get("config")),
-              orNull(t.get("metadata"))));
-    }
-    return new PendingEvent(row.id(), event, targets, row.attempts(), row.createdAt());
-  }
-
-  private static @Nullable JsonNode orNull(@Nullable JsonNode node) {
-    return node == null || node.isNull() ? null : node;
+    return new PendingEvent<>(
+        row.id(),
+        event,
+        EventTarget.fromJson(JsonText.parse(row.pending())),
+        row.attempts(),
+        row.createdAt());
   }
 
   private static String targetsJson(List<EventTarget> targets) {
-    List<JsonNode> items = new ArrayList<>(targets.size());
-    for (EventTarget target : targets) {
-      Map<String, JsonNode> fields = new LinkedHashMap<>();
-      fields.put("trigger_id", JsonNode.createStringNode(target.triggerId()));
-      fields.put("function_id", JsonNode.createStringNode(target.functionId()));
-      fields.put("config", target.config() == null ? JsonNode.nullNode() : target.config());
-      fields.put("metadata", target.metadata() == null ? JsonNode.nullNode() : target.metadata());
-      items.add(JsonNode.createObjectNode(fields));
-    }
-    return JsonText.write(JsonNode.createArrayNode(items));
+    return JsonText.write(EventTarget.toJson(targets));
   }
 
   /** Translates everything the driver, pool or Micronaut Data throws into the port's exception. */

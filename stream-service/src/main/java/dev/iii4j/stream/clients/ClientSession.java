@@ -1,6 +1,7 @@
 package dev.iii4j.stream.clients;
 
 import dev.iii4j.ops.JsonText;
+import dev.iii4j.protocol.SerialExecutor;
 import dev.iii4j.stream.StreamMessage;
 import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.SubscriptionEvent;

@@ -6,17 +6,13 @@ import io.micronaut.core.bind.annotation.Bindable;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import java.net.URI;
 import java.time.Duration;
 
 /**
- * How the stream service connects to the gateway and serves its clients ({@code engine.stream.*}).
+ * How the stream service serves its clients ({@code engine.stream.*}). The gateway connection
+ * ({@code engine.stream.gateway-url}, {@code service-token}, {@code worker-name}, {@code
+ * reconnect-max-delay}) is service-support's {@link dev.iii4j.service.GatewayConnection}.
  *
- * @param gatewayUrl the gateway's worker socket ({@code ENGINE_GATEWAY_URL})
- * @param serviceToken the token that lets this service register {@code stream::*} and the stream
- *     trigger types ({@code III_SERVICE_TOKEN}); blank means none
- * @param workerName the name this service reports to the gateway
- * @param reconnectMaxDelay the cap of the SDK's reconnect backoff
  * @param host the address the client WebSocket binds ({@code ENGINE_STREAM_HOST})
  * @param port the client WebSocket port ({@code ENGINE_STREAM_PORT}; 0 picks a free one)
  * @param authFunction the function called before each client upgrade; blank means none ({@code
@@ -37,10 +33,6 @@ import java.time.Duration;
  */
 @ConfigurationProperties(StreamProperties.PREFIX)
 public record StreamProperties(
-    @Bindable(defaultValue = "ws://127.0.0.1:49134/") URI gatewayUrl,
-    @Nullable String serviceToken,
-    @Bindable(defaultValue = "stream-service") @NotBlank String workerName,
-    @Bindable(defaultValue = "5s") Duration reconnectMaxDelay,
     @Bindable(defaultValue = "0.0.0.0") @NotBlank String host,
     @Bindable(defaultValue = "3112") @Min(0) @Max(65535) int port,
     @Nullable String authFunction,
@@ -55,11 +47,6 @@ public record StreamProperties(
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.stream";
-
-  /** The service token, or null when unset or blank. */
-  public @Nullable String token() {
-    return serviceToken == null || serviceToken.isBlank() ? null : serviceToken.trim();
-  }
 
   /** The auth function id, or null when unset or blank. */
   public @Nullable String authFunctionId() {

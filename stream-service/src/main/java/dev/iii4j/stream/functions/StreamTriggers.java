@@ -3,7 +3,7 @@ package dev.iii4j.stream.functions;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
-import dev.iii4j.stream.EventTarget;
+import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.TriggerBindings;
 import io.micronaut.context.annotation.Requires;

@@ -1,10 +1,10 @@
 package dev.iii4j.stream.jdbc;
 
 import dev.iii4j.ops.JsonText;
-import dev.iii4j.stream.DeliveryOutcome;
-import dev.iii4j.stream.EventTarget;
+import dev.iii4j.service.outbox.DeliveryOutcome;
+import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.PendingEvent;
 import dev.iii4j.stream.ItemChange;
-import dev.iii4j.stream.PendingEvent;
 import dev.iii4j.stream.StreamMessage;
 import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.StreamStore;
@@ -12,7 +12,6 @@ import dev.iii4j.stream.StreamStoreException;
 import dev.iii4j.stream.StreamSummary;
 import dev.iii4j.stream.config.StreamProperties;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -212,11 +211,12 @@ public class JdbcStreamStore implements StreamStore {
   }
 
   @Override
-  public int dispatch(int limit, Function<List<PendingEvent>, List<DeliveryOutcome>> delivery) {
+  public int dispatch(
+      int limit, Function<List<PendingEvent<StreamMessage>>, List<DeliveryOutcome>> delivery) {
     return write(
         "dispatch",
         c -> {
-          List<PendingEvent> claimed = claim(c, limit);
+          List<PendingEvent<StreamMessage>> claimed = claim(c, limit);
           if (claimed.isEmpty()) {
             return 0;
           }
@@ -358,7 +358,8 @@ public class JdbcStreamStore implements StreamStore {
     }
   }
 
-  private static List<PendingEvent> claim(Connection c, int limit) throws SQLException {
+  private static List<PendingEvent<StreamMessage>> claim(Connection c, int limit)
+      throws SQLException {
     // Only the oldest undelivered event of each item, and only if no other dispatcher holds it:
     // the events of one item go out one at a time, in commit order, across replicas.
     try (PreparedStatement s =
@@ -371,11 +372,11 @@ public class JdbcStreamStore implements StreamStore {
                 + " AND p.item_id IS NOT DISTINCT FROM e.item_id AND p.id < e.id)"
                 + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED")) {
       s.setInt(1, limit);
-      List<PendingEvent> claimed = new ArrayList<>();
+      List<PendingEvent<StreamMessage>> claimed = new ArrayList<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           claimed.add(
-              new PendingEvent(
+              new PendingEvent<>(
                   r.getLong(1),
                   StreamMessage.fromJson(JsonText.parse(r.getString(2))),
                   targets(r.getString(3)),
@@ -388,33 +389,11 @@ public class JdbcStreamStore implements StreamStore {
   }
 
   private static List<EventTarget> targets(String json) {
-    List<EventTarget> targets = new ArrayList<>();
-    for (JsonNode t : JsonText.parse(json).values()) {
-      targets.add(
-          new EventTarget(
-              t.get("trigger_id").getStringValue(),
-              t.get("function_id").getStringValue(),
-              orNull(t.get("config")),
-              orNull(t.get("metadata"))));
-    }
-    return targets;
-  }
-
-  private static @Nullable JsonNode orNull(@Nullable JsonNode node) {
-    return node == null || node.isNull() ? null : node;
+    return EventTarget.fromJson(JsonText.parse(json));
   }
 
   private static String targetsJson(List<EventTarget> targets) {
-    List<JsonNode> items = new ArrayList<>(targets.size());
-    for (EventTarget target : targets) {
-      Map<String, JsonNode> fields = new LinkedHashMap<>();
-      fields.put("trigger_id", JsonNode.createStringNode(target.triggerId()));
-      fields.put("function_id", JsonNode.createStringNode(target.functionId()));
-      fields.put("config", target.config() == null ? JsonNode.nullNode() : target.config());
-      fields.put("metadata", target.metadata() == null ? JsonNode.nullNode() : target.metadata());
-      items.add(JsonNode.createObjectNode(fields));
-    }
-    return JsonText.write(JsonNode.createArrayNode(items));
+    return JsonText.write(EventTarget.toJson(targets));
   }
 
   private static void bind(PreparedStatement s, String streamName, String groupId, String itemId)

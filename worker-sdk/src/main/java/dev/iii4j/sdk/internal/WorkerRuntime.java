@@ -5,6 +5,7 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.MessageCodec;
 import dev.iii4j.protocol.ProtocolException;
+import dev.iii4j.protocol.SerialExecutor;
 import dev.iii4j.protocol.TriggerAction;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.DuplicateRegistrationException;

@@ -1,0 +1,136 @@
+package dev.iii4j.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.library.freeze.FreezingArchRule;
+
+/**
+ * The rules every module checks (STYLE sections 2 and 5, CONTRIBUTING.md), written once.
+ *
+ * <p>A service's packages: the domain and its ports at the root, {@code config} for its settings,
+ * one adapter package per technology ({@code jdbc}, {@code kafka}, {@code netty}, ...) and {@code
+ * functions} for what it registers through the SDK. No two packages import each other.
+ */
+public final class ArchitectureRules {
+  private static final String[] STORAGE = {
+    "java.sql..",
+    "javax.sql..",
+    "io.micronaut.data..",
+    "io.micronaut.transaction..",
+    "org.flywaydb..",
+    "org.postgresql.."
+  };
+
+  private ArchitectureRules() {}
+
+  /** The production classes of {@code basePackage} and below (tests left out). */
+  public static JavaClasses mainClasses(String basePackage) {
+    return new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages(basePackage);
+  }
+
+  /** Every class of {@code basePackage} and below, tests included (modules without main code). */
+  public static JavaClasses allClasses(String basePackage) {
+    return new ClassFileImporter().importPackages(basePackage);
+  }
+
+  /**
+   * No package cycles: every package of the project is a slice, and no slices import each other.
+   */
+  public static ArchRule noPackageCycles() {
+    return slices()
+        .matching("dev.iii4j.(**)")
+        .should()
+        .beFreeOfCycles()
+        .allowEmptyShould(true)
+        .because("a lower package never imports a higher one (STYLE section 10)");
+  }
+
+  /**
+   * {@link #noPackageCycles()} with the cycles a module had when the rule arrived recorded in its
+   * {@code src/test/resources/archunit_store} (see that module's {@code archunit.properties}): a
+   * new cycle fails, a removed one leaves the record. For the modules whose cycles are still to be
+   * untangled (the gateway, the SDK).
+   */
+  public static ArchRule noNewPackageCycles() {
+    return FreezingArchRule.freeze(noPackageCycles());
+  }
+
+  /**
+   * The root package of {@code root} (the domain and its ports) imports no storage technology, no
+   * HTTP and not the SDK.
+   */
+  public static ArchRule domainKnowsNoStorageTechnology(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(concat(STORAGE, "io.micronaut.http..", "dev.iii4j.sdk.."))
+        .because("the root package holds the domain and its ports; adapters live in subpackages");
+  }
+
+  /** Only {@code <root>.jdbc} touches the database; {@code port} is what the others use. */
+  public static ArchRule onlyTheJdbcAdapterTouchesTheDatabase(String root, String port) {
+    return noClasses()
+        .that()
+        .resideOutsideOfPackage(root + ".jdbc..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "java.sql..", "io.micronaut.data..", "io.micronaut.transaction..", "org.postgresql..")
+        .because("SQL and Micronaut Data stay behind the " + port + " port");
+  }
+
+  /** Micronaut Data repositories and entities are package-private. */
+  public static ArchRule repositoriesAndEntitiesArePackagePrivate() {
+    return classes()
+        .that()
+        .areAnnotatedWith("io.micronaut.data.jdbc.annotation.JdbcRepository")
+        .or()
+        .areAnnotatedWith("io.micronaut.data.annotation.MappedEntity")
+        .should()
+        .notHaveModifier(JavaModifier.PUBLIC)
+        .allowEmptyShould(true)
+        .because("the port speaks domain records only");
+  }
+
+  /** Only {@code <root>.functions} uses the worker SDK. */
+  public static ArchRule theSdkStaysInTheFunctionsPackage(String root) {
+    return noClasses()
+        .that()
+        .resideOutsideOfPackage(root + ".functions..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.iii4j.sdk..")
+        .because("the gateway connection is one adapter among others");
+  }
+
+  /**
+   * The package shape of a service whose root is {@code root} and whose storage port is {@code
+   * port}: the four rules above and no package cycles.
+   */
+  public static ArchRule servicePackageShape(String root, String port) {
+    return CompositeArchRule.of(domainKnowsNoStorageTechnology(root))
+        .and(onlyTheJdbcAdapterTouchesTheDatabase(root, port))
+        .and(repositoriesAndEntitiesArePackagePrivate())
+        .and(theSdkStaysInTheFunctionsPackage(root))
+        .and(noPackageCycles());
+  }
+
+  private static String[] concat(String[] head, String... tail) {
+    String[] all = new String[head.length + tail.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
+  }
+}
