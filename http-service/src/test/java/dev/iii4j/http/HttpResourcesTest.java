@@ -57,7 +57,7 @@ class HttpResourcesTest {
             gateway,
             Map.of(
                 "engine.http.request-timeout",
-                "1s",
+                "1500ms",
                 "engine.http.concurrency-request-limit",
                 LIMIT));
     client = gateway.worker("http-resources-client");
@@ -211,7 +211,7 @@ class HttpResourcesTest {
     assertThat(send("GET", other).get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     release.countDown();
     for (CompletableFuture<HttpResponse<String>> call : calls) {
-      // The 1 s timeout counted from arrival would have expired for the waiting ones.
+      // The 1.5 s timeout counted from arrival would have expired for the waiting ones.
       assertThat(call.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
     assertThat(most.get()).isEqualTo(LIMIT);
@@ -219,7 +219,8 @@ class HttpResourcesTest {
 
   @Test
   void waitingForASlotDoesNotCountTowardsTheTimeout() throws Exception {
-    // Each request takes 600 ms of the 1 s timeout; six through two slots take 1.8 s in all.
+    // Each request takes 600 ms of the 1.5 s timeout; six through two slots take 1.8 s in all, so
+    // the last two would time out if their wait for a slot counted.
     String slow =
         route(
             "GET",
