@@ -8,16 +8,19 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Settings of the queue service, bound from {@code engine.queue.*}. The Kafka cluster itself is
- * micronaut-kafka's {@code kafka.bootstrap.servers} ({@code KAFKA_BOOTSTRAP_SERVERS}).
+ * Settings of the queue service, bound from {@code engine.queue.*}. The Kafka clients themselves
+ * are configured with micronaut-kafka's {@code kafka.*} properties ({@code
+ * KAFKA_BOOTSTRAP_SERVERS}, {@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_MECHANISM}, ...).
  *
  * @param gatewayUrl the gateway's worker socket ({@code ENGINE_GATEWAY_URL})
  * @param serviceToken the token that lets this service register built-in names ({@code
  *     III_SERVICE_TOKEN}); blank when the gateway runs open
  * @param workerName the name this service reports to the gateway
  * @param topicPrefix prefix of every Kafka topic and consumer group this service uses
- * @param partitions default partitions of the Kafka topics of queues and durable topics
- * @param replicationFactor replication factor of every Kafka topic this service creates
+ * @param partitions partitions of the Kafka topics of queues and durable topics; unset, the
+ *     cluster's default ({@code num.partitions})
+ * @param replicationFactor replication factor of every Kafka topic this service creates; unset, the
+ *     cluster's default ({@code default.replication.factor})
  * @param maxBuffered the most records one consumer holds in memory (ready, or waiting for their
  *     retry time) before it pauses fetching
  * @param stopTimeout how long stopping a consumer (or giving up its partitions in a rebalance)
@@ -39,8 +42,8 @@ public record QueueServiceProperties(
     @Nullable String serviceToken,
     @Bindable(defaultValue = "queue-service") String workerName,
     @Bindable(defaultValue = "iii.") String topicPrefix,
-    @Bindable(defaultValue = "3") @Min(1) int partitions,
-    @Bindable(defaultValue = "1") @Min(1) short replicationFactor,
+    @Nullable @Min(1) Integer partitions,
+    @Nullable @Min(1) Short replicationFactor,
     @Bindable(defaultValue = "1000") @Min(1) int maxBuffered,
     @Bindable(defaultValue = "30s") Duration stopTimeout,
     @Bindable(defaultValue = "30s") Duration requestTimeout,

@@ -10,8 +10,11 @@ import dev.iii4j.queue.QueueBackend;
 import dev.iii4j.queue.QueueBackendException;
 import dev.iii4j.queue.QueueErrorCode;
 import dev.iii4j.queue.config.QueueServiceProperties;
+import io.micronaut.configuration.kafka.config.AbstractKafkaConsumerConfiguration;
+import io.micronaut.configuration.kafka.config.AbstractKafkaProducerConfiguration;
+import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.ObjectMapper;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -19,11 +22,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -78,7 +85,8 @@ public final class KafkaQueueBackend implements QueueBackend {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaQueueBackend.class);
 
   private final QueueServiceProperties properties;
-  private final String bootstrapServers;
+  private final Map<String, Object> consumerBase;
+  private final Map<String, Object> producerConfig;
   private final TopicNames names;
   private final RecordCodec codec;
   private final KafkaProducer<String, byte[]> producer;
@@ -89,38 +97,122 @@ public final class KafkaQueueBackend implements QueueBackend {
   /**
    * Connects a producer and an admin client; consumers are created per {@link #consume} call.
    *
+   * <p>Every Kafka client starts from micronaut-kafka's configuration: {@code kafka.*} (for
+   * instance {@code kafka.bootstrap.servers}, {@code kafka.security.protocol}, {@code
+   * kafka.sasl.*}, {@code kafka.ssl.*}, or the matching environment variables) for all of them,
+   * then {@code kafka.producers.default.*} for the producer and {@code kafka.consumers.default.*}
+   * for the consumers. Micronaut's Kafka metrics binder adds its reporter there, so the clients'
+   * metrics reach {@code /prometheus}. On top come this service's tunable defaults (which the
+   * configuration may override) and the settings its delivery guarantees depend on (which it may
+   * not).
+   *
    * @param properties the service's settings
-   * @param bootstrapServers micronaut-kafka's {@code kafka.bootstrap.servers}
+   * @param kafka micronaut-kafka's {@code kafka.*} configuration (the admin client's)
+   * @param producerConfiguration micronaut-kafka's primary producer configuration: {@code
+   *     kafka.producers.default.*} over {@code kafka.*}
+   * @param consumerConfiguration micronaut-kafka's primary consumer configuration: {@code
+   *     kafka.consumers.default.*} over {@code kafka.*}
    * @param mapper the serde mapper for record values
    */
   public KafkaQueueBackend(
       QueueServiceProperties properties,
-      @Value("${kafka.bootstrap.servers:`localhost:9092`}") String bootstrapServers,
+      KafkaDefaultConfiguration kafka,
+      AbstractKafkaProducerConfiguration<?, ?> producerConfiguration,
+      AbstractKafkaConsumerConfiguration<?, ?> consumerConfiguration,
       ObjectMapper mapper) {
     this.properties = properties;
-    this.bootstrapServers = bootstrapServers;
+    this.consumerBase = copy(consumerConfiguration.getConfig());
     this.names = new TopicNames(properties.topicPrefix());
     this.codec = new RecordCodec(mapper);
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     // An enqueue is answered within engine.queue.enqueue-timeout: a quarter for metadata (send()
     // blocks while Kafka is unreachable), the rest for delivery, retries included.
     long enqueueMs = properties.enqueueTimeout().toMillis();
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, enqueueMs / 4);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) (enqueueMs * 3 / 4));
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (enqueueMs * 3 / 8));
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "queue-service-producer-" + UUID.randomUUID());
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    this.producerConfig =
+        settings(
+            copy(producerConfiguration.getConfig()),
+            Map.of(
+                ProducerConfig.LINGER_MS_CONFIG,
+                1,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                enqueueMs / 4,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                (int) (enqueueMs * 3 / 4),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                (int) (enqueueMs * 3 / 8)),
+            Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "queue-service-producer-" + UUID.randomUUID()));
+    this.producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     this.admin =
         Admin.create(
+            settings(
+                copy(kafka.getConfig()),
+                Map.of(
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    (int) properties.requestTimeout().toMillis()),
+                Map.of()));
+  }
+
+  /**
+   * A client's settings: {@code base} (the configuration), {@code defaults} where the configuration
+   * says nothing, then {@code required} whatever it says.
+   */
+  static Map<String, Object> settings(
+      Map<String, Object> base, Map<String, Object> defaults, Map<String, Object> required) {
+    Map<String, Object> settings = new HashMap<>(base);
+    defaults.forEach(settings::putIfAbsent);
+    settings.putAll(required);
+    return settings;
+  }
+
+  private static Map<String, Object> copy(Properties config) {
+    Map<String, Object> copy = new HashMap<>();
+    config.forEach((k, v) -> copy.put(String.valueOf(k), v));
+    return copy;
+  }
+
+  /**
+   * The producer's settings, as given to the Kafka client.
+   *
+   * @return an unmodifiable view
+   */
+  public Map<String, Object> producerConfig() {
+    return Collections.unmodifiableMap(producerConfig);
+  }
+
+  /**
+   * A consumer's settings: the consumer configuration, then {@code defaults} where it says nothing,
+   * then {@code required}.
+   *
+   * @param defaults settings the configuration may override
+   * @param required settings the configuration may not override
+   * @return a new map
+   */
+  public Map<String, Object> consumerConfig(
+      Map<String, Object> defaults, Map<String, Object> required) {
+    return settings(consumerBase, defaults, required);
+  }
+
+  /** The short-lived reader of dead letters: no group, and no metrics for a client that closes. */
+  private Map<String, Object> dlqReaderConfig() {
+    Map<String, Object> c =
+        consumerConfig(
+            Map.of(),
             Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                (int) properties.requestTimeout().toMillis()));
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "queue-service-dlq-reader-" + UUID.randomUUID()));
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.remove(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG);
+    return c;
   }
 
   RecordCodec codec() {
@@ -147,20 +239,23 @@ public final class KafkaQueueBackend implements QueueBackend {
   }
 
   /**
-   * Like {@link #declare(Destination)}, with the partition count of the main and retry topics.
+   * Like {@link #declare(Destination)}, with the partition count of the main and retry topics;
+   * {@code null} takes the cluster's default ({@code num.partitions}). The replication factor is
+   * {@code engine.queue.replication-factor}, or the cluster's {@code default.replication.factor}.
    *
    * @throws QueueBackendException when the topics cannot be created
    */
-  public void declare(Destination destination, int partitions) {
+  public void declare(Destination destination, @Nullable Integer partitions) {
     if (declared.contains(destination)) {
       return;
     }
-    short rf = properties.replicationFactor();
+    Optional<Integer> count = Optional.ofNullable(partitions);
+    Optional<Short> rf = Optional.ofNullable(properties.replicationFactor());
     List<NewTopic> topics =
         List.of(
-            new NewTopic(names.main(destination), partitions, rf),
-            new NewTopic(names.retry(destination), partitions, rf),
-            new NewTopic(names.deadLetters(destination), 1, rf)
+            new NewTopic(names.main(destination), count, rf),
+            new NewTopic(names.retry(destination), count, rf),
+            new NewTopic(names.deadLetters(destination), Optional.of(1), rf)
                 .configs(
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     var result = admin.createTopics(topics);
@@ -211,23 +306,31 @@ public final class KafkaQueueBackend implements QueueBackend {
   @Override
   public Consumption consume(Consumer consumer, DeliveryHandler handler) {
     declare(consumer.destination());
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    c.put(
-        ConsumerConfig.GROUP_ID_CONFIG, names.group(consumer.destination(), consumer.functionId()));
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    // A named queue's group reads everything stored; a subscription seeks to "now" itself.
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(
-        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        CooperativeStickyAssignor.class.getName());
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(10, properties.maxBuffered() / 2));
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "queue-service-consumer-" + UUID.randomUUID());
     // A crashed replica's partitions move to the others after this, not Kafka's default 45 s.
     int sessionMs = (int) properties.consumerSessionTimeout().toMillis();
-    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionMs);
-    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, sessionMs / 6));
+    Map<String, Object> c =
+        consumerConfig(
+            Map.of(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                Math.max(10, properties.maxBuffered() / 2),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                sessionMs,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                Math.max(500, sessionMs / 6)),
+            Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                names.group(consumer.destination(), consumer.functionId()),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                // A named queue's group reads everything stored; a subscription seeks to "now".
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                CooperativeStickyAssignor.class.getName(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "queue-service-consumer-" + UUID.randomUUID()));
     KafkaConsumer<String, byte[]> kafka;
     try {
       kafka = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
@@ -364,11 +467,7 @@ public final class KafkaQueueBackend implements QueueBackend {
     declare(destination);
     String topic = names.deadLetters(destination);
     Map<String, DeadLetter> live = new LinkedHashMap<>();
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "queue-service-dlq-reader-" + UUID.randomUUID());
+    Map<String, Object> c = dlqReaderConfig();
     long deadline = System.currentTimeMillis() + timeoutMillis();
     try (KafkaConsumer<String, byte[]> reader =
         new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {

@@ -7,11 +7,16 @@ import dev.iii4j.queue.Destination;
 import dev.iii4j.queue.Job;
 import dev.iii4j.queue.QueueBackendException;
 import dev.iii4j.queue.config.QueueServiceProperties;
+import io.micronaut.configuration.kafka.config.DefaultKafkaConsumerConfiguration;
+import io.micronaut.configuration.kafka.config.DefaultKafkaProducerConfiguration;
+import io.micronaut.configuration.kafka.config.KafkaDefaultConfiguration;
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.serde.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -45,30 +50,44 @@ class EnqueueTimeoutTest {
             Duration.ofSeconds(30),
             enqueueTimeout,
             Duration.ofSeconds(6));
-    KafkaQueueBackend backend =
-        new KafkaQueueBackend(properties, "127.0.0.1:" + closedPort(), ObjectMapper.getDefault());
-    try {
-      Job job =
-          new Job(
-              "job-1",
-              "default",
-              "test::fn",
-              null,
-              null,
-              null,
-              null,
-              null,
-              0,
-              System.currentTimeMillis(),
-              null);
-      long started = System.nanoTime();
-      var sent = backend.send(Destination.queue("default"), job);
-      assertThatThrownBy(() -> sent.get(enqueueTimeout.toSeconds() + 5, TimeUnit.SECONDS))
-          .isInstanceOf(ExecutionException.class)
-          .hasCauseInstanceOf(QueueBackendException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(enqueueTimeout);
-    } finally {
-      backend.close();
+    try (ApplicationContext context =
+        ApplicationContext.run(
+            Map.of(
+                "kafka.bootstrap.servers",
+                "127.0.0.1:" + closedPort(),
+                "kafka.health.enabled",
+                false))) {
+      KafkaDefaultConfiguration kafka = context.getBean(KafkaDefaultConfiguration.class);
+      KafkaQueueBackend backend =
+          new KafkaQueueBackend(
+              properties,
+              kafka,
+              new DefaultKafkaProducerConfiguration<>(kafka),
+              new DefaultKafkaConsumerConfiguration<>(kafka),
+              ObjectMapper.getDefault());
+      try {
+        Job job =
+            new Job(
+                "job-1",
+                "default",
+                "test::fn",
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                System.currentTimeMillis(),
+                null);
+        long started = System.nanoTime();
+        var sent = backend.send(Destination.queue("default"), job);
+        assertThatThrownBy(() -> sent.get(enqueueTimeout.toSeconds() + 5, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .hasCauseInstanceOf(QueueBackendException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(enqueueTimeout);
+      } finally {
+        backend.close();
+      }
     }
   }
 }
