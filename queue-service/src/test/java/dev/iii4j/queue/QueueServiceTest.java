@@ -58,6 +58,7 @@ class QueueServiceTest {
   private final String backoff = "backoff";
   private final String dead = "dead";
   private final String fifo = "fifo";
+  private final String wide = "wide";
   private GatewayHarness gateway;
   private ApplicationContext service;
   private EngineWorker client;
@@ -76,6 +77,8 @@ class QueueServiceTest {
     queues.put("engine.queues." + fifo + ".backoff-ms", 150);
     queues.put("engine.queues." + fifo + ".max-retries", 5);
     queues.put("engine.queues." + fifo + ".concurrency", 4);
+    // Declared without concurrency: takes the default.
+    queues.put("engine.queues." + wide + ".max-retries", 3);
     service = QueueTestSupport.startService(gateway, prefix, queues);
     client = gateway.worker("queue-test-client");
     client.start().get(10, SECONDS);
@@ -178,6 +181,40 @@ class QueueServiceTest {
     assertThat(second).isGreaterThan(first);
     await().during(Duration.ofMillis(700)).atMost(3, SECONDS).until(() -> calls.size() == 3);
     assertThat(service.getBean(QueueService.class).deadLetterCount(backoff)).isZero();
+  }
+
+  @Test
+  void aQueueWithoutConcurrencyDeliversSixtyFourAtOnce() throws Exception {
+    String fn = fn("wide");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger handled = new AtomicInteger();
+    client.registerFunction(
+        fn,
+        in ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  running.incrementAndGet();
+                  try {
+                    release.await(30, SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  running.decrementAndGet();
+                  handled.incrementAndGet();
+                  return null;
+                },
+                HELD));
+    List<CompletableFuture<String>> sent = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      sent.add(client.enqueue(wide, fn, json("n", i)));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, SECONDS);
+
+    await().atMost(20, SECONDS).until(() -> running.get() == 64);
+    await().during(Duration.ofMillis(500)).atMost(2, SECONDS).until(() -> running.get() == 64);
+    release.countDown();
+    await().atMost(20, SECONDS).until(() -> handled.get() == 70);
   }
 
   @Test
