@@ -97,6 +97,25 @@ class QueueServiceTest {
 
   private static final ExecutorService HELD = Executors.newVirtualThreadPerTaskExecutor();
 
+  /** A handler that waits for {@code release}, counting the deliveries running and handled. */
+  private static FunctionHandler held(
+      CountDownLatch release, AtomicInteger running, AtomicInteger handled) {
+    return in ->
+        CompletableFuture.supplyAsync(
+            () -> {
+              running.incrementAndGet();
+              try {
+                release.await(30, SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              running.decrementAndGet();
+              handled.incrementAndGet();
+              return null;
+            },
+            HELD);
+  }
+
   private String fn(String name) {
     return "test::" + name + "-" + UUID.randomUUID();
   }
@@ -189,22 +208,7 @@ class QueueServiceTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger handled = new AtomicInteger();
-    client.registerFunction(
-        fn,
-        in ->
-            CompletableFuture.supplyAsync(
-                () -> {
-                  running.incrementAndGet();
-                  try {
-                    release.await(30, SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  running.decrementAndGet();
-                  handled.incrementAndGet();
-                  return null;
-                },
-                HELD));
+    client.registerFunction(fn, held(release, running, handled));
     List<CompletableFuture<String>> sent = new ArrayList<>();
     for (int i = 0; i < 70; i++) {
       sent.add(client.enqueue(wide, fn, json("n", i)));
@@ -222,20 +226,7 @@ class QueueServiceTest {
     String fn = fn("held");
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger handled = new AtomicInteger();
-    client.registerFunction(
-        fn,
-        in ->
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    release.await(30, SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  handled.incrementAndGet();
-                  return null;
-                },
-                HELD));
+    client.registerFunction(fn, held(release, new AtomicInteger(), handled));
     QueueMetrics metrics = service.getBean(QueueMetrics.class);
     metrics.refresh();
     double before = gauge("iii.queue.depth", plain);
