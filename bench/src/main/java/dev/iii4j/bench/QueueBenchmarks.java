@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -66,12 +67,14 @@ final class QueueBenchmarks {
     Stack.Service second = null;
     try {
       awaitGroupMembers(infra.kafka(), 1);
-      Outcome one = ours(1);
+      Outcome one = ours(1, 0);
       add("1 replica", one, floor);
+      addOpenLoop("1 replica", one.perSecond() / 2, ours(1, one.perSecond() / 2));
       second = stack.startQueue(2);
       awaitGroupMembers(infra.kafka(), 2);
-      Outcome two = ours(2);
+      Outcome two = ours(2, 0);
       add("2 replicas", two, floor);
+      addOpenLoop("2 replicas", two.perSecond() / 2, ours(2, two.perSecond() / 2));
     } finally {
       if (second != null) {
         stack.stop(second);
@@ -113,7 +116,32 @@ final class QueueBenchmarks {
                     Unit.MILLIS.format(floor.latency().p99() / 1e6))));
   }
 
-  private Outcome ours(int replicas) throws Exception {
+  /** The latency row of an open-loop run at {@code rate} (half the measured maximum). */
+  private void addOpenLoop(String replicas, double rate, Outcome outcome) {
+    report.add(
+        Row.alone(
+                "B5",
+                "enqueue → handled latency p50 at half the maximum rate (open loop), " + replicas,
+                Unit.MILLIS,
+                outcome.latency().p50() / 1e6,
+                Goal.valueAtMost(50))
+            .withNote(
+                String.format(
+                    Locale.ROOT,
+                    "%.0f msgs/s offered on a fixed schedule, %.0f handled; latency from each"
+                        + " message's scheduled send time; p99 %s",
+                    rate,
+                    outcome.perSecond(),
+                    Unit.MILLIS.format(outcome.latency().p99() / 1e6))));
+  }
+
+  /**
+   * One measured batch through queue-service. {@code rate} 0 is the closed loop (at most {@link
+   * #WINDOW} enqueues unanswered: the maximum rate); above 0, the open loop: messages are sent on a
+   * fixed schedule of {@code rate} per second whatever the answers, and each latency counts from
+   * the message's scheduled time, so a backlog shows in the figure instead of slowing the sender.
+   */
+  private Outcome ours(int replicas, double rate) throws Exception {
     String fn = "bench::queue::" + replicas + "-" + suffix();
     int warm = options.queueWarmup();
     int count = options.queueMessages();
@@ -151,7 +179,11 @@ final class QueueBenchmarks {
         throw new IllegalStateException(warmed.getCount() + " warm-up messages never handled");
       }
       long t0 = System.nanoTime();
-      send(caller, fn, warm, count);
+      if (rate > 0) {
+        sendAtRate(caller, fn, warm, count, rate);
+      } else {
+        send(caller, fn, warm, count);
+      }
       if (!handled.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException(handled.getCount() + " messages never handled");
       }
@@ -198,6 +230,45 @@ final class QueueBenchmarks {
     }
     if (!window.tryAcquire(WINDOW, 5, TimeUnit.MINUTES)) {
       throw new IllegalStateException("enqueues still unanswered after 5 minutes");
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("enqueue failed: " + failure.get(), failure.get());
+    }
+  }
+
+  /** Open loop: message {@code i} leaves at {@code start + i / rate}, answered or not. */
+  private static void sendAtRate(EngineWorker caller, String fn, int from, int count, double rate)
+      throws Exception {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicLong unanswered = new AtomicLong();
+    long start = System.nanoTime();
+    double interval = 1e9 / rate;
+    for (int k = 0; k < count; k++) {
+      long scheduled = start + (long) (k * interval);
+      long wait;
+      while ((wait = scheduled - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      if (failure.get() != null) {
+        throw new IllegalStateException("enqueue failed: " + failure.get(), failure.get());
+      }
+      unanswered.incrementAndGet();
+      caller
+          .enqueue("default", fn, Json.object("i", from + k, "t", scheduled))
+          .whenComplete(
+              (id, e) -> {
+                if (e != null) {
+                  failure.compareAndSet(null, e);
+                }
+                unanswered.decrementAndGet();
+              });
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (unanswered.get() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("enqueues still unanswered after 5 minutes");
+      }
+      Thread.sleep(10);
     }
     if (failure.get() != null) {
       throw new IllegalStateException("enqueue failed: " + failure.get(), failure.get());

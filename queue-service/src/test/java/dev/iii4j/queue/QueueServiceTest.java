@@ -58,6 +58,7 @@ class QueueServiceTest {
   private final String backoff = "backoff";
   private final String dead = "dead";
   private final String fifo = "fifo";
+  private final String wide = "wide";
   private GatewayHarness gateway;
   private ApplicationContext service;
   private EngineWorker client;
@@ -76,6 +77,8 @@ class QueueServiceTest {
     queues.put("engine.queues." + fifo + ".backoff-ms", 150);
     queues.put("engine.queues." + fifo + ".max-retries", 5);
     queues.put("engine.queues." + fifo + ".concurrency", 4);
+    // Declared without concurrency: takes the default.
+    queues.put("engine.queues." + wide + ".max-retries", 3);
     service = QueueTestSupport.startService(gateway, prefix, queues);
     client = gateway.worker("queue-test-client");
     client.start().get(10, SECONDS);
@@ -93,6 +96,25 @@ class QueueServiceTest {
   }
 
   private static final ExecutorService HELD = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** A handler that waits for {@code release}, counting the deliveries running and handled. */
+  private static FunctionHandler held(
+      CountDownLatch release, AtomicInteger running, AtomicInteger handled) {
+    return in ->
+        CompletableFuture.supplyAsync(
+            () -> {
+              running.incrementAndGet();
+              try {
+                release.await(30, SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              running.decrementAndGet();
+              handled.incrementAndGet();
+              return null;
+            },
+            HELD);
+  }
 
   private String fn(String name) {
     return "test::" + name + "-" + UUID.randomUUID();
@@ -181,24 +203,30 @@ class QueueServiceTest {
   }
 
   @Test
+  void aQueueWithoutConcurrencyDeliversSixtyFourAtOnce() throws Exception {
+    String fn = fn("wide");
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger handled = new AtomicInteger();
+    client.registerFunction(fn, held(release, running, handled));
+    List<CompletableFuture<String>> sent = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      sent.add(client.enqueue(wide, fn, json("n", i)));
+    }
+    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, SECONDS);
+
+    await().atMost(20, SECONDS).until(() -> running.get() == 64);
+    await().during(Duration.ofMillis(500)).atMost(2, SECONDS).until(() -> running.get() == 64);
+    release.countDown();
+    await().atMost(20, SECONDS).until(() -> handled.get() == 70);
+  }
+
+  @Test
   void theDepthGaugeCountsMessagesWaitingAndInFlight() throws Exception {
     String fn = fn("held");
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger handled = new AtomicInteger();
-    client.registerFunction(
-        fn,
-        in ->
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    release.await(30, SECONDS);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  handled.incrementAndGet();
-                  return null;
-                },
-                HELD));
+    client.registerFunction(fn, held(release, new AtomicInteger(), handled));
     QueueMetrics metrics = service.getBean(QueueMetrics.class);
     metrics.refresh();
     double before = gauge("iii.queue.depth", plain);

@@ -14,7 +14,12 @@ import java.time.Duration;
  *
  * @param name the queue name, from the configuration key
  * @param maxRetries total delivery attempts before the message is dead-lettered; 0 behaves like 1
- * @param concurrency the most messages in flight at once per replica; at least 1
+ * @param concurrency the most messages in flight at once per replica; at least 1. The default is
+ *     {@value #DEFAULT_CONCURRENCY}, not the reference's 10: every delivery here is a call through
+ *     the gateway (another process and two more WebSocket hops), so one slot turns over more slowly
+ *     and a replica needs more of them to deliver as fast as it accepts enqueues (with 10 a replica
+ *     fell seconds behind under load; the bench's B5 measures it). Lower it for handlers that must
+ *     not run that many at once
  * @param type {@code standard} or {@code fifo}
  * @param messageGroupField for {@code fifo}: the top-level payload field whose value is the group
  * @param backoffMs the delay after the first failure, in milliseconds
@@ -30,7 +35,7 @@ import java.time.Duration;
 public record QueueProperties(
     @Parameter String name,
     @Bindable(defaultValue = "3") int maxRetries,
-    @Bindable(defaultValue = "10") int concurrency,
+    @Bindable(defaultValue = "64") int concurrency,
     @Bindable(defaultValue = "standard") String type,
     @Nullable String messageGroupField,
     @Bindable(defaultValue = "1000") long backoffMs,
@@ -42,11 +47,15 @@ public record QueueProperties(
   /** The configuration prefix of the named queues. */
   public static final String PREFIX = "engine.queues";
 
+  /** Deliveries in flight per replica of a queue that does not set {@code concurrency}. */
+  public static final int DEFAULT_CONCURRENCY = 64;
+
   /** The queue that always exists. */
   public static final String DEFAULT_QUEUE = "default";
 
-  /** The settings of a queue nobody configured: the reference's defaults. */
+  /** The settings of a queue nobody configured: the reference's defaults but concurrency. */
   public static QueueProperties defaults(String name) {
-    return new QueueProperties(name, 3, 10, "standard", null, 1000, 2.0, 100, null, null);
+    return new QueueProperties(
+        name, 3, DEFAULT_CONCURRENCY, "standard", null, 1000, 2.0, 100, null, null);
   }
 }

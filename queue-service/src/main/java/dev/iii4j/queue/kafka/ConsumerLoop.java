@@ -48,8 +48,17 @@ import org.slf4j.LoggerFactory;
  * the verdicts, and commits each partition up to its oldest unfinished record.
  *
  * <p>Everything but {@link #close()} and the completion callbacks runs on the loop thread;
- * callbacks only enqueue an event and wake the consumer up, so the consumer is never touched from
- * two threads.
+ * callbacks only enqueue an event, so the consumer is never touched from two threads. A callback
+ * wakes the consumer's poll up only when the loop has work waiting for the slot it frees (messages
+ * held back by {@code concurrency} or by a busy FIFO group), at most once per poll; otherwise the
+ * event waits for the poll to return, which it does within {@link #COMMIT_INTERVAL_MS} while
+ * anything is uncommitted.
+ *
+ * <p>Commits: each partition's position (never past its oldest unfinished record) is committed
+ * asynchronously in batches, once {@link #COMMIT_INTERVAL_MS} passed since the last commit or
+ * {@link #COMMIT_BATCH} records finished since then, and synchronously before partitions are given
+ * up in a rebalance and when the consumer closes. A crash redelivers at most what finished since
+ * the last commit (at-least-once, as before).
  *
  * <p>Retries: a standard consumer writes a failed message to the retry topic with its due time and
  * commits the original, so a failing message never holds up the others. An ordered (FIFO) consumer
@@ -64,6 +73,12 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
 
   private static final long REDO_DELAY_MS = 1000;
 
+  /** The longest a finished record waits for its offset commit. */
+  static final long COMMIT_INTERVAL_MS = 100;
+
+  /** Finished records that trigger a commit before {@link #COMMIT_INTERVAL_MS}. */
+  static final int COMMIT_BATCH = 500;
+
   private final Consumer spec;
   private final DeliveryHandler handler;
   private final KafkaQueueBackend backend;
@@ -77,6 +92,13 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean polling = new AtomicBoolean();
+
+  /** Whether messages wait for a free delivery slot: a completion then wakes the poll up. */
+  private volatile boolean starved;
+
+  /** Whether a completion already woke the current poll up. */
+  private final AtomicBoolean woken = new AtomicBoolean();
+
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
 
   // Loop-thread state.
@@ -93,6 +115,8 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
 
   private int queuedInGroups;
   private int inFlight;
+  private long lastCommit = System.currentTimeMillis();
+  private int finishedSinceCommit;
 
   ConsumerLoop(
       Consumer spec,
@@ -165,13 +189,15 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
     promoteDue();
     dispatch();
     applyBackpressure();
-    commitAsync();
+    maybeCommit();
     ConsumerRecords<String, byte[]> records;
+    starved = !ready.isEmpty() || !due.isEmpty() || queuedInGroups > 0;
+    woken.set(false);
     polling.set(true);
     try {
       // Checked after raising the flag: an event posted before it was raised is seen here, one
-      // posted after it wakes the poll up.
-      long timeout = events.isEmpty() ? pollTimeout() : 0;
+      // posted after it wakes the poll up when it frees a slot that work waits for.
+      long timeout = starved && !events.isEmpty() ? 0 : pollTimeout();
       records = kafka.poll(Duration.ofMillis(timeout));
     } finally {
       polling.set(false);
@@ -183,6 +209,10 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
 
   private long pollTimeout() {
     long timeout = spec.pollInterval().toMillis();
+    if (inFlight > 0 || finishedSinceCommit > 0 || !events.isEmpty()) {
+      // Completions do not wake an idle poll up: come back in time to commit them.
+      timeout = Math.min(timeout, COMMIT_INTERVAL_MS);
+    }
     Pending next = delayed.peek();
     if (next != null) {
       timeout = Math.min(timeout, Math.max(0, next.dueAt - System.currentTimeMillis()));
@@ -201,10 +231,12 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
     if (spec.functionId() != null && !spec.functionId().equals(fn)) {
       // A copy for another subscriber of the topic.
       offsets.done(record.offset());
+      finishedSinceCommit++;
       return;
     }
     if (record.value() == null) {
       offsets.done(record.offset());
+      finishedSinceCommit++;
       return;
     }
     Job job;
@@ -403,6 +435,7 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
     p.offsets.busy(-1);
     if (owns(p)) {
       p.offsets.done(p.offset);
+      finishedSinceCommit++;
     }
     if (spec.ordered() && heads.get(p.group) == p) {
       heads.remove(p.group);
@@ -425,7 +458,7 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
 
   private void post(Runnable event) {
     events.add(event);
-    if (polling.get()) {
+    if (starved && polling.get() && woken.compareAndSet(false, true)) {
       kafka.wakeup();
     }
   }
@@ -485,7 +518,14 @@ final class ConsumerLoop implements QueueBackend.Consumption, ConsumerRebalanceL
     return commit;
   }
 
-  private void commitAsync() {
+  private void maybeCommit() {
+    long now = System.currentTimeMillis();
+    if (finishedSinceCommit == 0
+        || (finishedSinceCommit < COMMIT_BATCH && now - lastCommit < COMMIT_INTERVAL_MS)) {
+      return;
+    }
+    lastCommit = now;
+    finishedSinceCommit = 0;
     Map<TopicPartition, OffsetAndMetadata> commit = committable(owned.keySet());
     if (!commit.isEmpty()) {
       kafka.commitAsync(

@@ -35,6 +35,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -93,6 +95,8 @@ public final class KafkaQueueBackend implements QueueBackend {
   private final Admin admin;
   private final Set<Destination> declared = ConcurrentHashMap.newKeySet();
   private final Set<ConsumerLoop> loops = ConcurrentHashMap.newKeySet();
+  private final Executor completions =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("queue-write-", 0).factory());
 
   /**
    * Connects a producer and an admin client; consumers are created per {@link #consume} call.
@@ -285,18 +289,27 @@ public final class KafkaQueueBackend implements QueueBackend {
     return write(record);
   }
 
+  /**
+   * Sends without waiting: concurrent writes share the producer's batches, and each future
+   * completes once Kafka acknowledged its record (acks=all). The future completes on a virtual
+   * thread, not on the producer's I/O thread: what callers chain to it (answering the enqueue
+   * through the gateway) must not hold up the acknowledgement of the next batch.
+   */
   private CompletableFuture<Void> write(ProducerRecord<String, byte[]> record) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
       producer.send(
           record,
-          (meta, error) -> {
-            if (error == null) {
-              done.complete(null);
-            } else {
-              done.completeExceptionally(failure("cannot write to " + record.topic(), error));
-            }
-          });
+          (meta, error) ->
+              completions.execute(
+                  () -> {
+                    if (error == null) {
+                      done.complete(null);
+                    } else {
+                      done.completeExceptionally(
+                          failure("cannot write to " + record.topic(), error));
+                    }
+                  }));
     } catch (KafkaException e) {
       done.completeExceptionally(failure("cannot write to " + record.topic(), e));
     }
