@@ -1,5 +1,6 @@
 package dev.iii4j.cli;
 
+import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ final class Functions {
             ? cause
             : new CliException(
                 ExitCodes.NOT_FOUND,
-                "function_not_found",
+                ErrorCode.FUNCTION_NOT_FOUND.wire(),
                 "Function " + functionId + " not found",
                 null);
     List<String> matches;

@@ -9,9 +9,11 @@ import java.util.stream.Collectors;
 /**
  * Every error code this engine puts on the wire, in one place.
  *
- * <p>The wire values are those of the iii reference engine where an SDK or its tests look at them
- * (the reference spells a few in upper case, for example {@code FORBIDDEN}); codes this engine adds
- * are snake_case. Java names are always upper snake case, so callers never see the mix.
+ * <p>The gateway, the SDK and every built-in service take their codes from here; no code is written
+ * as a string literal elsewhere. The wire values are those of the iii reference engine where an SDK
+ * or its tests look at them (the reference spells a few in upper case, for example {@code
+ * FORBIDDEN}); codes this engine adds are snake_case. Java names are always upper snake case, so
+ * callers never see the mix.
  */
 public enum ErrorCode {
   /** The target function id is not registered: {@code Function <id> not found}. */
@@ -68,7 +70,76 @@ public enum ErrorCode {
    * A connection reached one of its limits (functions, triggers or trigger types registered); the
    * message names the limit and the setting that raises it.
    */
-  LIMIT_EXCEEDED("limit_exceeded");
+  LIMIT_EXCEEDED("limit_exceeded"),
+
+  // The built-in services' own functions (state, stream), with the reference's upper-case values.
+
+  /** state::set failed in the store. */
+  STATE_SET_ERROR("SET_ERROR"),
+  /** state::get failed in the store. */
+  STATE_GET_ERROR("GET_ERROR"),
+  /** state::delete failed in the store. */
+  STATE_DELETE_ERROR("DELETE_ERROR"),
+  /** state::update failed in the store. */
+  STATE_UPDATE_ERROR("UPDATE_ERROR"),
+  /** state::list failed in the store. */
+  STATE_LIST_ERROR("LIST_ERROR"),
+  /** state::list_groups failed in the store. */
+  STATE_LIST_GROUPS_ERROR("LIST_GROUPS_ERROR"),
+  /** state::set or state::update would store a value above engine.state.max-value-bytes. */
+  VALUE_TOO_LARGE("VALUE_TOO_LARGE"),
+  /** stream::set failed. */
+  STREAM_SET_ERROR("STREAM_SET_ERROR"),
+  /** stream::get failed. */
+  STREAM_GET_ERROR("STREAM_GET_ERROR"),
+  /** stream::delete failed. */
+  STREAM_DELETE_ERROR("STREAM_DELETE_ERROR"),
+  /** stream::get_group failed. */
+  STREAM_GET_GROUP_ERROR("STREAM_GET_GROUP_ERROR"),
+  /** stream::list_groups failed. */
+  STREAM_LIST_GROUPS_ERROR("STREAM_LIST_GROUPS_ERROR"),
+  /** stream::list_all failed. */
+  STREAM_LIST_ALL_ERROR("STREAM_LIST_ALL_ERROR"),
+  /** stream::send failed. */
+  STREAM_SEND_ERROR("STREAM_SEND_ERROR"),
+  /** stream::update failed. */
+  STREAM_UPDATE_ERROR("STREAM_UPDATE_ERROR"),
+  /** A custom stream storage function answered something that is not a stored value. */
+  STREAM_JSON_ERROR("JSON_ERROR"),
+  /** http-service: a failure of the service itself (500 body). */
+  HTTP_INTERNAL_ERROR("INTERNAL_ERROR"),
+
+  // The queue's functions (spec sections 1.2, 1.3 and 1.5); deserialization_error and
+  // topic_not_set above serve the queue too.
+
+  /** Enqueue to a queue that is not declared. */
+  QUEUE_NOT_FOUND("queue_not_found"),
+  /** A FIFO message lacks its group field, or it is null. */
+  MESSAGE_GROUP_MISSING("message_group_missing"),
+  /** A DLQ function without {@code queue}/{@code topic}. */
+  QUEUE_NOT_SET("queue_not_set"),
+  /** {@code topic_stats} / {@code dlq_messages} without a topic. */
+  TOPIC_REQUIRED("topic_required"),
+  /** A DLQ function without {@code message_id}. */
+  MESSAGE_ID_NOT_SET("message_id_not_set"),
+  /** The message could not be stored. */
+  ENQUEUE_FAILED("enqueue_failed"),
+  /** {@code iii::queue::redrive} failed. */
+  REDRIVE_FAILED("redrive_failed"),
+  /** {@code iii::queue::redrive_message} failed. */
+  REDRIVE_MESSAGE_FAILED("redrive_message_failed"),
+  /** {@code iii::queue::discard_message} failed. */
+  DISCARD_MESSAGE_FAILED("discard_message_failed"),
+  /** {@code engine::queue::dlq_messages} failed. */
+  DLQ_MESSAGES_FAILED("dlq_messages_failed"),
+  /** {@code engine::queue::dlq_topics} failed. */
+  DLQ_TOPICS_FAILED("dlq_topics_failed"),
+  /** {@code engine::queue::topic_stats} failed. */
+  TOPIC_STATS_FAILED("topic_stats_failed"),
+  /** {@code engine::queue::list_topics} failed. */
+  LIST_TOPICS_FAILED("list_topics_failed"),
+  /** The backend's storage failed. */
+  BACKEND_UNAVAILABLE("backend_unavailable");
 
   private static final Map<String, ErrorCode> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::wire, Function.identity()));

@@ -1,5 +1,6 @@
 package dev.iii4j.http;
 
+import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
@@ -130,7 +131,8 @@ public final class Responses {
 
   /** 500 for a failure of the service itself. */
   public Reply internalError() {
-    return error(500, "INTERNAL_ERROR", "internal server error", errorId(), null);
+    return error(
+        500, ErrorCode.HTTP_INTERNAL_ERROR.wire(), "internal server error", errorId(), null);
   }
 
   /** 504 for a middleware that did not answer in time. */

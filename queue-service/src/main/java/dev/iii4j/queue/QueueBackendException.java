@@ -1,5 +1,6 @@
 package dev.iii4j.queue;
 
+import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 
 /** A storage failure of a {@link QueueBackend}, translated from the technology's own exception. */
@@ -13,7 +14,7 @@ public class QueueBackendException extends QueueException {
    * @param message what was being done
    * @param cause the adapter's exception
    */
-  public QueueBackendException(QueueErrorCode code, String message, @Nullable Throwable cause) {
+  public QueueBackendException(ErrorCode code, String message, @Nullable Throwable cause) {
     super(code, message, cause);
   }
 }

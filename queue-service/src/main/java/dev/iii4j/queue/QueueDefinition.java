@@ -1,5 +1,6 @@
 package dev.iii4j.queue;
 
+import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.queue.config.QueueProperties;
 import io.micronaut.core.annotation.Nullable;
 import java.time.Duration;
@@ -38,7 +39,7 @@ public record QueueDefinition(
   /**
    * Validates configured settings with the reference's messages (spec section 1.1).
    *
-   * @throws QueueException with {@link QueueErrorCode#DESERIALIZATION_ERROR} naming the problem
+   * @throws QueueException with {@link ErrorCode#DESERIALIZATION_ERROR} naming the problem
    */
   public static QueueDefinition of(QueueProperties p) {
     String type = p.type() == null ? "standard" : p.type().toLowerCase(Locale.ROOT);
@@ -96,6 +97,6 @@ public record QueueDefinition(
   }
 
   private static QueueException invalid(String message) {
-    return new QueueException(QueueErrorCode.DESERIALIZATION_ERROR, message);
+    return new QueueException(ErrorCode.DESERIALIZATION_ERROR, message);
   }
 }

@@ -1,5 +1,6 @@
 package dev.iii4j.queue;
 
+import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.core.annotation.Nullable;
 import java.util.Objects;
 
@@ -10,7 +11,7 @@ import java.util.Objects;
 public class QueueException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final QueueErrorCode code;
+  private final ErrorCode code;
 
   /**
    * A failure.
@@ -19,18 +20,18 @@ public class QueueException extends RuntimeException {
    * @param message the wire message
    * @param cause the underlying failure, if any (not sent)
    */
-  public QueueException(QueueErrorCode code, String message, @Nullable Throwable cause) {
+  public QueueException(ErrorCode code, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code");
   }
 
   /** A failure without an underlying cause. */
-  public QueueException(QueueErrorCode code, String message) {
+  public QueueException(ErrorCode code, String message) {
     this(code, message, null);
   }
 
   /** The wire code. */
-  public QueueErrorCode code() {
+  public ErrorCode code() {
     return code;
   }
 }

@@ -1,5 +1,6 @@
 package dev.iii4j.queue;
 
+import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.queue.config.QueueProperties;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
@@ -107,8 +108,8 @@ public final class QueueService implements AutoCloseable {
    * Stores a message for {@code functionId} on a named queue ({@code engine::queue::enqueue}).
    *
    * @return completes once the message is durable; fails with {@link QueueException}
-   * @throws QueueException with {@link QueueErrorCode#QUEUE_NOT_FOUND} (naming the declared queues)
-   *     or {@link QueueErrorCode#MESSAGE_GROUP_MISSING}
+   * @throws QueueException with {@link ErrorCode#QUEUE_NOT_FOUND} (naming the declared queues) or
+   *     {@link ErrorCode#MESSAGE_GROUP_MISSING}
    */
   public CompletableFuture<Void> enqueue(
       String queue,
@@ -120,7 +121,7 @@ public final class QueueService implements AutoCloseable {
     QueueDefinition q = queues.get(queue);
     if (q == null) {
       throw new QueueException(
-          QueueErrorCode.QUEUE_NOT_FOUND,
+          ErrorCode.QUEUE_NOT_FOUND,
           "Queue '"
               + queue
               + "' not found; declared queues: "
@@ -148,7 +149,7 @@ public final class QueueService implements AutoCloseable {
     JsonNode value = data != null && data.isObject() ? data.get(field) : null;
     if (value == null) {
       throw new QueueException(
-          QueueErrorCode.MESSAGE_GROUP_MISSING,
+          ErrorCode.MESSAGE_GROUP_MISSING,
           "FIFO queue '"
               + q.name()
               + "' requires field '"
@@ -157,7 +158,7 @@ public final class QueueService implements AutoCloseable {
     }
     if (value.isNull()) {
       throw new QueueException(
-          QueueErrorCode.MESSAGE_GROUP_MISSING,
+          ErrorCode.MESSAGE_GROUP_MISSING,
           "FIFO queue '" + q.name() + "': field '" + field + "' must not be null");
     }
     return value.isString() ? value.getStringValue() : value.toString();
@@ -180,7 +181,7 @@ public final class QueueService implements AutoCloseable {
    * reference.
    *
    * @return completes once every copy is durable
-   * @throws QueueException with {@link QueueErrorCode#TOPIC_NOT_SET} when the topic is empty
+   * @throws QueueException with {@link ErrorCode#TOPIC_NOT_SET} when the topic is empty
    */
   public CompletableFuture<Void> publish(
       String topic,
@@ -188,7 +189,7 @@ public final class QueueService implements AutoCloseable {
       @Nullable String traceparent,
       @Nullable String baggage) {
     if (topic == null || topic.isEmpty()) {
-      throw new QueueException(QueueErrorCode.TOPIC_NOT_SET, "Topic is not set");
+      throw new QueueException(ErrorCode.TOPIC_NOT_SET, "Topic is not set");
     }
     Map<String, Subscription.Settings> targets = new TreeMap<>();
     synchronized (this) {

@@ -5,6 +5,7 @@ import dev.iii4j.ops.Requests;
 import dev.iii4j.ops.UpdateOp;
 import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.ops.UpdateOps;
+import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.service.outbox.EventDispatcher;
 import dev.iii4j.service.outbox.EventTarget;
 import io.micronaut.context.annotation.Requires;
@@ -294,7 +295,7 @@ public final class StreamService {
   private static CustomStorageException badResult(String detail) {
     return new CustomStorageException(
         CustomStorageException.Kind.BAD_RESULT,
-        "JSON_ERROR",
+        ErrorCode.STREAM_JSON_ERROR.wire(),
         "Failed to convert result to value: " + detail);
   }
 }

@@ -2,10 +2,10 @@ package dev.iii4j.queue.functions;
 
 import static dev.iii4j.queue.functions.Requests.json;
 
+import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.queue.Application;
 import dev.iii4j.queue.DeadLetter;
 import dev.iii4j.queue.QueueDefinition;
-import dev.iii4j.queue.QueueErrorCode;
 import dev.iii4j.queue.QueueException;
 import dev.iii4j.queue.QueueService;
 import dev.iii4j.sdk.EngineWorker;
@@ -107,7 +107,7 @@ final class QueueFunctions {
               (ok, error) -> {
                 if (error != null) {
                   throw new FunctionException(
-                      QueueErrorCode.ENQUEUE_FAILED.wire(),
+                      ErrorCode.ENQUEUE_FAILED.wire(),
                       "Failed to enqueue to queue '" + queue + "': " + rootMessage(error),
                       error);
                 }
@@ -129,7 +129,7 @@ final class QueueFunctions {
               (ok, error) -> {
                 if (error != null) {
                   throw new FunctionException(
-                      QueueErrorCode.ENQUEUE_FAILED.wire(),
+                      ErrorCode.ENQUEUE_FAILED.wire(),
                       "Failed to publish to topic '" + topic + "': " + rootMessage(error),
                       error);
                 }
@@ -140,7 +140,7 @@ final class QueueFunctions {
     }
   }
 
-  private static String name(JsonNode in, QueueErrorCode missing, String message) {
+  private static String name(JsonNode in, ErrorCode missing, String message) {
     String name = Requests.optionalText(in, "queue", "topic");
     if (name == null || name.isEmpty()) {
       throw new QueueException(missing, message);
@@ -154,13 +154,13 @@ final class QueueFunctions {
 
   private JsonNode redrive(JsonNode data) {
     JsonNode in = input(REDRIVE, data);
-    String queue = name(in, QueueErrorCode.QUEUE_NOT_SET, "Queue name is required");
+    String queue = name(in, ErrorCode.QUEUE_NOT_SET, "Queue name is required");
     int redriven;
     try {
       redriven = service.redrive(queue);
     } catch (QueueException e) {
       throw new QueueException(
-          QueueErrorCode.REDRIVE_FAILED,
+          ErrorCode.REDRIVE_FAILED,
           "Failed to redrive DLQ for queue '" + queue + "': " + e.getMessage(),
           e);
     }
@@ -169,10 +169,10 @@ final class QueueFunctions {
 
   private JsonNode oneMessage(String functionId, JsonNode data) {
     JsonNode in = input(functionId, data);
-    String queue = name(in, QueueErrorCode.QUEUE_NOT_SET, "Queue name is required");
+    String queue = name(in, ErrorCode.QUEUE_NOT_SET, "Queue name is required");
     String id = Requests.optionalText(in, "message_id");
     if (id == null || id.isEmpty()) {
-      throw new QueueException(QueueErrorCode.MESSAGE_ID_NOT_SET, "Message ID is required");
+      throw new QueueException(ErrorCode.MESSAGE_ID_NOT_SET, "Message ID is required");
     }
     boolean found;
     try {
@@ -183,7 +183,7 @@ final class QueueFunctions {
     } catch (QueueException e) {
       throw functionId.equals(REDRIVE_MESSAGE)
           ? new QueueException(
-              QueueErrorCode.REDRIVE_MESSAGE_FAILED,
+              ErrorCode.REDRIVE_MESSAGE_FAILED,
               "Failed to redrive DLQ message '"
                   + id
                   + "' for queue '"
@@ -192,7 +192,7 @@ final class QueueFunctions {
                   + e.getMessage(),
               e)
           : new QueueException(
-              QueueErrorCode.DISCARD_MESSAGE_FAILED,
+              ErrorCode.DISCARD_MESSAGE_FAILED,
               "Failed to discard DLQ message: " + e.getMessage(),
               e);
     }
@@ -219,14 +219,14 @@ final class QueueFunctions {
                 q.concurrency()));
       }
     } catch (QueueException e) {
-      throw new QueueException(QueueErrorCode.LIST_TOPICS_FAILED, e.getMessage(), e);
+      throw new QueueException(ErrorCode.LIST_TOPICS_FAILED, e.getMessage(), e);
     }
     return JsonNode.createArrayNode(out);
   }
 
   private JsonNode topicStats(JsonNode data) {
     JsonNode in = input(TOPIC_STATS, data);
-    String topic = name(in, QueueErrorCode.TOPIC_REQUIRED, "topic is required");
+    String topic = name(in, ErrorCode.TOPIC_REQUIRED, "topic is required");
     try {
       QueueDefinition q = service.queues().get(topic);
       int consumers =
@@ -241,7 +241,7 @@ final class QueueFunctions {
           "config",
           null);
     } catch (QueueException e) {
-      throw new QueueException(QueueErrorCode.TOPIC_STATS_FAILED, e.getMessage(), e);
+      throw new QueueException(ErrorCode.TOPIC_STATS_FAILED, e.getMessage(), e);
     }
   }
 
@@ -271,14 +271,14 @@ final class QueueFunctions {
                 service.deadLetterCount(queue)));
       }
     } catch (QueueException e) {
-      throw new QueueException(QueueErrorCode.DLQ_TOPICS_FAILED, e.getMessage(), e);
+      throw new QueueException(ErrorCode.DLQ_TOPICS_FAILED, e.getMessage(), e);
     }
     return JsonNode.createArrayNode(out);
   }
 
   private JsonNode dlqMessages(JsonNode data) {
     JsonNode in = input(DLQ_MESSAGES, data);
-    String topic = name(in, QueueErrorCode.TOPIC_REQUIRED, "topic is required");
+    String topic = name(in, ErrorCode.TOPIC_REQUIRED, "topic is required");
     Long offset = Requests.optionalNumber(in, "offset");
     Long limit = Requests.optionalNumber(in, "limit");
     int from = offset == null ? 0 : (int) Math.min(Integer.MAX_VALUE, offset);
@@ -311,14 +311,14 @@ final class QueueFunctions {
                 d.job().createdAt()));
       }
     } catch (QueueException e) {
-      throw new QueueException(QueueErrorCode.DLQ_MESSAGES_FAILED, e.getMessage(), e);
+      throw new QueueException(ErrorCode.DLQ_MESSAGES_FAILED, e.getMessage(), e);
     }
     return JsonNode.createArrayNode(out);
   }
 
   private JsonNode dlqCount(JsonNode data) {
     JsonNode in = input(DLQ_COUNT, data);
-    String queue = name(in, QueueErrorCode.QUEUE_NOT_SET, "Queue name is required");
+    String queue = name(in, ErrorCode.QUEUE_NOT_SET, "Queue name is required");
     return json("queue", queue, "count", service.deadLetterCount(queue));
   }
 

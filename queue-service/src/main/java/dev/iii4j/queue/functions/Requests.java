@@ -1,6 +1,6 @@
 package dev.iii4j.queue.functions;
 
-import dev.iii4j.queue.QueueErrorCode;
+import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.FunctionException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -15,7 +15,7 @@ final class Requests {
   static JsonNode object(String functionId, @Nullable JsonNode input) {
     if (input == null || !input.isObject()) {
       throw new FunctionException(
-          QueueErrorCode.DESERIALIZATION_ERROR.wire(),
+          ErrorCode.DESERIALIZATION_ERROR.wire(),
           "Failed to deserialize input for "
               + functionId
               + ": invalid type: "
@@ -33,7 +33,7 @@ final class Requests {
     }
     if (!value.isString()) {
       throw new FunctionException(
-          QueueErrorCode.DESERIALIZATION_ERROR.wire(),
+          ErrorCode.DESERIALIZATION_ERROR.wire(),
           "Failed to deserialize input for " + functionId + ": `" + field + "` must be a string");
     }
     return value.getStringValue();
@@ -70,7 +70,7 @@ final class Requests {
 
   static FunctionException missing(String functionId, String field) {
     return new FunctionException(
-        QueueErrorCode.DESERIALIZATION_ERROR.wire(),
+        ErrorCode.DESERIALIZATION_ERROR.wire(),
         "Failed to deserialize input for " + functionId + ": missing field `" + field + "`");
   }
 

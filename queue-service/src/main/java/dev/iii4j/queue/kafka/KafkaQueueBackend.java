@@ -1,5 +1,6 @@
 package dev.iii4j.queue.kafka;
 
+import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.queue.Application;
 import dev.iii4j.queue.Consumer;
 import dev.iii4j.queue.DeadLetter;
@@ -8,7 +9,6 @@ import dev.iii4j.queue.Destination;
 import dev.iii4j.queue.Job;
 import dev.iii4j.queue.QueueBackend;
 import dev.iii4j.queue.QueueBackendException;
-import dev.iii4j.queue.QueueErrorCode;
 import dev.iii4j.queue.config.QueueServiceProperties;
 import io.micronaut.configuration.kafka.config.AbstractKafkaConsumerConfiguration;
 import io.micronaut.configuration.kafka.config.AbstractKafkaProducerConfiguration;
@@ -579,7 +579,7 @@ public final class KafkaQueueBackend implements QueueBackend {
 
   private static QueueBackendException failure(String message, Throwable cause) {
     return new QueueBackendException(
-        QueueErrorCode.BACKEND_UNAVAILABLE,
+        ErrorCode.BACKEND_UNAVAILABLE,
         cause == null ? message : message + ": " + cause.getMessage(),
         cause);
   }

@@ -7,7 +7,6 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
-import dev.iii4j.service.ServiceErrorCode;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.StateStoreException;
@@ -50,28 +49,23 @@ final class StateFunctions {
   void onStartup(StartupEvent event) {
     worker.registerTriggerType(
         StateTriggers.TYPE, "Fires on state changes (set, update, delete)", triggers.table());
-    register(
-        "state::set", ServiceErrorCode.STATE_SET_ERROR.wire(), "Failed to set value: ", this::set);
-    register(
-        "state::get", ServiceErrorCode.STATE_GET_ERROR.wire(), "Failed to get value: ", this::get);
+    register("state::set", ErrorCode.STATE_SET_ERROR.wire(), "Failed to set value: ", this::set);
+    register("state::get", ErrorCode.STATE_GET_ERROR.wire(), "Failed to get value: ", this::get);
     register(
         "state::delete",
-        ServiceErrorCode.STATE_DELETE_ERROR.wire(),
+        ErrorCode.STATE_DELETE_ERROR.wire(),
         "Failed to delete value: ",
         this::delete);
     register(
         "state::update",
-        ServiceErrorCode.STATE_UPDATE_ERROR.wire(),
+        ErrorCode.STATE_UPDATE_ERROR.wire(),
         "Failed to update value: ",
         this::update);
     register(
-        "state::list",
-        ServiceErrorCode.STATE_LIST_ERROR.wire(),
-        "Failed to list values: ",
-        this::list);
+        "state::list", ErrorCode.STATE_LIST_ERROR.wire(), "Failed to list values: ", this::list);
     register(
         "state::list_groups",
-        ServiceErrorCode.STATE_LIST_GROUPS_ERROR.wire(),
+        ErrorCode.STATE_LIST_GROUPS_ERROR.wire(),
         "Failed to list groups: ",
         this::groups);
     worker.start();
@@ -92,8 +86,7 @@ final class StateFunctions {
                     Requests.message(id, e.getMessage()),
                     e);
               } catch (ValueTooLargeException e) {
-                throw new FunctionException(
-                    ServiceErrorCode.VALUE_TOO_LARGE.wire(), e.getMessage(), e);
+                throw new FunctionException(ErrorCode.VALUE_TOO_LARGE.wire(), e.getMessage(), e);
               } catch (StateStoreException e) {
                 LOG.warn("{} failed", id, e);
                 throw new FunctionException(errorCode, errorPrefix + e.getMessage(), e);

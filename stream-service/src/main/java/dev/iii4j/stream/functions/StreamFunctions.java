@@ -8,7 +8,6 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
-import dev.iii4j.service.ServiceErrorCode;
 import dev.iii4j.stream.CustomStorageException;
 import dev.iii4j.stream.ItemChange;
 import dev.iii4j.stream.StreamService;
@@ -72,36 +71,35 @@ final class StreamFunctions {
         SubscriptionTriggers.LEAVE, "Stream leave trigger", subscriptions.leaves());
     register(
         "stream::set",
-        new Errors(ServiceErrorCode.STREAM_SET_ERROR.wire(), "Failed to set value: ", false),
+        new Errors(ErrorCode.STREAM_SET_ERROR.wire(), "Failed to set value: ", false),
         this::set);
     register(
         "stream::get",
-        new Errors(ServiceErrorCode.STREAM_GET_ERROR.wire(), "Failed to get value: ", true),
+        new Errors(ErrorCode.STREAM_GET_ERROR.wire(), "Failed to get value: ", true),
         this::get);
     register(
         "stream::delete",
-        new Errors(ServiceErrorCode.STREAM_DELETE_ERROR.wire(), "Failed to delete value: ", false),
+        new Errors(ErrorCode.STREAM_DELETE_ERROR.wire(), "Failed to delete value: ", false),
         this::delete);
     register(
         "stream::list",
-        new Errors(ServiceErrorCode.STREAM_GET_GROUP_ERROR.wire(), "Failed to get group: ", true),
+        new Errors(ErrorCode.STREAM_GET_GROUP_ERROR.wire(), "Failed to get group: ", true),
         this::list);
     register(
         "stream::list_groups",
-        new Errors(
-            ServiceErrorCode.STREAM_LIST_GROUPS_ERROR.wire(), "Failed to list groups: ", true),
+        new Errors(ErrorCode.STREAM_LIST_GROUPS_ERROR.wire(), "Failed to list groups: ", true),
         this::listGroups);
     register(
         "stream::list_all",
-        new Errors(ServiceErrorCode.STREAM_LIST_ALL_ERROR.wire(), "Failed to list stream: ", false),
+        new Errors(ErrorCode.STREAM_LIST_ALL_ERROR.wire(), "Failed to list stream: ", false),
         this::listAll);
     register(
         "stream::send",
-        new Errors(ServiceErrorCode.STREAM_SEND_ERROR.wire(), "Failed to send event: ", false),
+        new Errors(ErrorCode.STREAM_SEND_ERROR.wire(), "Failed to send event: ", false),
         this::send);
     register(
         "stream::update",
-        new Errors(ServiceErrorCode.STREAM_UPDATE_ERROR.wire(), "Failed to update value: ", false),
+        new Errors(ErrorCode.STREAM_UPDATE_ERROR.wire(), "Failed to update value: ", false),
         this::update);
     var unused = worker.start();
     LOG.info("stream service connecting to {}", worker.options().engineUrl());
