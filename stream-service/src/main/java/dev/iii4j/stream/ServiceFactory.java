@@ -34,13 +34,6 @@ final class ServiceFactory {
         store,
         sink,
         OutboxProperties.bind(environment, StreamProperties.PREFIX + ".events"),
-        message ->
-            message.eventType()
-                + " "
-                + message.streamName()
-                + "/"
-                + message.groupId()
-                + "/"
-                + message.id());
+        StreamMessage::describe);
   }
 }

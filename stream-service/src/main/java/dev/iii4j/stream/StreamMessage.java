@@ -101,6 +101,11 @@ public record StreamMessage(
     return type != null && type.isString() ? type.getStringValue() : "";
   }
 
+  /** How the outbox names this message in its logs: {@code <event> <stream>/<group>/<item>}. */
+  public String describe() {
+    return eventType() + " " + streamName() + "/" + groupId() + "/" + id();
+  }
+
   /** The message as JSON. */
   public JsonNode toJson() {
     Map<String, JsonNode> fields = new LinkedHashMap<>();

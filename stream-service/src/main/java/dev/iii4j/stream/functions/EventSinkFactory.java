@@ -24,13 +24,6 @@ final class EventSinkFactory {
         triggers.table(),
         StreamTriggers.TYPE,
         StreamMessage::toJson,
-        message ->
-            message.eventType()
-                + " "
-                + message.streamName()
-                + "/"
-                + message.groupId()
-                + "/"
-                + message.id());
+        StreamMessage::describe);
   }
 }
