@@ -74,14 +74,16 @@ public final class StateService {
         throw new ValueTooLargeException(bytes, limit);
       }
     }
-    StateChange change = store.write(scope, key, old -> value, targets(scope, key));
-    dispatcher.wake();
+    List<EventTarget> targets = targets(scope, key);
+    StateChange change = store.put(scope, key, value, targets);
+    wakeFor(targets);
     return change;
   }
 
   /** Applies ops atomically; the result is stored even when some ops failed. */
   public UpdateResult update(String scope, String key, List<UpdateOp> ops) {
     AtomicReference<UpdateOps.Result> result = new AtomicReference<>();
+    List<EventTarget> targets = targets(scope, key);
     StateChange change =
         store.write(
             scope,
@@ -91,15 +93,16 @@ public final class StateService {
               result.set(applied);
               return applied.value();
             },
-            targets(scope, key));
-    dispatcher.wake();
+            targets);
+    wakeFor(targets);
     return new UpdateResult(change, result.get().errors());
   }
 
   /** Deletes a key; the change's previous value is what was deleted. */
   public StateChange delete(String scope, String key) {
-    StateChange change = store.delete(scope, key, targets(scope, key));
-    dispatcher.wake();
+    List<EventTarget> targets = targets(scope, key);
+    StateChange change = store.delete(scope, key, targets);
+    wakeFor(targets);
     return change;
   }
 
@@ -113,6 +116,17 @@ public final class StateService {
     return store.scopes();
   }
 
+  private void wakeFor(List<EventTarget> targets) {
+    if (!targets.isEmpty()) {
+      dispatcher.wake();
+    }
+  }
+
+  /**
+   * The bindings that match now. A write records an event only for these, and none when there are
+   * none: a binding the service has received before a write starts gets the write's event; one that
+   * arrives while the write runs may or may not.
+   */
   private List<EventTarget> targets(String scope, String key) {
     return properties.triggersEnabled() ? bindings.matching(scope, key) : List.of();
   }

@@ -11,11 +11,12 @@ import java.util.function.Function;
  * Durable key/value storage of state, addressed by (scope, key), with a transactional outbox of
  * change events.
  *
- * <p>Semantics: every write ({@link #write}, {@link #delete}) runs in one transaction that holds an
- * exclusive lock on the (scope, key) for its whole length, so concurrent writes of one key are
- * serialised and none is lost; the same transaction appends the change's {@link StateEvent} to the
- * outbox. Either both the change and its event commit, or neither. Scopes and keys are exact,
- * case-sensitive strings; the empty string is allowed. A stored JSON null is an entry.
+ * <p>Semantics: every write ({@link #put}, {@link #write}, {@link #delete}) runs in one transaction
+ * that holds an exclusive lock on the (scope, key) for its whole length, so concurrent writes of
+ * one key are serialised and none is lost; when the write has trigger targets, the same transaction
+ * appends the change's {@link StateEvent} to the outbox, and either both commit or neither. A write
+ * without targets leaves no outbox row. Scopes and keys are exact, case-sensitive strings; the
+ * empty string is allowed. A stored JSON null is an entry.
  *
  * <p>Threading: thread-safe; every method blocks on the database.
  *
@@ -32,12 +33,21 @@ public interface StateStore extends OutboxStore<StateEvent> {
   Optional<JsonNode> get(String scope, String key);
 
   /**
+   * Stores a value, atomically, and records a {@code state:created} (no entry before) or {@code
+   * state:updated} event for {@code targets}.
+   *
+   * @param targets the triggers to deliver the event to; empty records no event
+   * @return the previous and the stored value
+   */
+  StateChange put(String scope, String key, JsonNode value, List<EventTarget> targets);
+
+  /**
    * Replaces a value with what {@code compute} makes of the current one, atomically, and records a
    * {@code state:created} (no entry before) or {@code state:updated} event for {@code targets}.
    *
    * @param compute the new value from the current one (empty when there is no entry); it runs while
    *     the key is locked and must not block on other keys; it may throw to abort the write
-   * @param targets the triggers to deliver the event to; empty records the event as delivered
+   * @param targets the triggers to deliver the event to; empty records no event
    * @return the previous and the stored value
    */
   StateChange write(
@@ -47,8 +57,8 @@ public interface StateStore extends OutboxStore<StateEvent> {
       List<EventTarget> targets);
 
   /**
-   * Deletes a value atomically and records a {@code state:deleted} event, also when there was no
-   * entry.
+   * Deletes a value atomically and records a {@code state:deleted} event for {@code targets}, also
+   * when there was no entry (none when {@code targets} is empty).
    *
    * @return the deleted value (empty when there was none) and a null current value
    */

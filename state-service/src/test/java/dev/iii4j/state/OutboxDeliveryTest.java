@@ -1,8 +1,8 @@
 package dev.iii4j.state;
 
-import static dev.iii4j.state.Calls.call;
-import static dev.iii4j.state.Calls.unique;
 import static dev.iii4j.state.StateFunctionsTest.set;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +10,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.state.functions.StateTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -74,7 +75,7 @@ class OutboxDeliveryTest {
       List<JsonNode> received = recorder(client, fn);
       client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
       client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitService(client);
+      Calls.awaitService(client, "state::list_groups");
       awaitBinding(first, scope, fn);
       call(client, "state::set", set(scope, "k", "{\"v\":1}"));
       assertThat(first.getBean(StateStore.class).undelivered()).isEqualTo(1);
@@ -119,7 +120,7 @@ class OutboxDeliveryTest {
       List<JsonNode> received = recorder(client, fn);
       client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
       client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitService(client);
+      Calls.awaitService(client, "state::list_groups");
       awaitBinding(one, scope, fn);
       awaitBinding(two, scope, fn);
 
@@ -155,6 +156,60 @@ class OutboxDeliveryTest {
   }
 
   @Test
+  void aWriteNoTriggerMatchesLeavesNoOutboxRow() throws Exception {
+    String db = PostgresFixture.instance().createDatabase("state_unbound");
+    try (GatewayHarness gateway = GatewayHarness.start();
+        ApplicationContext service =
+            StateServiceInstance.start(StateServiceInstance.properties(gateway, db))) {
+      EngineWorker client = gateway.worker("unbound-client");
+      String bound = unique("bound");
+      String fn = unique("test::bound");
+      List<JsonNode> received = recorder(client, fn);
+      client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + bound + "\"}"));
+      client.start().get(10, TimeUnit.SECONDS);
+      Calls.awaitService(client, "state::list_groups");
+      awaitBinding(service, bound, fn);
+
+      String unbound = unique("unbound");
+      String inc =
+          StateFunctionsTest.update(
+              unbound, "k", "[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]");
+      call(client, "state::set", set(unbound, "k", "1"));
+      call(client, "state::set", set(unbound, "k", "2"));
+      call(client, "state::update", inc);
+      call(client, "state::update", StateFunctionsTest.update(unbound, "new", "[]"));
+      call(client, "state::delete", StateFunctionsTest.key(unbound, "k"));
+      call(client, "state::delete", StateFunctionsTest.key(unbound, "absent"));
+      assertThat(count(db, "SELECT count(*) FROM state_event")).isZero();
+
+      // The same writes in a bound scope: one event each, delete of an absent key included.
+      call(client, "state::set", set(bound, "k", "1"));
+      call(client, "state::set", set(bound, "k", "2"));
+      call(
+          client,
+          "state::update",
+          StateFunctionsTest.update(
+              bound, "k", "[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"));
+      call(client, "state::update", StateFunctionsTest.update(bound, "new", "[]"));
+      call(client, "state::delete", StateFunctionsTest.key(bound, "k"));
+      call(client, "state::delete", StateFunctionsTest.key(bound, "absent"));
+      assertThat(count(db, "SELECT count(*) FROM state_event WHERE scope = '" + bound + "'"))
+          .isEqualTo(6);
+      assertThat(count(db, "SELECT count(*) FROM state_event")).isEqualTo(6);
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 6);
+      // Keys are delivered concurrently: the order holds per key only.
+      assertThat(received.stream().map(e -> e.get("event_type").getStringValue()).toList())
+          .containsExactlyInAnyOrder(
+              "state:created",
+              "state:updated",
+              "state:updated",
+              "state:created",
+              "state:deleted",
+              "state:deleted");
+    }
+  }
+
+  @Test
   void deliveredEventsArePrunedAfterTheRetention() throws Exception {
     String db = PostgresFixture.instance().createDatabase("state_prune");
     try (GatewayHarness gateway = GatewayHarness.start()) {
@@ -163,9 +218,15 @@ class OutboxDeliveryTest {
       properties.put("engine.state.events.prune-interval", "100ms");
       try (ApplicationContext service = StateServiceInstance.start(properties)) {
         EngineWorker client = gateway.worker("prune-client");
+        String scope = unique("prune");
+        String fn = unique("test::prune");
+        List<JsonNode> received = recorder(client, fn);
+        client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
         client.start().get(10, TimeUnit.SECONDS);
-        Calls.awaitService(client);
-        call(client, "state::set", set(unique("prune"), "k", "1"));
+        Calls.awaitService(client, "state::list_groups");
+        awaitBinding(service, scope, fn);
+        call(client, "state::set", set(scope, "k", "1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> count(db, "SELECT count(*) FROM state_event") == 0);

@@ -1,9 +1,9 @@
 package dev.iii4j.state;
 
-import static dev.iii4j.state.Calls.call;
-import static dev.iii4j.state.Calls.unique;
 import static dev.iii4j.state.StateFunctionsTest.key;
 import static dev.iii4j.state.StateFunctionsTest.set;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +13,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.state.functions.StateTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -41,7 +42,7 @@ class StateEventsTest {
                 gateway, PostgresFixture.instance().createDatabase("state_events")));
     client = gateway.worker("state-events-client");
     client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    Calls.awaitService(client, "state::list_groups");
   }
 
   @AfterAll

@@ -1,15 +1,16 @@
 package dev.iii4j.state;
 
-import static dev.iii4j.state.Calls.call;
-import static dev.iii4j.state.Calls.error;
-import static dev.iii4j.state.Calls.text;
-import static dev.iii4j.state.Calls.unique;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.error;
+import static dev.iii4j.testing.Calls.text;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -39,7 +40,7 @@ class StateFunctionsTest {
     service = StateServiceInstance.start(properties);
     client = gateway.worker("state-functions-client");
     client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    Calls.awaitService(client, "state::list_groups");
   }
 
   @AfterAll
@@ -198,6 +199,31 @@ class StateFunctionsTest {
       seen.add(c.get().get("new_value").getLongValue());
     }
     assertThat(seen).doesNotHaveDuplicates().hasSize(100).allMatch(n -> n >= 1 && n <= 100);
+  }
+
+  @Test
+  void concurrentSetsOfANewKeyEachReturnTheValueTheyReplaced() throws Exception {
+    String scope = unique("racing");
+    List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      calls.add(client.call("state::set", JsonText.parse(set(scope, "k", "" + i))));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    // The sets ran one after another: each replaced exactly the previous one's value, the first
+    // replaced nothing, and only the last one's value was not replaced.
+    List<String> replaced = new ArrayList<>();
+    for (CompletableFuture<JsonNode> c : calls) {
+      replaced.add(JsonText.write(c.get().get("old_value")));
+    }
+    String last = text(client, "state::get", key(scope, "k"));
+    List<String> expected = new ArrayList<>();
+    expected.add("null");
+    for (int i = 0; i < 50; i++) {
+      if (!Integer.toString(i).equals(last)) {
+        expected.add(Integer.toString(i));
+      }
+    }
+    assertThat(replaced).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test

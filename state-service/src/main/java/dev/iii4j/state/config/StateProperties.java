@@ -9,8 +9,7 @@ import jakarta.validation.constraints.Min;
  * engine.state.gateway-url}, {@code service-token}, {@code worker-name}, {@code
  * reconnect-max-delay}) is service-support's {@link dev.iii4j.service.GatewayConnection}.
  *
- * @param triggersEnabled false turns off all {@code state} trigger fan-out (events are still
- *     recorded, as delivered, for inspection)
+ * @param triggersEnabled false turns off all {@code state} trigger fan-out (no events are recorded)
  * @param maxValueBytes {@code state::set} rejects values whose JSON is longer; 0 means no limit
  */
 @ConfigurationProperties(StateProperties.PREFIX)

@@ -6,7 +6,7 @@ import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
-import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.BlockingCalls;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.StateStoreException;
@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * type on the SDK worker at startup, then connects it. Each function parses its request (a schema
  * mismatch answers {@code deserialization_error}), calls {@link StateService}, and shapes the
  * result as the spec says; store failures answer the function's own code ({@code SET_ERROR}, ...).
+ * Function bodies run on the {@link BlockingCalls} platform threads, not the SDK's virtual threads.
  */
 @Singleton
 @Requires(env = StateService.ENVIRONMENT)
@@ -38,9 +39,12 @@ final class StateFunctions {
   private final EngineWorker worker;
   private final StateService state;
   private final StateTriggers triggers;
+  private final BlockingCalls calls;
 
-  StateFunctions(EngineWorker worker, StateService state, StateTriggers triggers) {
+  StateFunctions(
+      EngineWorker worker, StateService state, StateTriggers triggers, BlockingCalls calls) {
     this.worker = worker;
+    this.calls = calls;
     this.state = state;
     this.triggers = triggers;
   }
@@ -76,7 +80,7 @@ final class StateFunctions {
       String id, String errorCode, String errorPrefix, Function<JsonNode, JsonNode> body) {
     worker.registerFunction(
         id,
-        FunctionHandler.sync(
+        calls.handler(
             input -> {
               try {
                 return body.apply(input);

@@ -12,47 +12,180 @@ import dev.iii4j.state.StateStore;
 import dev.iii4j.state.StateStoreException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * {@link StateStore} on PostgreSQL: one {@code state_entry} row per (scope, key) with a {@code
  * jsonb} value and an identity {@code seq} for insertion order, and the {@code state_event} outbox
- * written in the same transaction as the change.
+ * written in the same transaction as the change, only when the change has trigger targets.
  *
- * <p>Writers of one key are serialised by a transaction-scoped advisory lock on the (scope, key)
- * taken before the row is read with {@code SELECT ... FOR UPDATE}; the lock also covers keys that
- * have no row yet, so two creators cannot both see "absent". Because the next writer of a key takes
- * its outbox id only after the previous writer committed, outbox ids of one key follow commit
- * order.
+ * <p>Reads and writes use plain JDBC on the pool's connections, prepared statements (the driver
+ * prepares them on the server after a few uses) and autocommit where one statement is the whole
+ * change:
+ *
+ * <ul>
+ *   <li>{@link #get}: one {@code SELECT}, no transaction.
+ *   <li>{@link #put}: one {@code UPDATE ... FROM (SELECT ... FOR UPDATE)} that returns the old
+ *       value of the row it locked; when there is no row, one {@code INSERT ... ON CONFLICT DO
+ *       NOTHING}; when that meets a row created meanwhile, the update again. The outbox row, when
+ *       there is one, is a data-modifying CTE of the same statement.
+ *   <li>{@link #write}: a transaction that locks the row with {@code SELECT ... FOR UPDATE}, runs
+ *       {@code compute}, writes, and commits; when there is no row the insert's {@code ON CONFLICT
+ *       DO NOTHING} detects a concurrent creator and the whole write runs again.
+ *   <li>{@link #delete}: one {@code DELETE ... RETURNING}. A delete of an absent key that must
+ *       record an event first holds the key with an uncommitted placeholder row (invisible to
+ *       readers; concurrent creators wait on it), so its event id is also taken under the key's
+ *       lock.
+ * </ul>
+ *
+ * <p>Every writer of a key takes its outbox id while it holds the key (the row lock, or the
+ * uncommitted row it inserted), so outbox ids of one key follow commit order.
  */
 @Singleton
 @Requires(env = StateService.ENVIRONMENT)
 public class JdbcStateStore implements StateStore {
-  private final StateEntryRepository entries;
+  private static final int MAX_ATTEMPTS = 100;
+
+  private static final String GET =
+      "SELECT CAST(value AS text) FROM state_entry WHERE scope = ? AND key = ?";
+
+  private static final String LIST =
+      "SELECT CAST(value AS text) FROM state_entry WHERE scope = ? ORDER BY seq";
+
+  private static final String SCOPES =
+      "SELECT scope FROM (SELECT DISTINCT scope FROM state_entry) s ORDER BY scope COLLATE \"C\"";
+
+  private static final String LOCK =
+      "SELECT CAST(value AS text) FROM state_entry WHERE scope = ? AND key = ? FOR UPDATE";
+
+  /** Replaces an existing row and returns its old value; params: value, scope, key. */
+  private static final String REPLACE_RETURNING_OLD =
+      "UPDATE state_entry e SET value = CAST(? AS jsonb), updated_at = now()"
+          + " FROM (SELECT seq, value FROM state_entry WHERE scope = ? AND key = ? FOR UPDATE) old"
+          + " WHERE e.seq = old.seq RETURNING CAST(old.value AS text)";
+
+  /** The same, with the outbox row; params: value, scope, key, targets, targets. */
+  private static final String REPLACE_RETURNING_OLD_WITH_EVENT =
+      "WITH up AS (UPDATE state_entry e SET value = CAST(? AS jsonb), updated_at = now()"
+          + " FROM (SELECT seq, value FROM state_entry WHERE scope = ? AND key = ? FOR UPDATE) old"
+          + " WHERE e.seq = old.seq RETURNING e.scope, e.key, old.value AS old_value, e.value),"
+          + " ev AS (INSERT INTO state_event (scope, key, event_type, old_value, new_value,"
+          + " targets, pending) SELECT scope, key, 'state:updated', old_value, value,"
+          + " CAST(? AS jsonb), CAST(? AS jsonb) FROM up)"
+          + " SELECT CAST(old_value AS text) FROM up";
+
+  /** Replaces the row the caller has locked; params: value, scope, key. */
+  private static final String REPLACE =
+      "UPDATE state_entry SET value = CAST(? AS jsonb), updated_at = now()"
+          + " WHERE scope = ? AND key = ?";
+
+  /** The same, with the outbox row; params: value, scope, key, old value, targets, targets. */
+  private static final String REPLACE_WITH_EVENT =
+      "WITH up AS (UPDATE state_entry SET value = CAST(? AS jsonb), updated_at = now()"
+          + " WHERE scope = ? AND key = ? RETURNING scope, key, value)"
+          + " INSERT INTO state_event (scope, key, event_type, old_value, new_value, targets,"
+          + " pending) SELECT scope, key, 'state:updated', CAST(? AS jsonb), value,"
+          + " CAST(? AS jsonb), CAST(? AS jsonb) FROM up";
+
+  /** Creates a row unless one exists (then waits for its creator and does nothing). */
+  private static final String CREATE =
+      "INSERT INTO state_entry (scope, key, value) VALUES (?, ?, CAST(? AS jsonb))"
+          + " ON CONFLICT (scope, key) DO NOTHING";
+
+  /** The same, with the outbox row; params: scope, key, value, targets, targets. */
+  private static final String CREATE_WITH_EVENT =
+      "WITH ins AS (INSERT INTO state_entry (scope, key, value) VALUES (?, ?, CAST(? AS jsonb))"
+          + " ON CONFLICT (scope, key) DO NOTHING RETURNING scope, key, value)"
+          + " INSERT INTO state_event (scope, key, event_type, old_value, new_value, targets,"
+          + " pending) SELECT scope, key, 'state:created', NULL, value, CAST(? AS jsonb),"
+          + " CAST(? AS jsonb) FROM ins";
+
+  private static final String DELETE =
+      "DELETE FROM state_entry WHERE scope = ? AND key = ? RETURNING CAST(value AS text)";
+
+  /** Deletes a row with its outbox row; params: scope, key, targets, targets. */
+  private static final String DELETE_WITH_EVENT =
+      "WITH del AS (DELETE FROM state_entry WHERE scope = ? AND key = ?"
+          + " RETURNING scope, key, value),"
+          + " ev AS (INSERT INTO state_event (scope, key, event_type, old_value, new_value,"
+          + " targets, pending) SELECT scope, key, 'state:deleted', value, NULL,"
+          + " CAST(? AS jsonb), CAST(? AS jsonb) FROM del)"
+          + " SELECT CAST(value AS text) FROM del";
+
+  /** Holds an absent key with an uncommitted row; params: scope, key. */
+  private static final String HOLD_ABSENT =
+      "INSERT INTO state_entry (scope, key, value) VALUES (?, ?, CAST('null' AS jsonb))"
+          + " ON CONFLICT (scope, key) DO NOTHING RETURNING seq";
+
+  private static final String RELEASE_HELD = "DELETE FROM state_entry WHERE seq = ?";
+
+  /** The event of a delete of an absent key; params: scope, key, targets, targets. */
+  private static final String APPEND_DELETED =
+      "INSERT INTO state_event (scope, key, event_type, old_value, new_value, targets, pending)"
+          + " VALUES (?, ?, 'state:deleted', NULL, NULL, CAST(? AS jsonb), CAST(? AS jsonb))";
+
+  private final DataSource dataSource;
   private final StateEventRepository events;
   private final TransactionOperations<Connection> transactions;
 
   JdbcStateStore(
-      StateEntryRepository entries,
+      DataSource dataSource,
       StateEventRepository events,
       TransactionOperations<Connection> transactions) {
-    this.entries = entries;
+    // The pool itself: these statements manage their own connections and transactions.
+    this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
     this.events = events;
     this.transactions = transactions;
   }
 
   @Override
   public Optional<JsonNode> get(String scope, String key) {
-    return guarded("read", () -> entries.find(scope, key).map(row -> JsonText.parse(row.value())));
+    return jdbc(
+        "read",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(GET)) {
+            ps.setString(1, scope);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(JsonText.parse(rs.getString(1))) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public StateChange put(String scope, String key, JsonNode value, List<EventTarget> targets) {
+    String text = JsonText.write(value);
+    String targetsJson = targets.isEmpty() ? null : targetsJson(targets);
+    return jdbc(
+        "write",
+        connection -> {
+          for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            String old = replaceReturningOld(connection, scope, key, text, targetsJson);
+            if (old != null) {
+              return new StateChange(Optional.of(JsonText.parse(old)), JsonText.parse(text));
+            }
+            if (create(connection, scope, key, text, targetsJson)) {
+              return new StateChange(Optional.empty(), JsonText.parse(text));
+            }
+            // Created by another writer since the update found no row: update it.
+          }
+          throw new StateStoreException("write failed: the key kept changing", null);
+        });
   }
 
   @Override
@@ -61,54 +194,241 @@ public class JdbcStateStore implements StateStore {
       String key,
       Function<Optional<JsonNode>, JsonNode> compute,
       List<EventTarget> targets) {
-    return guarded(
+    String targetsJson = targets.isEmpty() ? null : targetsJson(targets);
+    return jdbc(
         "write",
-        () ->
-            transactions.executeWrite(
-                status -> {
-                  entries.lockKey(scope, key);
+        connection ->
+            inTransaction(
+                connection,
+                () -> {
+                  String old = lock(connection, scope, key);
                   Optional<JsonNode> previous =
-                      entries.findForUpdate(scope, key).map(row -> JsonText.parse(row.value()));
-                  JsonNode next = compute.apply(previous);
-                  String text = JsonText.write(next);
-                  if (previous.isPresent()) {
-                    entries.replace(scope, key, text);
-                  } else {
-                    entries.insert(scope, key, text);
+                      old == null ? Optional.empty() : Optional.of(JsonText.parse(old));
+                  String text = JsonText.write(compute.apply(previous));
+                  if (old != null) {
+                    replace(connection, scope, key, text, old, targetsJson);
+                  } else if (!create(connection, scope, key, text, targetsJson)) {
+                    return null; // created meanwhile: run again, with its value
                   }
-                  StateEventType type =
-                      previous.isPresent() ? StateEventType.UPDATED : StateEventType.CREATED;
-                  append(scope, key, type, previous.orElse(null), text, targets);
                   return new StateChange(previous, JsonText.parse(text));
                 }));
   }
 
   @Override
   public StateChange delete(String scope, String key, List<EventTarget> targets) {
-    return guarded(
+    String targetsJson = targets.isEmpty() ? null : targetsJson(targets);
+    return jdbc(
         "delete",
-        () ->
-            transactions.executeWrite(
-                status -> {
-                  entries.lockKey(scope, key);
-                  Optional<JsonNode> previous =
-                      entries.findForUpdate(scope, key).map(row -> JsonText.parse(row.value()));
-                  if (previous.isPresent()) {
-                    entries.remove(scope, key);
-                  }
-                  append(scope, key, StateEventType.DELETED, previous.orElse(null), null, targets);
-                  return new StateChange(previous, null);
-                }));
+        connection -> {
+          String old;
+          try (PreparedStatement ps =
+              connection.prepareStatement(targetsJson == null ? DELETE : DELETE_WITH_EVENT)) {
+            ps.setString(1, scope);
+            ps.setString(2, key);
+            if (targetsJson != null) {
+              ps.setString(3, targetsJson);
+              ps.setString(4, targetsJson);
+            }
+            old = firstString(ps);
+          }
+          if (old != null) {
+            return new StateChange(Optional.of(JsonText.parse(old)), null);
+          }
+          if (targetsJson != null) {
+            inTransaction(connection, () -> deleteAbsent(connection, scope, key, targetsJson));
+          }
+          return new StateChange(Optional.empty(), null);
+        });
+  }
+
+  /**
+   * Records the event of a delete of an absent key under the key's lock (an uncommitted row holds
+   * it). When the key was created meanwhile, deletes that row instead; null when it is gone again
+   * (the caller's transaction then runs again).
+   */
+  private static @Nullable StateChange deleteAbsent(
+      Connection connection, String scope, String key, String targetsJson) throws SQLException {
+    long seq;
+    try (PreparedStatement ps = connection.prepareStatement(HOLD_ABSENT)) {
+      ps.setString(1, scope);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          // Created by another writer: delete that row, in this transaction.
+          try (PreparedStatement del = connection.prepareStatement(DELETE_WITH_EVENT)) {
+            del.setString(1, scope);
+            del.setString(2, key);
+            del.setString(3, targetsJson);
+            del.setString(4, targetsJson);
+            String old = firstString(del);
+            return old == null ? null : new StateChange(Optional.of(JsonText.parse(old)), null);
+          }
+        }
+        seq = rs.getLong(1);
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(RELEASE_HELD)) {
+      ps.setLong(1, seq);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = connection.prepareStatement(APPEND_DELETED)) {
+      ps.setString(1, scope);
+      ps.setString(2, key);
+      ps.setString(3, targetsJson);
+      ps.setString(4, targetsJson);
+      ps.executeUpdate();
+    }
+    return new StateChange(Optional.empty(), null);
+  }
+
+  private static @Nullable String replaceReturningOld(
+      Connection connection, String scope, String key, String text, @Nullable String targetsJson)
+      throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(
+            targetsJson == null ? REPLACE_RETURNING_OLD : REPLACE_RETURNING_OLD_WITH_EVENT)) {
+      ps.setString(1, text);
+      ps.setString(2, scope);
+      ps.setString(3, key);
+      if (targetsJson != null) {
+        ps.setString(4, targetsJson);
+        ps.setString(5, targetsJson);
+      }
+      return firstString(ps);
+    }
+  }
+
+  private static @Nullable String lock(Connection connection, String scope, String key)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(LOCK)) {
+      ps.setString(1, scope);
+      ps.setString(2, key);
+      return firstString(ps);
+    }
+  }
+
+  private static void replace(
+      Connection connection,
+      String scope,
+      String key,
+      String text,
+      String old,
+      @Nullable String targetsJson)
+      throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(targetsJson == null ? REPLACE : REPLACE_WITH_EVENT)) {
+      ps.setString(1, text);
+      ps.setString(2, scope);
+      ps.setString(3, key);
+      if (targetsJson != null) {
+        ps.setString(4, old);
+        ps.setString(5, targetsJson);
+        ps.setString(6, targetsJson);
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  /** Inserts the row (and its event); false when a row exists (its creator has committed). */
+  private static boolean create(
+      Connection connection, String scope, String key, String text, @Nullable String targetsJson)
+      throws SQLException {
+    try (PreparedStatement ps =
+        connection.prepareStatement(targetsJson == null ? CREATE : CREATE_WITH_EVENT)) {
+      ps.setString(1, scope);
+      ps.setString(2, key);
+      ps.setString(3, text);
+      if (targetsJson != null) {
+        ps.setString(4, targetsJson);
+        ps.setString(5, targetsJson);
+      }
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  private static @Nullable String firstString(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** A unit of work on one connection; null asks {@link #inTransaction} to run it again. */
+  private interface Work<T> {
+    @Nullable
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} in a transaction until it answers non-null, and commits. */
+  private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        T result;
+        try {
+          result = work.run();
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        }
+        if (result != null) {
+          connection.commit();
+          return result;
+        }
+        connection.rollback();
+      }
+      throw new StateStoreException("write failed: the key kept changing", null);
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private interface ConnectionWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} on a pooled connection; failures become {@link StateStoreException}. */
+  private <T> T jdbc(String what, ConnectionWork<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      return work.run(connection);
+    } catch (StateStoreException e) {
+      throw e;
+    } catch (SQLException | RuntimeException e) {
+      throw new StateStoreException(what + " failed: " + rootMessage(e), e);
+    }
   }
 
   @Override
   public List<JsonNode> list(String scope) {
-    return guarded("list", () -> entries.values(scope).stream().map(JsonText::parse).toList());
+    return jdbc(
+        "list",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(LIST)) {
+            ps.setString(1, scope);
+            List<JsonNode> values = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                values.add(JsonText.parse(rs.getString(1)));
+              }
+            }
+            return values;
+          }
+        });
   }
 
   @Override
   public List<String> scopes() {
-    return guarded("list scopes", entries::scopes);
+    return jdbc(
+        "list scopes",
+        connection -> {
+          try (PreparedStatement ps = connection.prepareStatement(SCOPES);
+              ResultSet rs = ps.executeQuery()) {
+            List<String> scopes = new ArrayList<>();
+            while (rs.next()) {
+              scopes.add(rs.getString(1));
+            }
+            return scopes;
+          }
+        });
   }
 
   @Override
@@ -156,25 +476,6 @@ public class JdbcStateStore implements StateStore {
   @Override
   public long undelivered() {
     return guarded("count", events::countUndelivered);
-  }
-
-  private void append(
-      String scope,
-      String key,
-      StateEventType type,
-      @Nullable JsonNode previous,
-      @Nullable String next,
-      List<EventTarget> targets) {
-    String json = targetsJson(targets);
-    events.append(
-        scope,
-        key,
-        type.wire(),
-        previous == null ? null : JsonText.write(previous),
-        next,
-        json,
-        json,
-        targets.isEmpty());
   }
 
   private static PendingEvent<StateEvent> toPending(StateEventRow row) {

@@ -1,4 +1,4 @@
-package dev.iii4j.state;
+package dev.iii4j.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,29 +14,30 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Calls through the gateway with JSON text, for readable tests. */
-final class Calls {
+/** Calls through the gateway with JSON text, for readable service tests. */
+public final class Calls {
   private Calls() {}
 
-  static String unique(String prefix) {
+  /** {@code prefix} plus a random suffix, so tests sharing a database do not meet. */
+  public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The result of a call (null for no result); fails on an error answer. */
-  static @Nullable JsonNode call(EngineWorker client, String functionId, String json)
+  public static @Nullable JsonNode call(EngineWorker client, String functionId, String json)
       throws Exception {
     return client.call(functionId, JsonText.parse(json)).get(15, TimeUnit.SECONDS);
   }
 
   /** The result as JSON text, without the gateway's injected caller id; "none" for no result. */
-  static String text(EngineWorker client, String functionId, String json) throws Exception {
+  public static String text(EngineWorker client, String functionId, String json) throws Exception {
     JsonNode result = call(client, functionId, json);
     return result == null ? "none" : JsonText.write(stripCaller(result));
   }
 
   /** The error answer of a call that must fail. */
-  static WorkerException.Remote error(EngineWorker client, String functionId, @Nullable String json)
-      throws Exception {
+  public static WorkerException.Remote error(
+      EngineWorker client, String functionId, @Nullable String json) throws Exception {
     try {
       client
           .call(functionId, json == null ? JsonNode.nullNode() : JsonText.parse(json))
@@ -50,19 +51,20 @@ final class Calls {
     throw new AssertionError(functionId + " " + json + " did not fail");
   }
 
-  /** Waits until the state service answers through the gateway. */
-  static void awaitService(EngineWorker client) {
+  /** Waits until {@code functionId} answers {@code {}} through the gateway without an error. */
+  public static void awaitService(EngineWorker client, String functionId) {
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
         .until(
             () -> {
-              call(client, "state::list_groups", "{}");
+              call(client, functionId, "{}");
               return true;
             });
   }
 
-  static JsonNode stripCaller(JsonNode node) {
+  /** {@code node} without the {@code _caller_worker_id} member the gateway injects. */
+  public static @Nullable JsonNode stripCaller(@Nullable JsonNode node) {
     if (node == null || !node.isObject() || node.get("_caller_worker_id") == null) {
       return node;
     }
