@@ -1,10 +1,10 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.call;
-import static dev.iii4j.stream.Calls.error;
-import static dev.iii4j.stream.Calls.item;
-import static dev.iii4j.stream.Calls.text;
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.stream.StreamFunctionsTestSupport.item;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.error;
+import static dev.iii4j.testing.Calls.text;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -44,7 +45,7 @@ class StreamFunctionsTest {
     service = StreamServiceInstance.start(StreamServiceInstance.properties(gateway, db));
     client = gateway.worker("stream-functions-client");
     client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    Calls.awaitService(client, "stream::list_all");
   }
 
   @AfterAll

@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
-/** SQL helpers for tests that look into the database. */
+/** Request and SQL helpers of the stream tests (calls: test-fixtures' {@code Calls}). */
 final class StreamFunctionsTestSupport {
   private StreamFunctionsTestSupport() {}
 
@@ -16,5 +16,22 @@ final class StreamFunctionsTestSupport {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** {@code {"stream_name","group_id","item_id"}} plus extra JSON members. */
+  static String item(String stream, String group, String item, String... extra) {
+    StringBuilder b =
+        new StringBuilder(
+            "{\"stream_name\":\""
+                + stream
+                + "\",\"group_id\":\""
+                + group
+                + "\",\"item_id\":\""
+                + item
+                + "\"");
+    for (String e : extra) {
+      b.append(',').append(e);
+    }
+    return b.append('}').toString();
   }
 }

@@ -1,8 +1,8 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.call;
-import static dev.iii4j.stream.Calls.item;
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.stream.StreamFunctionsTestSupport.item;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +12,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.stream.functions.StreamTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -39,7 +40,7 @@ class StreamTriggersTest {
                 gateway, PostgresFixture.instance().createDatabase("stream_triggers")));
     client = gateway.worker("stream-triggers-client");
     client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    Calls.awaitService(client, "stream::list_all");
   }
 
   @AfterAll

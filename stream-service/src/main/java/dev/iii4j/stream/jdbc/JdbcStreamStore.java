@@ -1,6 +1,7 @@
 package dev.iii4j.stream.jdbc;
 
 import dev.iii4j.ops.JsonText;
+import dev.iii4j.service.BlockingCalls;
 import dev.iii4j.service.outbox.DeliveryOutcome;
 import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.service.outbox.PendingEvent;
@@ -12,6 +13,7 @@ import dev.iii4j.stream.StreamStoreException;
 import dev.iii4j.stream.StreamSummary;
 import dev.iii4j.stream.config.StreamProperties;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
@@ -28,11 +30,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * {@link StreamStore} on PostgreSQL: one {@code iii_stream.item} row per item with a {@code jsonb}
  * value and an identity {@code seq} for insertion order, the {@code iii_stream.event} outbox, and
- * {@code NOTIFY iii_stream} for the replicas' change feeds ({@link PgChangeFeed}).
+ * {@code NOTIFY iii_stream} for the replicas' change feeds ({@link PgChangeFeed}). Every operation
+ * runs on a platform thread of {@link BlockingCalls} (callers may be virtual threads); reads use
+ * autocommit, without a transaction.
  *
  * <p>Writers of one item are serialised by a transaction-scoped advisory lock taken before the row
  * is read with {@code SELECT ... FOR UPDATE}; the lock also covers items that have no row yet. The
@@ -48,10 +53,19 @@ public class JdbcStreamStore implements StreamStore {
   static final String CHANNEL = "iii_stream";
 
   private final TransactionOperations<Connection> transactions;
+  private final DataSource dataSource;
+  private final BlockingCalls calls;
   private final int inlineMaxBytes;
 
-  JdbcStreamStore(TransactionOperations<Connection> transactions, StreamProperties properties) {
+  JdbcStreamStore(
+      TransactionOperations<Connection> transactions,
+      DataSource dataSource,
+      BlockingCalls calls,
+      StreamProperties properties) {
     this.transactions = transactions;
+    this.calls = calls;
+    // The pool itself: reads take a connection of their own, outside any transaction.
+    this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
     this.inlineMaxBytes = properties.notifyInlineMaxBytes();
   }
 
@@ -409,14 +423,28 @@ public class JdbcStreamStore implements StreamStore {
     T run(Connection connection) throws SQLException;
   }
 
+  /** A transaction, on a platform thread of {@link BlockingCalls}. */
   private <T> T write(String what, Work<T> work) {
-    return guarded(
-        what, () -> transactions.executeWrite(status -> run(status.getConnection(), work)));
+    return calls.run(
+        () ->
+            guarded(
+                what,
+                () -> transactions.executeWrite(status -> run(status.getConnection(), work))));
   }
 
+  /** One or more reads in autocommit: no transaction, each statement sees the latest commits. */
   private <T> T read(String what, Work<T> work) {
-    return guarded(
-        what, () -> transactions.executeRead(status -> run(status.getConnection(), work)));
+    return calls.run(
+        () ->
+            guarded(
+                what,
+                () -> {
+                  try (Connection connection = dataSource.getConnection()) {
+                    return run(connection, work);
+                  } catch (SQLException e) {
+                    throw new StreamStoreException(e.getMessage(), e);
+                  }
+                }));
   }
 
   private static <T> T run(Connection connection, Work<T> work) {
