@@ -1,6 +1,7 @@
 package dev.iii4j.bench;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,28 @@ final class Load {
       o += ours.run(w, slice);
     }
     return new double[] {f / rounds, o / rounds};
+  }
+
+  /**
+   * Several throughputs measured in turn within each of {@code rounds} slices of {@code measure /
+   * rounds}, the first slice after {@code warmup}, later ones after {@code sliceWarmup}. Returns
+   * the mean rate of each, in the order given.
+   */
+  static double[] alternateAll(
+      int rounds, Duration warmup, Duration sliceWarmup, Duration measure, List<Measure> measures)
+      throws Exception {
+    Duration slice = measure.dividedBy(rounds);
+    double[] sums = new double[measures.size()];
+    for (int r = 0; r < rounds; r++) {
+      Duration w = r == 0 ? warmup : sliceWarmup;
+      for (int i = 0; i < measures.size(); i++) {
+        sums[i] += measures.get(i).run(w, slice);
+      }
+    }
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] /= rounds;
+    }
+    return sums;
   }
 
   /**

@@ -175,6 +175,25 @@ final class Stack implements AutoCloseable {
         "state-service", "state-service", options.serviceJvmFlags(), env, management, 0);
   }
 
+  /** stream-service on the state database (its tables live in their own schema, iii_stream). */
+  Service startStream() {
+    Infra i = infra();
+    Service gw = gateway();
+    int management = Proc.freePort();
+    int port = Proc.freePort();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DATASOURCES_DEFAULT_URL", i.stateDb());
+    env.put("DATASOURCES_DEFAULT_USERNAME", i.pgUser());
+    env.put("DATASOURCES_DEFAULT_PASSWORD", i.pgPassword());
+    env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
+    env.put("III_SERVICE_TOKEN", token);
+    env.put("ENGINE_MANAGEMENT_PORT", Integer.toString(management));
+    env.put("ENGINE_STREAM_HOST", "127.0.0.1");
+    env.put("ENGINE_STREAM_PORT", Integer.toString(port));
+    return startService(
+        "stream-service", "stream-service", options.serviceJvmFlags(), env, management, port);
+  }
+
   Service startCron() {
     Infra i = infra();
     Service gw = gateway();

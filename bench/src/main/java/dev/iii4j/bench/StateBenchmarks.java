@@ -1,6 +1,7 @@
 package dev.iii4j.bench;
 
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionHandler;
 import io.micronaut.json.tree.JsonNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,15 +20,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * B6: {@code state::set} and {@code state::get} per second at 1 and 8 in flight, from a Java SDK
- * caller through the gateway to state-service (PostgreSQL). Floor: raw JDBC on the same database,
- * one connection per thread, an autocommitted {@code INSERT ... ON CONFLICT DO UPDATE} and a {@code
- * SELECT} on a copy of {@code state_entry} (same columns, keys and indexes). Each of the N loops
- * (ours and floor) works on its own 100 keys, so no two writers wait on one row.
+ * B6: {@code state::set/get} and {@code stream::set/get} per second at 1 and 8 in flight, from a
+ * Java SDK caller through the gateway to state-service and stream-service (PostgreSQL). Each row
+ * has two ratios, measured in alternating slices of the same run:
+ *
+ * <ul>
+ *   <li>against raw JDBC on the same database, one connection per thread, an autocommitted {@code
+ *       INSERT ... ON CONFLICT DO UPDATE} or a {@code SELECT} on a copy of the service's table
+ *       (same columns, keys and indexes);
+ *   <li>against a no-op call through the same gateway at the same concurrency (a harness worker's
+ *       function that answers its input), so the engine's own cost per call shows apart from the
+ *       service's.
+ * </ul>
+ *
+ * Each of the N loops (ours and floor) works on its own 100 keys, so no two writers wait on one
+ * row.
  */
 final class StateBenchmarks {
   private static final List<Integer> CONCURRENCY = List.of(1, 8);
   private static final int KEYS = 100;
+  static final String NOOP = "bench::noop";
 
   private final Stack stack;
   private final Options options;
@@ -38,27 +51,127 @@ final class StateBenchmarks {
     this.report = report;
   }
 
+  /** What differs between state and stream: function names, payloads and the floor's table. */
+  private record Store(
+      String name,
+      String table,
+      String copyOf,
+      String keyColumns,
+      String keyPlaceholders,
+      String keyWhere,
+      KeyPayload payload,
+      KeyBinder binder) {
+    String setFunction() {
+      return name + "::set";
+    }
+
+    String getFunction() {
+      return name + "::get";
+    }
+
+    String upsert() {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + keyColumns
+          + ", value) VALUES ("
+          + keyPlaceholders
+          + ", ?::jsonb) ON CONFLICT ("
+          + keyColumns
+          + ") DO UPDATE SET value = excluded.value, updated_at = now()";
+    }
+
+    String select() {
+      return "SELECT value FROM " + table + " WHERE " + keyWhere;
+    }
+  }
+
+  /** The request of a set (with a value) or a get (value null) of one key. */
+  private interface KeyPayload {
+    JsonNode of(String scope, String key, JsonNode value);
+  }
+
+  /** Binds the key columns from parameter 1; returns the next parameter's index. */
+  private interface KeyBinder {
+    int bind(PreparedStatement ps, String scope, String key) throws SQLException;
+  }
+
+  private static final Store STATE =
+      new Store(
+          "state",
+          "bench_floor_state",
+          "state_entry",
+          "scope, key",
+          "?, ?",
+          "scope = ? AND key = ?",
+          (scope, key, value) ->
+              value == null
+                  ? Json.object("scope", scope, "key", key)
+                  : Json.object("scope", scope, "key", key, "value", value),
+          (ps, scope, key) -> {
+            ps.setString(1, scope);
+            ps.setString(2, key);
+            return 3;
+          });
+
+  private static final Store STREAM =
+      new Store(
+          "stream",
+          "bench_floor_stream",
+          "iii_stream.item",
+          "stream_name, group_id, item_id",
+          "?, ?, ?",
+          "stream_name = ? AND group_id = ? AND item_id = ?",
+          (scope, key, value) ->
+              value == null
+                  ? Json.object("stream_name", scope, "group_id", "g", "item_id", key)
+                  : Json.object(
+                      "stream_name", scope, "group_id", "g", "item_id", key, "data", value),
+          (ps, scope, key) -> {
+            ps.setString(1, scope);
+            ps.setString(2, "g");
+            ps.setString(3, key);
+            return 4;
+          });
+
   void run() throws Exception {
     Stack.Infra infra = stack.infra();
-    Stack.Service state = stack.startState();
-    String scope = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    EngineWorker caller = Workers.started(stack.gateway().wsUrl(), "bench-state-caller");
+    EngineWorker noop = Workers.create(stack.gateway().wsUrl(), "bench-noop-worker");
+    noop.registerFunction(NOOP, FunctionHandler.sync(in -> in));
+    noop.start().get();
     try {
-      Workers.awaitCallable(
-          caller, "state::set", Json.object("scope", scope, "key", "probe", "value", value(0)));
-      prepareFloorTable(infra, scope);
-      for (int c : CONCURRENCY) {
-        fill(caller, scope, c);
-        Bench.guard(
-            report, "B6", "state::set, " + c + " in flight", () -> set(caller, infra, scope, c));
-        Bench.guard(
-            report, "B6", "state::get, " + c + " in flight", () -> get(caller, infra, scope, c));
+      for (Store store : List.of(STATE, STREAM)) {
+        Stack.Service service = store == STATE ? stack.startState() : stack.startStream();
+        String scope = "bench-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        EngineWorker caller =
+            Workers.started(stack.gateway().wsUrl(), "bench-" + store.name() + "-caller");
+        try {
+          Workers.awaitCallable(
+              caller, store.setFunction(), store.payload().of(scope, "probe", value(0)));
+          Workers.awaitCallable(caller, NOOP, Json.object("probe", true));
+          prepareFloorTable(infra, store, scope);
+          for (int c : CONCURRENCY) {
+            fill(caller, store, scope, c);
+            Bench.guard(
+                report,
+                "B6",
+                store.setFunction() + ", " + c + " in flight",
+                () -> set(caller, infra, store, scope, c));
+            Bench.guard(
+                report,
+                "B6",
+                store.getFunction() + ", " + c + " in flight",
+                () -> get(caller, infra, store, scope, c));
+          }
+        } finally {
+          stack.saveMetrics(stack.gateway(), "after-B6-" + store.name());
+          stack.saveMetrics(service, "after-B6");
+          caller.close();
+          stack.stop(service);
+        }
       }
     } finally {
-      stack.saveMetrics(stack.gateway(), "after-B6");
-      stack.saveMetrics(state, "after-B6");
-      caller.close();
-      stack.stop(state);
+      noop.close();
     }
   }
 
@@ -76,132 +189,161 @@ final class StateBenchmarks {
     return "k" + (n % ((long) KEYS * c));
   }
 
-  private void fill(EngineWorker caller, String scope, int loops) throws Exception {
+  private void fill(EngineWorker caller, Store store, String scope, int loops) throws Exception {
     // In slices of 16, so the fill does not queue hundreds of calls for the service's pool.
     for (int from = 0; from < KEYS * loops; from += 16) {
       List<CompletableFuture<?>> slice = new ArrayList<>();
       for (int k = from; k < Math.min(from + 16, KEYS * loops); k++) {
         slice.add(
             caller.call(
-                "state::set",
-                Json.object("scope", scope, "key", sdkKey(k, loops), "value", value(k))));
+                store.setFunction(), store.payload().of(scope, sdkKey(k, loops), value(k))));
       }
       CompletableFuture.allOf(slice.toArray(CompletableFuture[]::new)).get();
     }
   }
 
-  private void set(EngineWorker caller, Stack.Infra infra, String scope, int c) throws Exception {
-    String upsert =
-        "INSERT INTO bench_floor_entry (scope, key, value) VALUES (?, ?, ?::jsonb)"
-            + " ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value,"
-            + " updated_at = now()";
+  private void set(EngineWorker caller, Stack.Infra infra, Store store, String scope, int c)
+      throws Exception {
     JdbcOp write =
         (ps, loop, n) -> {
-          ps.setString(1, scope);
-          ps.setString(2, floorKey(loop, n));
-          ps.setString(3, Json.write(value(n)));
+          int next = store.binder().bind(ps, scope, floorKey(loop, n));
+          ps.setString(next, Json.write(value(n)));
           ps.executeUpdate();
         };
     AtomicLong n = new AtomicLong();
+    AtomicLong m = new AtomicLong();
     double[] rates =
-        Load.alternate(
+        Load.alternateAll(
             options.rounds(),
             options.throughputWarmup(),
             options.sliceWarmup(),
             options.throughputMeasure(),
-            (w, m) -> jdbcLoops(infra, c, upsert, false, write, w, m),
-            (w, m) ->
-                Load.closedLoop(
-                    c,
-                    w,
-                    m,
-                    () -> {
-                      long i = n.getAndIncrement();
-                      return caller.call(
-                          "state::set",
-                          Json.object("scope", scope, "key", sdkKey(i, c), "value", value(i)));
-                    }));
-    double floor = rates[0];
-    double ours = rates[1];
+            List.of(
+                (w, d) -> jdbcLoops(infra, c, store.upsert(), false, write, w, d),
+                (w, d) ->
+                    Load.closedLoop(
+                        c,
+                        w,
+                        d,
+                        () -> {
+                          long i = m.getAndIncrement();
+                          return caller.call(
+                              NOOP, store.payload().of(scope, sdkKey(i, c), value(i)));
+                        }),
+                (w, d) ->
+                    Load.closedLoop(
+                        c,
+                        w,
+                        d,
+                        () -> {
+                          long i = n.getAndIncrement();
+                          return caller.call(
+                              store.setFunction(),
+                              store.payload().of(scope, sdkKey(i, c), value(i)));
+                        })));
+    String name = store.setFunction() + "/s, " + c + " in flight";
     report.add(
-        Row.vsFloor(
-                "B6",
-                "state::set/s, " + c + " in flight",
-                Unit.PER_SECOND,
-                ours,
-                floor,
-                Goal.ratioAtLeast(0.6))
+        Row.vsFloor("B6", name, Unit.PER_SECOND, rates[2], rates[0], Goal.ratioAtLeast(0.6))
             .withNote(
                 "floor: JDBC upsert of the same row shape, autocommit, "
                     + c
                     + (c == 1 ? " connection" : " connections")));
+    report.add(
+        Row.vsFloor(
+                "B6",
+                name + ", vs no-op call",
+                Unit.PER_SECOND,
+                rates[2],
+                rates[1],
+                Goal.ratioAtLeast(c == 1 ? 0.4 : 0.5))
+            .withNote(noopNote(c)));
   }
 
-  private void get(EngineWorker caller, Stack.Infra infra, String scope, int c) throws Exception {
+  private void get(EngineWorker caller, Stack.Infra infra, Store store, String scope, int c)
+      throws Exception {
     JdbcOp select =
         (ps, loop, n) -> {
-          ps.setString(1, scope);
-          ps.setString(2, floorKey(loop, n));
+          store.binder().bind(ps, scope, floorKey(loop, n));
           try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next() || rs.getString(1) == null) {
               throw new IllegalStateException("floor row " + floorKey(loop, n) + " missing");
             }
           }
         };
-    String sql = "SELECT value FROM bench_floor_entry WHERE scope = ? AND key = ?";
-    // The same select from virtual threads, as state-service runs it (SDK handlers run on virtual
-    // threads): what the blocking-path lever costs on this machine.
+    // The same select from virtual threads: what running JDBC there would cost on this machine.
     double virtual =
         jdbcLoops(
             infra,
             c,
-            sql,
+            store.select(),
             true,
             select,
             options.throughputWarmup(),
             options.throughputMeasure().dividedBy(options.rounds()));
     AtomicLong n = new AtomicLong();
+    AtomicLong m = new AtomicLong();
     double[] rates =
-        Load.alternate(
+        Load.alternateAll(
             options.rounds(),
             options.throughputWarmup(),
             options.sliceWarmup(),
             options.throughputMeasure(),
-            (w, m) -> jdbcLoops(infra, c, sql, false, select, w, m),
-            (w, m) ->
-                Load.closedLoop(
-                    c,
-                    w,
-                    m,
-                    () ->
-                        caller
-                            .call(
-                                "state::get",
-                                Json.object("scope", scope, "key", sdkKey(n.getAndIncrement(), c)))
-                            .thenApply(
-                                r -> {
-                                  if (r == null) {
-                                    throw new IllegalStateException("state::get answered nothing");
-                                  }
-                                  return r;
-                                })));
-    double floor = rates[0];
-    double ours = rates[1];
+            List.of(
+                (w, d) -> jdbcLoops(infra, c, store.select(), false, select, w, d),
+                (w, d) ->
+                    Load.closedLoop(
+                        c,
+                        w,
+                        d,
+                        () ->
+                            caller.call(
+                                NOOP,
+                                store.payload().of(scope, sdkKey(m.getAndIncrement(), c), null))),
+                (w, d) ->
+                    Load.closedLoop(
+                        c,
+                        w,
+                        d,
+                        () ->
+                            caller
+                                .call(
+                                    store.getFunction(),
+                                    store.payload().of(scope, sdkKey(n.getAndIncrement(), c), null))
+                                .thenApply(
+                                    r -> {
+                                      if (r == null) {
+                                        throw new IllegalStateException(
+                                            store.getFunction() + " answered nothing");
+                                      }
+                                      return r;
+                                    }))));
+    String name = store.getFunction() + "/s, " + c + " in flight";
     report.add(
-        Row.vsFloor(
-                "B6",
-                "state::get/s, " + c + " in flight",
-                Unit.PER_SECOND,
-                ours,
-                floor,
-                Goal.ratioAtLeast(0.6))
+        Row.vsFloor("B6", name, Unit.PER_SECOND, rates[2], rates[0], Goal.ratioAtLeast(0.6))
             .withNote(
                 String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "floor: JDBC select by primary key, %d connection(s), platform threads; the"
                         + " same select from virtual threads: %s",
                     c,
                     Unit.PER_SECOND.format(virtual))));
+    report.add(
+        Row.vsFloor(
+                "B6",
+                name + ", vs no-op call",
+                Unit.PER_SECOND,
+                rates[2],
+                rates[1],
+                Goal.ratioAtLeast(0.7))
+            .withNote(noopNote(c)));
+  }
+
+  private static String noopNote(int c) {
+    return "floor: a no-op call ("
+        + NOOP
+        + ", a harness worker's function that answers its input) through the same gateway, "
+        + c
+        + " in flight, in slices alternating with ours and the JDBC floor's";
   }
 
   private interface JdbcOp {
@@ -263,23 +405,27 @@ final class StateBenchmarks {
     return DriverManager.getConnection(infra.stateDb(), infra.pgUser(), infra.pgPassword());
   }
 
-  private void prepareFloorTable(Stack.Infra infra, String scope) throws SQLException {
+  private void prepareFloorTable(Stack.Infra infra, Store store, String scope) throws SQLException {
     try (Connection connection = connect(infra);
         Statement st = connection.createStatement()) {
-      st.execute("DROP TABLE IF EXISTS bench_floor_entry");
-      st.execute("CREATE TABLE bench_floor_entry (LIKE state_entry INCLUDING ALL)");
+      st.execute("DROP TABLE IF EXISTS " + store.table());
+      st.execute("CREATE TABLE " + store.table() + " (LIKE " + store.copyOf() + " INCLUDING ALL)");
     }
     // Rows for the selects: the same keys the SDK loops read.
     try (Connection connection = connect(infra);
         PreparedStatement ps =
             connection.prepareStatement(
-                "INSERT INTO bench_floor_entry (scope, key, value) VALUES (?, ?, ?::jsonb)"
-                    + " ON CONFLICT DO NOTHING")) {
+                "INSERT INTO "
+                    + store.table()
+                    + " ("
+                    + store.keyColumns()
+                    + ", value) VALUES ("
+                    + store.keyPlaceholders()
+                    + ", ?::jsonb) ON CONFLICT DO NOTHING")) {
       for (int l = 0; l < 8; l++) {
         for (int k = 0; k < KEYS; k++) {
-          ps.setString(1, scope);
-          ps.setString(2, floorKey(l, k));
-          ps.setString(3, Json.write(value(k)));
+          int next = store.binder().bind(ps, scope, floorKey(l, k));
+          ps.setString(next, Json.write(value(k)));
           ps.addBatch();
         }
       }
