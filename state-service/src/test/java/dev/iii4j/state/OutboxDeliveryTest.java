@@ -43,6 +43,27 @@ class OutboxDeliveryTest {
     return received;
   }
 
+  /** A started client whose recording handler {@code received} is bound to {@code scope}. */
+  private record Subscriber(EngineWorker client, List<JsonNode> received) {}
+
+  /**
+   * Connects {@code name}, binds its recorder to {@code scope}, waits until every service has it.
+   */
+  private static Subscriber subscribe(
+      GatewayHarness gateway, String name, String scope, ApplicationContext... services)
+      throws Exception {
+    EngineWorker client = gateway.worker(name);
+    String fn = unique("test::" + name);
+    List<JsonNode> received = recorder(client, fn);
+    client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
+    client.start().get(10, TimeUnit.SECONDS);
+    Calls.awaitService(client, "state::list_groups");
+    for (ApplicationContext service : services) {
+      awaitBinding(service, scope, fn);
+    }
+    return new Subscriber(client, received);
+  }
+
   private static void awaitBinding(ApplicationContext context, String scope, String fn) {
     StateTriggers triggers = context.getBean(StateTriggers.class);
     await()
@@ -114,15 +135,10 @@ class OutboxDeliveryTest {
             StateServiceInstance.start(StateServiceInstance.properties(gateway, db));
         ApplicationContext two =
             StateServiceInstance.start(StateServiceInstance.properties(gateway, db))) {
-      EngineWorker client = gateway.worker("replica-client");
       String scope = unique("replicas");
-      String fn = unique("test::replicas");
-      List<JsonNode> received = recorder(client, fn);
-      client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
-      client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitService(client, "state::list_groups");
-      awaitBinding(one, scope, fn);
-      awaitBinding(two, scope, fn);
+      Subscriber subscriber = subscribe(gateway, "replica-client", scope, one, two);
+      EngineWorker client = subscriber.client();
+      List<JsonNode> received = subscriber.received();
 
       List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
@@ -161,14 +177,10 @@ class OutboxDeliveryTest {
     try (GatewayHarness gateway = GatewayHarness.start();
         ApplicationContext service =
             StateServiceInstance.start(StateServiceInstance.properties(gateway, db))) {
-      EngineWorker client = gateway.worker("unbound-client");
       String bound = unique("bound");
-      String fn = unique("test::bound");
-      List<JsonNode> received = recorder(client, fn);
-      client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + bound + "\"}"));
-      client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitService(client, "state::list_groups");
-      awaitBinding(service, bound, fn);
+      Subscriber subscriber = subscribe(gateway, "unbound-client", bound, service);
+      EngineWorker client = subscriber.client();
+      List<JsonNode> received = subscriber.received();
 
       String unbound = unique("unbound");
       String inc =
@@ -217,14 +229,10 @@ class OutboxDeliveryTest {
       properties.put("engine.state.events.retention", "0s");
       properties.put("engine.state.events.prune-interval", "100ms");
       try (ApplicationContext service = StateServiceInstance.start(properties)) {
-        EngineWorker client = gateway.worker("prune-client");
         String scope = unique("prune");
-        String fn = unique("test::prune");
-        List<JsonNode> received = recorder(client, fn);
-        client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
-        client.start().get(10, TimeUnit.SECONDS);
-        Calls.awaitService(client, "state::list_groups");
-        awaitBinding(service, scope, fn);
+        Subscriber subscriber = subscribe(gateway, "prune-client", scope, service);
+        EngineWorker client = subscriber.client();
+        List<JsonNode> received = subscriber.received();
         call(client, "state::set", set(scope, "k", "1"));
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         await()

@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,6 +224,60 @@ class StateFunctionsTest {
     for (int i = 0; i < 50; i++) {
       if (!Integer.toString(i).equals(last)) {
         expected.add(Integer.toString(i));
+      }
+    }
+    assertThat(replaced).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void concurrentWritersOfOneKeyEachReplaceADistinctValue() throws Exception {
+    // Straight on the store, from threads released together, so the writers really overlap.
+    StateStore store = service.getBean(StateStore.class);
+    String scope = unique("overlap");
+    int threads = 10;
+    int each = 30;
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<List<String>>> writers = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      for (int t = 0; t < threads; t++) {
+        int writer = t;
+        writers.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  List<String> replaced = new ArrayList<>();
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  for (int i = 0; i < each; i++) {
+                    JsonNode value = JsonNode.createNumberNode(writer * 1000 + i);
+                    StateChange change =
+                        i % 3 == 2
+                            ? store.write(scope, "k", old -> value, List.of())
+                            : store.put(scope, "k", value, List.of());
+                    replaced.add(change.previous().map(JsonText::write).orElse("absent"));
+                  }
+                  return replaced;
+                },
+                pool));
+      }
+      go.countDown();
+      CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+    List<String> replaced = new ArrayList<>();
+    for (CompletableFuture<List<String>> w : writers) {
+      replaced.addAll(w.get());
+    }
+    String last = JsonText.write(store.get(scope, "k").orElseThrow());
+    List<String> expected = new ArrayList<>();
+    expected.add("absent");
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < each; i++) {
+        String v = Integer.toString(t * 1000 + i);
+        if (!v.equals(last)) {
+          expected.add(v);
+        }
       }
     }
     assertThat(replaced).containsExactlyInAnyOrderElementsOf(expected);
