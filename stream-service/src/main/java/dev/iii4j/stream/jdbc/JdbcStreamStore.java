@@ -39,18 +39,21 @@ import javax.sql.DataSource;
  * runs on a platform thread of {@link BlockingCalls} (callers may be virtual threads); reads use
  * autocommit, without a transaction.
  *
- * <p>Writers of one item are serialised by a transaction-scoped advisory lock taken before the row
- * is read with {@code SELECT ... FOR UPDATE}; the lock also covers items that have no row yet. The
- * notification is sent inside the writing transaction, and PostgreSQL delivers notifications at
- * commit, in commit order: so every replica sees the changes of one item in the order they were
- * made. A message whose JSON is larger than {@code notify-inline-max-bytes} is written to the
- * outbox and the notification carries {@code #<event id>} instead.
+ * <p>Writers of one item are serialised by the row lock of {@code SELECT ... FOR UPDATE} (or of
+ * {@code DELETE ... RETURNING}); two writers that both find no row both try {@code INSERT ... ON
+ * CONFLICT DO NOTHING}, the second waits for the first to commit, inserts nothing, and runs again
+ * with the row locked. The notification is sent inside the writing transaction, and PostgreSQL
+ * delivers notifications at commit, in commit order: so every replica sees the changes of one item
+ * in the order they were made. A message whose JSON is larger than {@code notify-inline-max-bytes}
+ * is written to the outbox and the notification carries {@code #<event id>} instead.
  */
 @Singleton
 @Requires(env = StreamService.ENVIRONMENT)
 public class JdbcStreamStore implements StreamStore {
   /** The notification channel every replica listens on. */
   static final String CHANNEL = "iii_stream";
+
+  private static final int MAX_ATTEMPTS = 100;
 
   private final TransactionOperations<Connection> transactions;
   private final DataSource dataSource;
@@ -93,33 +96,42 @@ public class JdbcStreamStore implements StreamStore {
       String itemId,
       Function<Optional<JsonNode>, JsonNode> compute,
       List<EventTarget> targets) {
-    return write(
-        "write",
-        c -> {
-          Optional<JsonNode> previous = lockAndRead(c, streamName, groupId, itemId);
-          String text = JsonText.write(compute.apply(previous));
-          String sql =
-              previous.isPresent()
-                  ? "UPDATE iii_stream.item SET value = CAST(? AS jsonb), updated_at = now()"
-                      + " WHERE stream_name = ? AND group_id = ? AND item_id = ?"
-                  : "INSERT INTO iii_stream.item (value, stream_name, group_id, item_id)"
-                      + " VALUES (CAST(? AS jsonb), ?, ?, ?)";
-          try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, text);
-            s.setString(2, streamName);
-            s.setString(3, groupId);
-            s.setString(4, itemId);
-            s.executeUpdate();
-          }
-          // Read back through JsonText so the answer has the numbers the store keeps.
-          JsonNode current = JsonText.parse(text);
-          publish(
-              c,
-              StreamMessage.change(
-                  streamName, groupId, itemId, previous, current, System.currentTimeMillis()),
-              targets);
-          return new ItemChange(previous, current);
-        });
+    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        return write(
+            "write",
+            c -> {
+              Optional<JsonNode> previous = lockAndRead(c, streamName, groupId, itemId);
+              String text = JsonText.write(compute.apply(previous));
+              String sql =
+                  previous.isPresent()
+                      ? "UPDATE iii_stream.item SET value = CAST(? AS jsonb), updated_at = now()"
+                          + " WHERE stream_name = ? AND group_id = ? AND item_id = ?"
+                      : "INSERT INTO iii_stream.item (value, stream_name, group_id, item_id)"
+                          + " VALUES (CAST(? AS jsonb), ?, ?, ?) ON CONFLICT DO NOTHING";
+              try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, text);
+                s.setString(2, streamName);
+                s.setString(3, groupId);
+                s.setString(4, itemId);
+                if (s.executeUpdate() == 0) {
+                  throw new CreatedMeanwhile(); // rolls back; the write runs again
+                }
+              }
+              // Read back through JsonText so the answer has the numbers the store keeps.
+              JsonNode current = JsonText.parse(text);
+              publish(
+                  c,
+                  StreamMessage.change(
+                      streamName, groupId, itemId, previous, current, System.currentTimeMillis()),
+                  targets);
+              return new ItemChange(previous, current);
+            });
+      } catch (CreatedMeanwhile e) {
+        // Another writer created the item after this one found none: lock it and run again.
+      }
+    }
+    throw new StreamStoreException("write failed: the item kept changing", null);
   }
 
   @Override
@@ -128,15 +140,20 @@ public class JdbcStreamStore implements StreamStore {
     return write(
         "delete",
         c -> {
-          Optional<JsonNode> previous = lockAndRead(c, streamName, groupId, itemId);
-          if (previous.isPresent()) {
-            try (PreparedStatement s =
-                c.prepareStatement(
-                    "DELETE FROM iii_stream.item"
-                        + " WHERE stream_name = ? AND group_id = ? AND item_id = ?")) {
-              bind(s, streamName, groupId, itemId);
-              s.executeUpdate();
+          // DELETE ... RETURNING locks and reads in one statement; nothing is published for a
+          // missing item, so a missing one needs no lock.
+          Optional<JsonNode> previous;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "DELETE FROM iii_stream.item"
+                      + " WHERE stream_name = ? AND group_id = ? AND item_id = ?"
+                      + " RETURNING CAST(value AS text)")) {
+            bind(s, streamName, groupId, itemId);
+            try (ResultSet r = s.executeQuery()) {
+              previous = r.next() ? Optional.of(JsonText.parse(r.getString(1))) : Optional.empty();
             }
+          }
+          if (previous.isPresent()) {
             publish(
                 c,
                 StreamMessage.deleted(
@@ -145,6 +162,15 @@ public class JdbcStreamStore implements StreamStore {
           }
           return previous;
         });
+  }
+
+  /** Thrown inside a write's transaction to roll it back and run the write again. */
+  private static final class CreatedMeanwhile extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CreatedMeanwhile() {
+      super(null, null, false, false);
+    }
   }
 
   @Override
@@ -311,17 +337,13 @@ public class JdbcStreamStore implements StreamStore {
         });
   }
 
+  /**
+   * Locks the item's row ({@code SELECT ... FOR UPDATE}) and reads it; empty when there is none
+   * (then nothing is locked, and the caller's {@code INSERT ... ON CONFLICT DO NOTHING} finds out
+   * whether another writer created it meanwhile).
+   */
   private static Optional<JsonNode> lockAndRead(
       Connection c, String streamName, String groupId, String itemId) throws SQLException {
-    // Unit separators keep ("a", "b/c") and ("a/b", "c") apart; a hash collision only serialises
-    // two unrelated writers.
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT pg_advisory_xact_lock(hashtextextended(? || chr(31) || ? || chr(31) || ?,"
-                + " 3112))")) {
-      bind(s, streamName, groupId, itemId);
-      s.executeQuery().close();
-    }
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT CAST(value AS text) FROM iii_stream.item"
@@ -459,6 +481,8 @@ public class JdbcStreamStore implements StreamStore {
   private static <T> T guarded(String what, java.util.function.Supplier<T> action) {
     try {
       return action.get();
+    } catch (CreatedMeanwhile e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new StreamStoreException(what + " failed: " + rootMessage(e), e);
     }
