@@ -160,34 +160,31 @@ final class Stack implements AutoCloseable {
     return startService(name, "engine-gateway", options.gatewayJvmFlags(), env, management, port);
   }
 
-  Service startState() {
+  /** The environment of a service on database {@code jdbcUrl} with this run's gateway. */
+  private Map<String, String> databaseServiceEnv(String jdbcUrl, int management) {
     Infra i = infra();
-    Service gw = gateway();
-    int management = Proc.freePort();
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("DATASOURCES_DEFAULT_URL", i.stateDb());
+    env.put("DATASOURCES_DEFAULT_URL", jdbcUrl);
     env.put("DATASOURCES_DEFAULT_USERNAME", i.pgUser());
     env.put("DATASOURCES_DEFAULT_PASSWORD", i.pgPassword());
-    env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
+    env.put("ENGINE_GATEWAY_URL", gateway().wsUrl().toString());
     env.put("III_SERVICE_TOKEN", token);
     env.put("ENGINE_MANAGEMENT_PORT", Integer.toString(management));
+    return env;
+  }
+
+  Service startState() {
+    int management = Proc.freePort();
+    Map<String, String> env = databaseServiceEnv(infra().stateDb(), management);
     return startService(
         "state-service", "state-service", options.serviceJvmFlags(), env, management, 0);
   }
 
   /** stream-service on the state database (its tables live in their own schema, iii_stream). */
   Service startStream() {
-    Infra i = infra();
-    Service gw = gateway();
     int management = Proc.freePort();
     int port = Proc.freePort();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("DATASOURCES_DEFAULT_URL", i.stateDb());
-    env.put("DATASOURCES_DEFAULT_USERNAME", i.pgUser());
-    env.put("DATASOURCES_DEFAULT_PASSWORD", i.pgPassword());
-    env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
-    env.put("III_SERVICE_TOKEN", token);
-    env.put("ENGINE_MANAGEMENT_PORT", Integer.toString(management));
+    Map<String, String> env = databaseServiceEnv(infra().stateDb(), management);
     env.put("ENGINE_STREAM_HOST", "127.0.0.1");
     env.put("ENGINE_STREAM_PORT", Integer.toString(port));
     return startService(
@@ -195,16 +192,8 @@ final class Stack implements AutoCloseable {
   }
 
   Service startCron() {
-    Infra i = infra();
-    Service gw = gateway();
     int management = Proc.freePort();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("DATASOURCES_DEFAULT_URL", i.cronDb());
-    env.put("DATASOURCES_DEFAULT_USERNAME", i.pgUser());
-    env.put("DATASOURCES_DEFAULT_PASSWORD", i.pgPassword());
-    env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
-    env.put("III_SERVICE_TOKEN", token);
-    env.put("ENGINE_MANAGEMENT_PORT", Integer.toString(management));
+    Map<String, String> env = databaseServiceEnv(infra().cronDb(), management);
     return startService(
         "cron-service", "cron-service", options.serviceJvmFlags(), env, management, 0);
   }

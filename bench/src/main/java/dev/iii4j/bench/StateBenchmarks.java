@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * B6: {@code state::set/get} and {@code stream::set/get} per second at 1 and 8 in flight, from a
@@ -210,8 +211,7 @@ final class StateBenchmarks {
           ps.setString(next, Json.write(value(n)));
           ps.executeUpdate();
         };
-    AtomicLong n = new AtomicLong();
-    AtomicLong m = new AtomicLong();
+    LongFunction<JsonNode> payload = i -> store.payload().of(scope, sdkKey(i, c), value(i));
     double[] rates =
         Load.alternateAll(
             options.rounds(),
@@ -220,27 +220,8 @@ final class StateBenchmarks {
             options.throughputMeasure(),
             List.of(
                 (w, d) -> jdbcLoops(infra, c, store.upsert(), false, write, w, d),
-                (w, d) ->
-                    Load.closedLoop(
-                        c,
-                        w,
-                        d,
-                        () -> {
-                          long i = m.getAndIncrement();
-                          return caller.call(
-                              NOOP, store.payload().of(scope, sdkKey(i, c), value(i)));
-                        }),
-                (w, d) ->
-                    Load.closedLoop(
-                        c,
-                        w,
-                        d,
-                        () -> {
-                          long i = n.getAndIncrement();
-                          return caller.call(
-                              store.setFunction(),
-                              store.payload().of(scope, sdkKey(i, c), value(i)));
-                        })));
+                calls(caller, c, NOOP, payload, false),
+                calls(caller, c, store.setFunction(), payload, false)));
     String name = store.setFunction() + "/s, " + c + " in flight";
     report.add(
         Row.vsFloor("B6", name, Unit.PER_SECOND, rates[2], rates[0], Goal.ratioAtLeast(0.6))
@@ -280,8 +261,7 @@ final class StateBenchmarks {
             select,
             options.throughputWarmup(),
             options.throughputMeasure().dividedBy(options.rounds()));
-    AtomicLong n = new AtomicLong();
-    AtomicLong m = new AtomicLong();
+    LongFunction<JsonNode> payload = i -> store.payload().of(scope, sdkKey(i, c), null);
     double[] rates =
         Load.alternateAll(
             options.rounds(),
@@ -290,33 +270,8 @@ final class StateBenchmarks {
             options.throughputMeasure(),
             List.of(
                 (w, d) -> jdbcLoops(infra, c, store.select(), false, select, w, d),
-                (w, d) ->
-                    Load.closedLoop(
-                        c,
-                        w,
-                        d,
-                        () ->
-                            caller.call(
-                                NOOP,
-                                store.payload().of(scope, sdkKey(m.getAndIncrement(), c), null))),
-                (w, d) ->
-                    Load.closedLoop(
-                        c,
-                        w,
-                        d,
-                        () ->
-                            caller
-                                .call(
-                                    store.getFunction(),
-                                    store.payload().of(scope, sdkKey(n.getAndIncrement(), c), null))
-                                .thenApply(
-                                    r -> {
-                                      if (r == null) {
-                                        throw new IllegalStateException(
-                                            store.getFunction() + " answered nothing");
-                                      }
-                                      return r;
-                                    }))));
+                calls(caller, c, NOOP, payload, false),
+                calls(caller, c, store.getFunction(), payload, true)));
     String name = store.getFunction() + "/s, " + c + " in flight";
     report.add(
         Row.vsFloor("B6", name, Unit.PER_SECOND, rates[2], rates[0], Goal.ratioAtLeast(0.6))
@@ -336,6 +291,34 @@ final class StateBenchmarks {
                 rates[1],
                 Goal.ratioAtLeast(0.7))
             .withNote(noopNote(c)));
+  }
+
+  /**
+   * {@code c} calls of {@code functionId} in flight, the n-th with {@code payload(n)}; with {@code
+   * needsResult}, a call that answers nothing fails the run.
+   */
+  private static Load.Measure calls(
+      EngineWorker caller,
+      int c,
+      String functionId,
+      LongFunction<JsonNode> payload,
+      boolean needsResult) {
+    AtomicLong n = new AtomicLong();
+    return (w, d) ->
+        Load.closedLoop(
+            c,
+            w,
+            d,
+            () ->
+                caller
+                    .call(functionId, payload.apply(n.getAndIncrement()))
+                    .thenApply(
+                        r -> {
+                          if (needsResult && r == null) {
+                            throw new IllegalStateException(functionId + " answered nothing");
+                          }
+                          return r;
+                        }));
   }
 
   private static String noopNote(int c) {
