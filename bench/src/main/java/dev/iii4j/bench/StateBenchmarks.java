@@ -149,7 +149,7 @@ final class StateBenchmarks {
         try {
           Workers.awaitCallable(
               caller, store.setFunction(), store.payload().of(scope, "probe", value(0)));
-          Workers.awaitCallable(caller, NOOP, Json.object("probe", true));
+          Workers.awaitCallable(caller, NOOP, Json.object("probe", "yes"));
           prepareFloorTable(infra, store, scope);
           for (int c : CONCURRENCY) {
             fill(caller, store, scope, c);
