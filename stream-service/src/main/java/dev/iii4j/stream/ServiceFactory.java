@@ -1,6 +1,5 @@
 package dev.iii4j.stream;
 
-import dev.iii4j.service.BlockingCalls;
 import dev.iii4j.service.GatewayConnection;
 import dev.iii4j.service.outbox.EventDispatcher;
 import dev.iii4j.service.outbox.EventSink;
@@ -9,7 +8,6 @@ import dev.iii4j.stream.config.StreamProperties;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 
@@ -25,14 +23,6 @@ final class ServiceFactory {
   @Singleton
   GatewayConnection gatewayConnection(Environment environment) {
     return GatewayConnection.bind(environment, StreamProperties.PREFIX, StreamService.ENVIRONMENT);
-  }
-
-  /** Platform threads for the store's JDBC work, as many as the pool has connections. */
-  @Singleton
-  @Bean(preDestroy = "close")
-  BlockingCalls blockingCalls(
-      @Value("${datasources.default.maximum-pool-size:10}") int connections) {
-    return new BlockingCalls("stream", connections);
   }
 
   @Singleton
