@@ -229,15 +229,7 @@ final class StateBenchmarks {
                 "floor: JDBC upsert of the same row shape, autocommit, "
                     + c
                     + (c == 1 ? " connection" : " connections")));
-    report.add(
-        Row.vsFloor(
-                "B6",
-                name + ", vs no-op call",
-                Unit.PER_SECOND,
-                rates[2],
-                rates[1],
-                Goal.ratioAtLeast(c == 1 ? 0.4 : 0.5))
-            .withNote(noopNote(c)));
+    report.add(noopRow(name, c, rates, c == 1 ? 0.4 : 0.5));
   }
 
   private void get(EngineWorker caller, Stack.Infra infra, Store store, String scope, int c)
@@ -282,15 +274,7 @@ final class StateBenchmarks {
                         + " same select from virtual threads: %s",
                     c,
                     Unit.PER_SECOND.format(virtual))));
-    report.add(
-        Row.vsFloor(
-                "B6",
-                name + ", vs no-op call",
-                Unit.PER_SECOND,
-                rates[2],
-                rates[1],
-                Goal.ratioAtLeast(0.7))
-            .withNote(noopNote(c)));
+    report.add(noopRow(name, c, rates, 0.7));
   }
 
   /**
@@ -321,12 +305,22 @@ final class StateBenchmarks {
                         }));
   }
 
-  private static String noopNote(int c) {
-    return "floor: a no-op call ("
-        + NOOP
-        + ", a harness worker's function that answers its input) through the same gateway, "
-        + c
-        + " in flight, in slices alternating with ours and the JDBC floor's";
+  /** The row of ours ({@code rates[2]}) against the no-op call ({@code rates[1]}). */
+  private static Row noopRow(String name, int c, double[] rates, double goal) {
+    return Row.vsFloor(
+            "B6",
+            name + ", vs no-op call",
+            Unit.PER_SECOND,
+            rates[2],
+            rates[1],
+            Goal.ratioAtLeast(goal))
+        .withNote(
+            "floor: a no-op call ("
+                + NOOP
+                + ", a harness worker's function that answers its input) through the same"
+                + " gateway, "
+                + c
+                + " in flight, in slices alternating with ours and the JDBC floor's");
   }
 
   private interface JdbcOp {

@@ -171,6 +171,19 @@ class OutboxDeliveryTest {
     }
   }
 
+  /** Two sets, an update of that key and of a new one, a delete of it and of a missing key. */
+  private static void writeSetUpdateAndDelete(EngineWorker client, String scope) throws Exception {
+    call(client, "state::set", set(scope, "k", "1"));
+    call(client, "state::set", set(scope, "k", "2"));
+    call(
+        client,
+        "state::update",
+        StateFunctionsTest.update(scope, "k", "[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"));
+    call(client, "state::update", StateFunctionsTest.update(scope, "new", "[]"));
+    call(client, "state::delete", StateFunctionsTest.key(scope, "k"));
+    call(client, "state::delete", StateFunctionsTest.key(scope, "absent"));
+  }
+
   @Test
   void aWriteNoTriggerMatchesLeavesNoOutboxRow() throws Exception {
     String db = PostgresFixture.instance().createDatabase("state_unbound");
@@ -183,28 +196,11 @@ class OutboxDeliveryTest {
       List<JsonNode> received = subscriber.received();
 
       String unbound = unique("unbound");
-      String inc =
-          StateFunctionsTest.update(
-              unbound, "k", "[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]");
-      call(client, "state::set", set(unbound, "k", "1"));
-      call(client, "state::set", set(unbound, "k", "2"));
-      call(client, "state::update", inc);
-      call(client, "state::update", StateFunctionsTest.update(unbound, "new", "[]"));
-      call(client, "state::delete", StateFunctionsTest.key(unbound, "k"));
-      call(client, "state::delete", StateFunctionsTest.key(unbound, "absent"));
+      writeSetUpdateAndDelete(client, unbound);
       assertThat(count(db, "SELECT count(*) FROM state_event")).isZero();
 
       // The same writes in a bound scope: one event each, delete of an absent key included.
-      call(client, "state::set", set(bound, "k", "1"));
-      call(client, "state::set", set(bound, "k", "2"));
-      call(
-          client,
-          "state::update",
-          StateFunctionsTest.update(
-              bound, "k", "[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"));
-      call(client, "state::update", StateFunctionsTest.update(bound, "new", "[]"));
-      call(client, "state::delete", StateFunctionsTest.key(bound, "k"));
-      call(client, "state::delete", StateFunctionsTest.key(bound, "absent"));
+      writeSetUpdateAndDelete(client, bound);
       assertThat(count(db, "SELECT count(*) FROM state_event WHERE scope = '" + bound + "'"))
           .isEqualTo(6);
       assertThat(count(db, "SELECT count(*) FROM state_event")).isEqualTo(6);
