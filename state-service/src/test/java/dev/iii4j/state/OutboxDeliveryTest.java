@@ -1,8 +1,8 @@
 package dev.iii4j.state;
 
-import static dev.iii4j.state.Calls.call;
-import static dev.iii4j.state.Calls.unique;
 import static dev.iii4j.state.StateFunctionsTest.set;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +10,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.state.functions.StateTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -74,7 +75,7 @@ class OutboxDeliveryTest {
       List<JsonNode> received = recorder(client, fn);
       client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
       client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitService(client);
+      Calls.awaitAnswer(client, "state::list_groups");
       awaitBinding(first, scope, fn);
       call(client, "state::set", set(scope, "k", "{\"v\":1}"));
       assertThat(first.getBean(StateStore.class).undelivered()).isEqualTo(1);
@@ -119,7 +120,7 @@ class OutboxDeliveryTest {
       List<JsonNode> received = recorder(client, fn);
       client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
       client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitService(client);
+      Calls.awaitAnswer(client, "state::list_groups");
       awaitBinding(one, scope, fn);
       awaitBinding(two, scope, fn);
 
@@ -164,7 +165,7 @@ class OutboxDeliveryTest {
       try (ApplicationContext service = StateServiceInstance.start(properties)) {
         EngineWorker client = gateway.worker("prune-client");
         client.start().get(10, TimeUnit.SECONDS);
-        Calls.awaitService(client);
+        Calls.awaitAnswer(client, "state::list_groups");
         call(client, "state::set", set(unique("prune"), "k", "1"));
         await()
             .atMost(Duration.ofSeconds(10))

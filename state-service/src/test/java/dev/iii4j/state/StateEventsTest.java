@@ -1,9 +1,9 @@
 package dev.iii4j.state;
 
-import static dev.iii4j.state.Calls.call;
-import static dev.iii4j.state.Calls.unique;
 import static dev.iii4j.state.StateFunctionsTest.key;
 import static dev.iii4j.state.StateFunctionsTest.set;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,8 +13,10 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.state.functions.StateTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -28,29 +30,28 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code state} trigger type: events, filters, conditions, metadata, retries. */
 class StateEventsTest {
+  private static ServiceWithClient stack;
   private static GatewayHarness gateway;
   private static ApplicationContext service;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
-    service =
-        StateServiceInstance.start(
-            StateServiceInstance.properties(
-                gateway, PostgresFixture.instance().createDatabase("state_events")));
-    client = gateway.worker("state-events-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    String db = PostgresFixture.instance().createDatabase("state_events");
+    stack =
+        ServiceWithClient.start(
+            gw -> StateServiceInstance.start(StateServiceInstance.properties(gw, db)),
+            "state-events-client",
+            "state::list_groups");
+    gateway = stack.gateway();
+    service = stack.service();
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 

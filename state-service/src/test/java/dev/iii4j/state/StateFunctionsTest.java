@@ -1,9 +1,9 @@
 package dev.iii4j.state;
 
-import static dev.iii4j.state.Calls.call;
-import static dev.iii4j.state.Calls.error;
-import static dev.iii4j.state.Calls.text;
-import static dev.iii4j.state.Calls.unique;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.error;
+import static dev.iii4j.testing.Calls.text;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
-import io.micronaut.context.ApplicationContext;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,30 +25,30 @@ import org.junit.jupiter.api.Test;
 
 /** Every state function through a real gateway, against real PostgreSQL. */
 class StateFunctionsTest {
+  private static ServiceWithClient stack;
   private static GatewayHarness gateway;
-  private static ApplicationContext service;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
-    Map<String, Object> properties =
-        StateServiceInstance.properties(
-            gateway, PostgresFixture.instance().createDatabase("state_functions"));
-    properties.put("engine.state.max-value-bytes", 4096);
-    service = StateServiceInstance.start(properties);
-    client = gateway.worker("state-functions-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    String db = PostgresFixture.instance().createDatabase("state_functions");
+    stack =
+        ServiceWithClient.start(
+            gw -> {
+              Map<String, Object> properties = StateServiceInstance.properties(gw, db);
+              properties.put("engine.state.max-value-bytes", 4096);
+              return StateServiceInstance.start(properties);
+            },
+            "state-functions-client",
+            "state::list_groups");
+    gateway = stack.gateway();
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 

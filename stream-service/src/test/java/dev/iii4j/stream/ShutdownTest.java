@@ -1,6 +1,6 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.testing.Calls.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,6 +8,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.stream.functions.SubscriptionTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;

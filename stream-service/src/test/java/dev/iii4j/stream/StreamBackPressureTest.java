@@ -1,6 +1,6 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.testing.Calls.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,8 +1,8 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.call;
-import static dev.iii4j.stream.Calls.item;
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.stream.Items.item;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +13,7 @@ import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.stream.clients.ClientHub;
 import dev.iii4j.stream.functions.SubscriptionTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -61,7 +62,7 @@ class StreamClientsTest {
     properties.put("engine.stream.auth-function", "test::stream-auth");
     service = StreamServiceInstance.start(properties);
     url = StreamServiceInstance.clientUrl(service);
-    Calls.awaitService(client);
+    Calls.awaitAnswer(client, "stream::list_all");
   }
 
   @AfterAll

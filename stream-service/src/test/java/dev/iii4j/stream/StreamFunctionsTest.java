@@ -1,10 +1,10 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.call;
-import static dev.iii4j.stream.Calls.error;
-import static dev.iii4j.stream.Calls.item;
-import static dev.iii4j.stream.Calls.text;
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.stream.Items.item;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.error;
+import static dev.iii4j.testing.Calls.text;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,9 +13,10 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
-import io.micronaut.context.ApplicationContext;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,28 +33,27 @@ import org.junit.jupiter.api.Test;
 
 /** Every stream function and its errors through a real gateway, against real PostgreSQL. */
 class StreamFunctionsTest {
+  private static ServiceWithClient stack;
   private static GatewayHarness gateway;
   private static String db;
-  private static ApplicationContext service;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
     db = PostgresFixture.instance().createDatabase("stream_functions");
-    service = StreamServiceInstance.start(StreamServiceInstance.properties(gateway, db));
-    client = gateway.worker("stream-functions-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    stack =
+        ServiceWithClient.start(
+            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
+            "stream-functions-client",
+            "stream::list_all");
+    gateway = stack.gateway();
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 

@@ -1,11 +1,12 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.item;
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.stream.Items.item;
+import static dev.iii4j.testing.Calls.unique;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -37,7 +38,7 @@ class StreamLatencyBench {
       try (service) {
         EngineWorker client = gateway.worker("bench-client");
         client.start().get(10, TimeUnit.SECONDS);
-        Calls.awaitService(client);
+        Calls.awaitAnswer(client, "stream::list_all");
         URI url = StreamServiceInstance.clientUrl(service);
         warmUp(client, url);
         sequential(client, url, 500);

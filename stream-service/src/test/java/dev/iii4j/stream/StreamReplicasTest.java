@@ -1,7 +1,7 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.item;
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.stream.Items.item;
+import static dev.iii4j.testing.Calls.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +11,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.stream.clients.ClientHub;
 import dev.iii4j.stream.functions.StreamTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -48,7 +49,7 @@ class StreamReplicasTest {
     two = StreamServiceInstance.start(StreamServiceInstance.properties(gateway, db));
     client = gateway.worker("stream-replicas-client");
     client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    Calls.awaitAnswer(client, "stream::list_all");
   }
 
   @AfterAll

@@ -1,8 +1,8 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.Calls.call;
-import static dev.iii4j.stream.Calls.item;
-import static dev.iii4j.stream.Calls.unique;
+import static dev.iii4j.stream.Items.item;
+import static dev.iii4j.testing.Calls.call;
+import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,8 +12,10 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.stream.functions.StreamTriggers;
+import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -26,29 +28,28 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code stream} trigger type: payload, metadata, filters, conditions, rejections. */
 class StreamTriggersTest {
+  private static ServiceWithClient stack;
   private static GatewayHarness gateway;
   private static ApplicationContext service;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
-    service =
-        StreamServiceInstance.start(
-            StreamServiceInstance.properties(
-                gateway, PostgresFixture.instance().createDatabase("stream_triggers")));
-    client = gateway.worker("stream-triggers-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client);
+    String db = PostgresFixture.instance().createDatabase("stream_triggers");
+    stack =
+        ServiceWithClient.start(
+            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
+            "stream-triggers-client",
+            "stream::list_all");
+    gateway = stack.gateway();
+    service = stack.service();
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
+    if (stack != null) {
+      stack.close();
     }
   }
 

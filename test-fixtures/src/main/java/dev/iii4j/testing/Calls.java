@@ -1,6 +1,4 @@
-package dev.iii4j.state;
-
-import static org.awaitility.Awaitility.await;
+package dev.iii4j.testing;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
@@ -13,30 +11,32 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** Calls through the gateway with JSON text, for readable tests. */
-final class Calls {
+public final class Calls {
   private Calls() {}
 
-  static String unique(String prefix) {
+  /** {@code prefix} plus a random suffix: a name no other test uses. */
+  public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The result of a call (null for no result); fails on an error answer. */
-  static @Nullable JsonNode call(EngineWorker client, String functionId, String json)
+  public static @Nullable JsonNode call(EngineWorker client, String functionId, String json)
       throws Exception {
     return client.call(functionId, JsonText.parse(json)).get(15, TimeUnit.SECONDS);
   }
 
   /** The result as JSON text, without the gateway's injected caller id; "none" for no result. */
-  static String text(EngineWorker client, String functionId, String json) throws Exception {
+  public static String text(EngineWorker client, String functionId, String json) throws Exception {
     JsonNode result = call(client, functionId, json);
     return result == null ? "none" : JsonText.write(stripCaller(result));
   }
 
   /** The error answer of a call that must fail. */
-  static WorkerException.Remote error(EngineWorker client, String functionId, @Nullable String json)
-      throws Exception {
+  public static WorkerException.Remote error(
+      EngineWorker client, String functionId, @Nullable String json) throws Exception {
     try {
       client
           .call(functionId, json == null ? JsonNode.nullNode() : JsonText.parse(json))
@@ -50,19 +50,20 @@ final class Calls {
     throw new AssertionError(functionId + " " + json + " did not fail");
   }
 
-  /** Waits until the state service answers through the gateway. */
-  static void awaitService(EngineWorker client) {
-    await()
+  /** Waits until {@code functionId} (called with {@code {}}) answers through the gateway. */
+  public static void awaitAnswer(EngineWorker client, String functionId) {
+    Awaitility.await(functionId + " answers")
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
         .until(
             () -> {
-              call(client, "state::list_groups", "{}");
+              call(client, functionId, "{}");
               return true;
             });
   }
 
-  static JsonNode stripCaller(JsonNode node) {
+  /** {@code node} without the {@code _caller_worker_id} the gateway injects into objects. */
+  public static JsonNode stripCaller(JsonNode node) {
     if (node == null || !node.isObject() || node.get("_caller_worker_id") == null) {
       return node;
     }
