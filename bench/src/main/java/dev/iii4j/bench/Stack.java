@@ -162,33 +162,26 @@ final class Stack implements AutoCloseable {
   }
 
   Service startState() {
-    Infra i = infra();
-    Service gw = gateway();
-    int management = freePort();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("DATASOURCES_DEFAULT_URL", i.stateDb());
-    env.put("DATASOURCES_DEFAULT_USERNAME", i.pgUser());
-    env.put("DATASOURCES_DEFAULT_PASSWORD", i.pgPassword());
-    env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
-    env.put("III_SERVICE_TOKEN", token);
-    env.put("ENGINE_MANAGEMENT_PORT", Integer.toString(management));
-    return startService(
-        "state-service", "state-service", options.serviceJvmFlags(), env, management, 0);
+    return startOnPostgres("state-service", infra().stateDb());
   }
 
   Service startCron() {
+    return startOnPostgres("cron-service", infra().cronDb());
+  }
+
+  /** A service on PostgreSQL (state, cron): the run's database {@code jdbcUrl}, the gateway. */
+  private Service startOnPostgres(String module, String jdbcUrl) {
     Infra i = infra();
     Service gw = gateway();
     int management = freePort();
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("DATASOURCES_DEFAULT_URL", i.cronDb());
+    env.put("DATASOURCES_DEFAULT_URL", jdbcUrl);
     env.put("DATASOURCES_DEFAULT_USERNAME", i.pgUser());
     env.put("DATASOURCES_DEFAULT_PASSWORD", i.pgPassword());
     env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
     env.put("III_SERVICE_TOKEN", token);
     env.put("ENGINE_MANAGEMENT_PORT", Integer.toString(management));
-    return startService(
-        "cron-service", "cron-service", options.serviceJvmFlags(), env, management, 0);
+    return startService(module, module, options.serviceJvmFlags(), env, management, 0);
   }
 
   Service startQueue(int replica) {
