@@ -3,6 +3,7 @@ package dev.iii4j.testing;
 import dev.iii4j.sdk.EngineWorker;
 import io.micronaut.context.ApplicationContext;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -36,13 +37,25 @@ public final class ServiceWithClient implements AutoCloseable {
   public static ServiceWithClient start(
       Function<GatewayHarness, ApplicationContext> service, String clientName, String readyFunction)
       throws Exception {
+    return start(service, clientName, client -> Calls.awaitAnswer(client, readyFunction));
+  }
+
+  /**
+   * Starts a gateway, then {@code service} against it, then a client worker named {@code
+   * clientName}, and returns once {@code awaitReady} (which waits for the service) returns.
+   */
+  public static ServiceWithClient start(
+      Function<GatewayHarness, ApplicationContext> service,
+      String clientName,
+      Consumer<EngineWorker> awaitReady)
+      throws Exception {
     GatewayHarness gateway = GatewayHarness.start();
     ApplicationContext context = null;
     try {
       context = service.apply(gateway);
       EngineWorker client = gateway.worker(clientName);
       client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitAnswer(client, readyFunction);
+      awaitReady.accept(client);
       return new ServiceWithClient(gateway, context, client);
     } catch (Exception | Error e) {
       if (context != null) {
