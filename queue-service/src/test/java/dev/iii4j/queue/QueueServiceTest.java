@@ -1,7 +1,7 @@
 package dev.iii4j.queue;
 
 import static dev.iii4j.queue.QueueTestSupport.json;
-import static dev.iii4j.queue.QueueTestSupport.stripCaller;
+import static dev.iii4j.testing.Calls.stripCaller;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

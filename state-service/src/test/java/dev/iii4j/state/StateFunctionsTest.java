@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
-import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 /** Every state function through a real gateway, against real PostgreSQL. */
 class StateFunctionsTest {
   private static ServiceWithClient stack;
-  private static GatewayHarness gateway;
   private static EngineWorker client;
 
   @BeforeAll
@@ -41,15 +39,12 @@ class StateFunctionsTest {
             },
             "state-functions-client",
             "state::list_groups");
-    gateway = stack.gateway();
     client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   @Test

@@ -14,7 +14,6 @@ import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.Calls;
-import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.Test;
 /** Every stream function and its errors through a real gateway, against real PostgreSQL. */
 class StreamFunctionsTest {
   private static ServiceWithClient stack;
-  private static GatewayHarness gateway;
   private static String db;
   private static EngineWorker client;
 
@@ -46,15 +44,12 @@ class StreamFunctionsTest {
             gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
             "stream-functions-client",
             "stream::list_all");
-    gateway = stack.gateway();
     client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   @Test
@@ -227,7 +222,7 @@ class StreamFunctionsTest {
   void customStorageFunctionsReplaceTheBuiltInStoreForTheirStream() throws Exception {
     String s = unique("custom");
     Map<String, JsonNode> custom = new ConcurrentHashMap<>();
-    EngineWorker provider = gateway.worker("custom-provider");
+    EngineWorker provider = stack.gateway().worker("custom-provider");
     provider.registerFunction(
         "stream::get(" + s + ")", FunctionHandler.sync(in -> custom.get(key(in))));
     provider.registerFunction(
@@ -303,7 +298,7 @@ class StreamFunctionsTest {
   @Test
   void aFailingCustomSetAnswersStreamSetError() throws Exception {
     String s = unique("custom-fail");
-    EngineWorker provider = gateway.worker("custom-failing");
+    EngineWorker provider = stack.gateway().worker("custom-failing");
     provider.registerFunction(
         "stream::set(" + s + ")",
         FunctionHandler.sync(

@@ -78,6 +78,13 @@ public final class ServiceWithClient implements AutoCloseable {
     return client;
   }
 
+  /** Closes {@code stack} when it was started (for an {@code @AfterAll} after a failed start). */
+  public static void close(ServiceWithClient stack) {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
   @Override
   public void close() {
     client.close();
