@@ -68,9 +68,7 @@ class QueueKafkaClientsTest {
 
   @AfterAll
   void stop() {
-    if (stack != null) {
-      stack.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   @Test

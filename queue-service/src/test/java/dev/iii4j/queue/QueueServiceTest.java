@@ -92,9 +92,7 @@ class QueueServiceTest {
 
   @AfterAll
   void stop() {
-    if (stack != null) {
-      stack.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   private static final ExecutorService HELD = Executors.newVirtualThreadPerTaskExecutor();
