@@ -10,7 +10,6 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
-import com.tngtech.archunit.library.freeze.FreezingArchRule;
 
 /**
  * The rules every module checks (STYLE sections 2 and 5, CONTRIBUTING.md), written once.
@@ -53,16 +52,6 @@ public final class ArchitectureRules {
         .beFreeOfCycles()
         .allowEmptyShould(true)
         .because("a lower package never imports a higher one (STYLE section 10)");
-  }
-
-  /**
-   * {@link #noPackageCycles()} with the cycles a module had when the rule arrived recorded in its
-   * {@code src/test/resources/archunit_store} (see that module's {@code archunit.properties}): a
-   * new cycle fails, a removed one leaves the record. For the modules whose cycles are still to be
-   * untangled (the gateway, the SDK).
-   */
-  public static ArchRule noNewPackageCycles() {
-    return FreezingArchRule.freeze(noPackageCycles());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.iii4j.bench;
 
+import dev.iii4j.process.ChildProcess;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import io.micronaut.json.tree.JsonNode;
@@ -195,7 +196,7 @@ final class HttpBenchmarks {
 
   private WrkResult wrk(String wrk, String url, int connections, Duration duration) {
     long seconds = Math.max(1, duration.toSeconds());
-    Proc p =
+    ChildProcess p =
         stack.process(
             "wrk",
             List.of(

@@ -1,5 +1,6 @@
 package dev.iii4j.bench;
 
+import dev.iii4j.process.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,12 +37,12 @@ final class NodeBenchmarks {
     String warmup = Integer.toString(options.nodeWarmup());
     String count = Integer.toString(options.nodeCount());
 
-    Proc server =
+    ChildProcess server =
         stack.process("node-echo-server", List.of("node", script, "echo-server"), Map.of());
     String port = server.awaitLine(Pattern.compile("^READY (\\d+)$"), RUN_TIMEOUT).group(1);
     Stats floor;
     try {
-      Proc client =
+      ChildProcess client =
           stack.process(
               "node-echo-client",
               List.of("node", script, "echo-client", "ws://127.0.0.1:" + port, warmup, count),
@@ -53,12 +54,12 @@ final class NodeBenchmarks {
 
     String url = stack.gateway().wsUrl().toString();
     String fn = "bench::node::echo";
-    Proc worker =
+    ChildProcess worker =
         stack.process("node-iii-worker", List.of("node", script, "iii-worker", url, fn), Map.of());
     Stats ours;
     try {
       worker.awaitLine(Pattern.compile("^READY$"), RUN_TIMEOUT);
-      Proc caller =
+      ChildProcess caller =
           stack.process(
               "node-iii-caller",
               List.of("node", script, "iii-caller", url, fn, warmup, count),

@@ -48,7 +48,7 @@ final class ScaleBenchmarks {
       int n = options.scaleWorkers();
       long baseWorkers = metric(gateway, "iii_workers_connected");
       long baseFunctions = metric(gateway, "iii_functions_registered");
-      long rssBefore = gateway.proc().rssBytes();
+      long rssBefore = Machine.rssBytes(gateway.proc().pid());
       Semaphore handshakes = new Semaphore(HANDSHAKES_IN_FLIGHT);
       List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
       long t0 = System.nanoTime();
@@ -73,9 +73,9 @@ final class ScaleBenchmarks {
       awaitMetric(gateway, "iii_functions_registered", v -> v >= wantFunctions);
       double registerMillis = (System.nanoTime() - t0) / 1e6;
 
-      gateway.proc().jcmd("GC.run");
+      Machine.jcmd(gateway.proc().pid(), "GC.run");
       long heap = heapUsed(gateway);
-      long rss = gateway.proc().rssBytes();
+      long rss = Machine.rssBytes(gateway.proc().pid());
 
       long t1 = System.nanoTime();
       List<CompletableFuture<WebSocket>> closing = new ArrayList<>();

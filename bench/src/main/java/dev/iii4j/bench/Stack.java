@@ -1,7 +1,9 @@
 package dev.iii4j.bench;
 
+import dev.iii4j.process.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +35,7 @@ final class Stack implements AutoCloseable {
   private final Path logs;
   private final String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private final String token = "bench-" + UUID.randomUUID();
-  private final List<Proc> running = new ArrayList<>();
+  private final List<ChildProcess> running = new ArrayList<>();
   private final Map<String, Footprint> footprints = new LinkedHashMap<>();
   private Infra infra;
   private Floor floor;
@@ -54,7 +56,7 @@ final class Stack implements AutoCloseable {
   }
 
   /** A running service process. */
-  record Service(String name, Proc proc, int managementPort, int port) {
+  record Service(String name, ChildProcess proc, int managementPort, int port) {
     URI wsUrl() {
       return URI.create("ws://127.0.0.1:" + port + "/");
     }
@@ -88,9 +90,9 @@ final class Stack implements AutoCloseable {
 
   synchronized Infra infra() {
     if (infra == null) {
-      Proc p =
+      ChildProcess p =
           track(
-              Proc.start(
+              launch(
                   "infra",
                   List.of(
                       javaBin,
@@ -98,8 +100,7 @@ final class Stack implements AutoCloseable {
                       "-cp",
                       System.getProperty("java.class.path"),
                       InfraMain.class.getName()),
-                  Map.of(),
-                  logs));
+                  Map.of()));
       p.awaitLine(Pattern.compile("^READY$"), READY_TIMEOUT);
       infra =
           new Infra(
@@ -112,14 +113,14 @@ final class Stack implements AutoCloseable {
     return infra;
   }
 
-  private static String value(Proc p, String key) {
+  private static String value(ChildProcess p, String key) {
     return p.awaitLine(Pattern.compile("^" + key + " (\\S+)$"), Duration.ofSeconds(5)).group(1);
   }
 
   synchronized Floor floor() {
     if (floor == null) {
-      int ws = Proc.freePort();
-      int http = Proc.freePort();
+      int ws = freePort();
+      int http = freePort();
       List<String> command = new ArrayList<>();
       command.add(javaBin);
       command.addAll(options.serviceJvmFlags());
@@ -130,7 +131,7 @@ final class Stack implements AutoCloseable {
               FloorServer.class.getName(),
               Integer.toString(ws),
               Integer.toString(http)));
-      Proc p = track(Proc.start("floor-server", command, Map.of(), logs));
+      ChildProcess p = track(launch("floor-server", command, Map.of()));
       p.awaitLine(Pattern.compile("^READY$"), READY_TIMEOUT);
       floor = new Floor(ws, http);
     }
@@ -141,7 +142,7 @@ final class Stack implements AutoCloseable {
   synchronized Service gateway() {
     if (gateway == null) {
       gateway = startGateway("engine-gateway");
-      String flags = gateway.proc().jcmd("VM.flags");
+      String flags = Machine.jcmd(gateway.proc().pid(), "VM.flags");
       Matcher gc = Pattern.compile("-XX:\\+Use(\\w+)GC").matcher(flags);
       serviceGc = gc.find() ? gc.group(1) + " (from jcmd VM.flags of the gateway)" : "unknown";
     }
@@ -150,8 +151,8 @@ final class Stack implements AutoCloseable {
 
   /** A gateway of its own (B8 measures one that served nothing else). */
   Service startGateway(String name) {
-    int port = Proc.freePort();
-    int management = Proc.freePort();
+    int port = freePort();
+    int management = freePort();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ENGINE_GATEWAY_HOST", "127.0.0.1");
     env.put("ENGINE_GATEWAY_PORT", Integer.toString(port));
@@ -174,7 +175,7 @@ final class Stack implements AutoCloseable {
   }
 
   Service startState() {
-    int management = Proc.freePort();
+    int management = freePort();
     Map<String, String> env = databaseServiceEnv(infra().stateDb(), management);
     return startService(
         "state-service", "state-service", options.serviceJvmFlags(), env, management, 0);
@@ -182,8 +183,8 @@ final class Stack implements AutoCloseable {
 
   /** stream-service on the state database (its tables live in their own schema, iii_stream). */
   Service startStream() {
-    int management = Proc.freePort();
-    int port = Proc.freePort();
+    int management = freePort();
+    int port = freePort();
     Map<String, String> env = databaseServiceEnv(infra().stateDb(), management);
     env.put("ENGINE_STREAM_HOST", "127.0.0.1");
     env.put("ENGINE_STREAM_PORT", Integer.toString(port));
@@ -192,7 +193,7 @@ final class Stack implements AutoCloseable {
   }
 
   Service startCron() {
-    int management = Proc.freePort();
+    int management = freePort();
     Map<String, String> env = databaseServiceEnv(infra().cronDb(), management);
     return startService(
         "cron-service", "cron-service", options.serviceJvmFlags(), env, management, 0);
@@ -201,7 +202,7 @@ final class Stack implements AutoCloseable {
   Service startQueue(int replica) {
     Infra i = infra();
     Service gw = gateway();
-    int management = Proc.freePort();
+    int management = freePort();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", i.kafka());
     env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
@@ -213,8 +214,8 @@ final class Stack implements AutoCloseable {
 
   Service startHttp() {
     Service gw = gateway();
-    int management = Proc.freePort();
-    int port = Proc.freePort();
+    int management = freePort();
+    int port = freePort();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ENGINE_GATEWAY_URL", gw.wsUrl().toString());
     env.put("III_SERVICE_TOKEN", token);
@@ -241,10 +242,10 @@ final class Stack implements AutoCloseable {
     Map<String, String> all = new LinkedHashMap<>(env);
     all.putAll(options.serviceEnv());
     System.out.println("bench:   starting " + name);
-    Proc p = track(Proc.start(name, command, all, logs));
+    ChildProcess p = track(launch(name, command, all));
     double ready =
         p.awaitHttp200("http://127.0.0.1:" + management + "/health/readiness", READY_TIMEOUT);
-    Proc.pause(options.idleSettle().toMillis());
+    pause(options.idleSettle());
     Double micronaut = null;
     for (String line : p.lines()) {
       Matcher m = STARTUP.matcher(line);
@@ -252,7 +253,7 @@ final class Stack implements AutoCloseable {
         micronaut = Double.valueOf(m.group(1));
       }
     }
-    footprints.putIfAbsent(name, new Footprint(ready, micronaut, p.rssBytes()));
+    footprints.putIfAbsent(name, new Footprint(ready, micronaut, Machine.rssBytes(p.pid())));
     return new Service(name, p, management, port);
   }
 
@@ -293,11 +294,40 @@ final class Stack implements AutoCloseable {
   }
 
   /** Starts a process that is stopped with the stack (Node processes, for example). */
-  Proc process(String name, List<String> command, Map<String, String> env) {
-    return track(Proc.start(name, command, env, logs));
+  ChildProcess process(String name, List<String> command, Map<String, String> env) {
+    return track(launch(name, command, env));
   }
 
-  private synchronized Proc track(Proc p) {
+  /** Starts a child process, its output in {@code <logs>/<name>.log} (a previous one removed). */
+  private ChildProcess launch(String name, List<String> command, Map<String, String> env) {
+    Path log = logs.resolve(name + ".log");
+    try {
+      Files.deleteIfExists(log);
+      return ChildProcess.start(name, command, env, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+    }
+  }
+
+  /** A free loopback port (closed again; a race with another process is unlikely here). */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private synchronized ChildProcess track(ChildProcess p) {
     running.add(p);
     return p;
   }
@@ -313,9 +343,9 @@ final class Stack implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    List<Proc> reverse = new ArrayList<>(running);
+    List<ChildProcess> reverse = new ArrayList<>(running);
     Collections.reverse(reverse);
-    for (Proc p : reverse) {
+    for (ChildProcess p : reverse) {
       p.close();
     }
     running.clear();

@@ -1,7 +1,6 @@
 package dev.iii4j.cron;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.service.ServiceApplication;
 import dev.iii4j.testing.GatewayHarness;
@@ -9,11 +8,6 @@ import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,34 +21,15 @@ class HealthTest {
         CronServiceInstance.properties(
             gateway, PostgresFixture.instance().createDatabase("cron_health"));
     try (ApplicationContext context =
-            ServiceApplication.context(CronScheduler.ENVIRONMENT).properties(properties).start();
-        HttpClient http = HttpClient.newHttpClient()) {
+        ServiceApplication.context(CronScheduler.ENVIRONMENT).properties(properties).start()) {
       EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-      URI readiness = server.getURI().resolve("/health/readiness");
-      HttpResponse<String>[] last = new HttpResponse[1];
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () -> {
-                last[0] =
-                    http.send(
-                        HttpRequest.newBuilder(readiness).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                return last[0].statusCode() == 200;
-              });
-      assertThat(last[0].body()).contains("\"gateway\"").contains("jdbc");
+      assertThat(ManagementEndpoints.awaitReadiness(server, 200).body())
+          .contains("\"gateway\"")
+          .contains("jdbc");
       assertThat(ManagementEndpoints.deviations(server)).isEmpty();
 
       gateway.close();
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () ->
-                  http.send(
-                              HttpRequest.newBuilder(readiness).build(),
-                              HttpResponse.BodyHandlers.ofString())
-                          .statusCode()
-                      == 503);
+      ManagementEndpoints.awaitReadiness(server, 503);
     } finally {
       gateway.close();
     }

@@ -1,8 +1,5 @@
 package dev.iii4j.gateway;
 
-import dev.iii4j.gateway.access.HandshakeInfo;
-import dev.iii4j.gateway.access.ListenerPolicy;
-import dev.iii4j.gateway.access.SessionAccess;
 import dev.iii4j.protocol.Message;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;

@@ -1,19 +1,14 @@
 package dev.iii4j.gateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import dev.iii4j.architecture.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
-/** Package rules of the gateway. */
+/** The shared architecture rules for this module (CONTRIBUTING.md) and the gateway's own. */
 class ArchitectureTest {
-  private static final JavaClasses CLASSES =
-      new ClassFileImporter()
-          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          .importPackages("dev.iii4j.gateway");
+  private static final JavaClasses CLASSES = ArchitectureRules.mainClasses("dev.iii4j.gateway");
 
   @Test
   void onlyTheWebSocketLayerKnowsSockets() {
@@ -40,14 +35,8 @@ class ArchitectureTest {
   }
 
   @Test
-  void thePackagesHaveNoCycles() {
-    // Strict among the gateway's packages. The root package (WorkerSession and the connection
-    // types every package uses) is left out: it and `access` still refer to each other.
-    slices()
-        .matching("dev.iii4j.gateway.(*)..")
-        .should()
-        .beFreeOfCycles()
-        .because("each package builds on the ones below it; a cycle makes them one package")
-        .check(CLASSES);
+  void noPackageCycles() {
+    // The project's rule.
+    ArchitectureRules.noPackageCycles().check(CLASSES);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.Message;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
@@ -36,14 +35,13 @@ class ChannelTest {
   @BeforeAll
   static void start() {
     context =
-        ApplicationContext.run(
+        TestGateway.run(
             Map.of(
-                "engine.gateway.port", 0,
-                "engine.gateway.host", "127.0.0.1",
-                "engine.gateway.channel-unclaimed-ttl", "1500ms",
-                "engine.gateway.channel-sweep-interval", "200ms",
-                "micronaut.server.port", -1));
-    port = context.getBean(WorkerListener.class).port();
+                "engine.gateway.channel-unclaimed-ttl",
+                "1500ms",
+                "engine.gateway.channel-sweep-interval",
+                "200ms"));
+    port = TestGateway.port(context);
   }
 
   @AfterAll

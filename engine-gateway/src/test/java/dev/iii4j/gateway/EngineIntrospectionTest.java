@@ -4,7 +4,6 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Message;
 import io.micronaut.context.ApplicationContext;
@@ -31,13 +30,8 @@ class EngineIntrospectionTest {
   static void start() {
     // The acknowledgement wait keeps its 10 s default here: longer than RawWorker's 5 s window, so
     // a register_trigger answer that arrives at all proves the provider's answer ended the wait.
-    context =
-        ApplicationContext.run(
-            Map.of(
-                "engine.gateway.port", 0,
-                "engine.gateway.host", "127.0.0.1",
-                "micronaut.server.port", -1));
-    port = context.getBean(WorkerListener.class).port();
+    context = TestGateway.run(Map.of());
+    port = TestGateway.port(context);
   }
 
   @AfterAll
@@ -593,17 +587,8 @@ class EngineIntrospectionTest {
   @Test
   void registerTriggerSucceedsWhenTheProviderNeverAnswers() throws Exception {
     try (ApplicationContext quick =
-        ApplicationContext.run(
-            Map.of(
-                "engine.gateway.port",
-                0,
-                "engine.gateway.host",
-                "127.0.0.1",
-                "engine.gateway.register-trigger-ack-timeout",
-                "300ms",
-                "micronaut.server.port",
-                -1))) {
-      int quickPort = quick.getBean(WorkerListener.class).port();
+        TestGateway.run(Map.of("engine.gateway.register-trigger-ack-timeout", "300ms"))) {
+      int quickPort = TestGateway.port(quick);
       String type = unique("silent");
       try (RawWorker provider = RawWorker.connect(quickPort);
           RawWorker caller = RawWorker.connect(quickPort)) {

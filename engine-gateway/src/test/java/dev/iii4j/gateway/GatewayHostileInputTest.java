@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.Message;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -38,17 +37,19 @@ class GatewayHostileInputTest {
   @BeforeAll
   static void start() {
     context =
-        ApplicationContext.run(
+        TestGateway.run(
             Map.of(
-                "engine.gateway.port", 0,
-                "engine.gateway.host", "127.0.0.1",
-                "engine.gateway.max-frame-bytes", MAX_FRAME,
-                "engine.gateway.max-message-bytes", MAX_MESSAGE,
-                "engine.gateway.limits.max-functions", 3,
-                "engine.gateway.limits.max-triggers", 2,
-                "engine.gateway.limits.max-trigger-types", 1,
-                "micronaut.server.port", -1));
-    port = context.getBean(WorkerListener.class).port();
+                "engine.gateway.max-frame-bytes",
+                MAX_FRAME,
+                "engine.gateway.max-message-bytes",
+                MAX_MESSAGE,
+                "engine.gateway.limits.max-functions",
+                3,
+                "engine.gateway.limits.max-triggers",
+                2,
+                "engine.gateway.limits.max-trigger-types",
+                1));
+    port = TestGateway.port(context);
   }
 
   @AfterAll

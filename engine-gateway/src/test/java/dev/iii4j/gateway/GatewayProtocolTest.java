@@ -4,7 +4,6 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.TriggerAction;
@@ -29,19 +28,13 @@ class GatewayProtocolTest {
   @BeforeAll
   static void start() {
     context =
-        ApplicationContext.run(
+        TestGateway.run(
             Map.of(
-                "engine.gateway.port",
-                0,
-                "engine.gateway.host",
-                "127.0.0.1",
                 "engine.gateway.service-token",
                 TOKEN,
                 "engine.gateway.functions-poll-interval",
-                "200ms",
-                "micronaut.server.port",
-                -1));
-    port = context.getBean(WorkerListener.class).port();
+                "200ms"));
+    port = TestGateway.port(context);
   }
 
   @AfterAll
@@ -339,7 +332,7 @@ class GatewayProtocolTest {
                 "engine.gateway.max-frame-bytes", 4096,
                 "engine.gateway.max-message-bytes", 4096,
                 "micronaut.server.port", -1))) {
-      int smallPort = small.getBean(WorkerListener.class).port();
+      int smallPort = TestGateway.port(small);
       try (RawWorker worker = RawWorker.connect(smallPort)) {
         worker.sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(10_000) + "\"}");
         assertThat(worker.closeCode.get(5, TimeUnit.SECONDS)).isEqualTo(1009);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Message;
 import io.micronaut.context.ApplicationContext;
@@ -62,30 +61,21 @@ class HttpFunctionTest {
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
     open =
-        ApplicationContext.run(
+        TestGateway.run(
             Map.ofEntries(
-                Map.entry("engine.gateway.port", 0),
-                Map.entry("engine.gateway.host", "127.0.0.1"),
                 Map.entry("engine.gateway.http-functions.url-allowlist", List.of("127.0.0.1")),
                 Map.entry("engine.gateway.http-functions.require-https", false),
                 Map.entry("engine.gateway.http-functions.block-private-ips", false),
                 Map.entry("engine.gateway.http-functions.variables.HOOK_SECRET", "s3cr3t"),
                 Map.entry("engine.gateway.http-functions.variables.HOOK_TOKEN", "tok-123"),
-                Map.entry("engine.gateway.http-functions.variables.HOOK_KEY", "key-456"),
-                Map.entry("micronaut.server.port", -1)));
-    port = open.getBean(WorkerListener.class).port();
+                Map.entry("engine.gateway.http-functions.variables.HOOK_KEY", "key-456")));
+    port = TestGateway.port(open);
     strict =
-        ApplicationContext.run(
+        TestGateway.run(
             Map.of(
-                "engine.gateway.port",
-                0,
-                "engine.gateway.host",
-                "127.0.0.1",
                 "engine.gateway.http-functions.url-allowlist",
-                List.of("*.example.com", "127.0.0.1", "localhost"),
-                "micronaut.server.port",
-                -1));
-    strictPort = strict.getBean(WorkerListener.class).port();
+                List.of("*.example.com", "127.0.0.1", "localhost")));
+    strictPort = TestGateway.port(strict);
   }
 
   @AfterAll

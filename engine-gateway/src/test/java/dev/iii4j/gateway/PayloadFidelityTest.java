@@ -2,7 +2,6 @@ package dev.iii4j.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.Message;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
@@ -29,13 +28,8 @@ class PayloadFidelityTest {
 
   @BeforeAll
   static void start() {
-    context =
-        ApplicationContext.run(
-            Map.of(
-                "engine.gateway.port", 0,
-                "engine.gateway.host", "127.0.0.1",
-                "micronaut.server.port", -1));
-    port = context.getBean(WorkerListener.class).port();
+    context = TestGateway.run(Map.of());
+    port = TestGateway.port(context);
   }
 
   @AfterAll

@@ -42,10 +42,8 @@ class RbacListenerTest {
   @BeforeAll
   static void start() throws Exception {
     context =
-        ApplicationContext.run(
+        TestGateway.run(
             Map.ofEntries(
-                Map.entry("engine.gateway.port", 0),
-                Map.entry("engine.gateway.host", "127.0.0.1"),
                 Map.entry("engine.gateway.hook-timeout", "2s"),
                 Map.entry("engine.gateway.listeners.guarded.port", 0),
                 Map.entry("engine.gateway.listeners.guarded.host", "127.0.0.1"),
@@ -67,8 +65,7 @@ class RbacListenerTest {
                     "rbac::on-trigger"),
                 Map.entry(
                     "engine.gateway.listeners.guarded.on-trigger-type-registration-function-id",
-                    "rbac::on-trigger-type"),
-                Map.entry("micronaut.server.port", -1)));
+                    "rbac::on-trigger-type")));
     WorkerListener listener = context.getBean(WorkerListener.class);
     mainPort = listener.port();
     guardedPort = listener.port("guarded");

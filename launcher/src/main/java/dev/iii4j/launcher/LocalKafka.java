@@ -1,5 +1,6 @@
 package dev.iii4j.launcher;
 
+import dev.iii4j.process.ChildProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -74,10 +75,7 @@ final class LocalKafka {
                   "--config=" + config),
               Map.of(),
               log);
-      if (!format.process().waitFor(60, TimeUnit.SECONDS) || format.process().exitValue() != 0) {
-        throw new IllegalStateException(
-            "formatting Kafka storage failed; see " + log + "\n" + ChildProcess.tail(log, 20));
-      }
+      format.awaitExit(Duration.ofSeconds(60));
     }
     broker =
         ChildProcess.start(
@@ -94,7 +92,7 @@ final class LocalKafka {
     while (System.nanoTime() < deadline) {
       if (!broker.alive()) {
         throw new IllegalStateException(
-            "Kafka exited; see " + broker.log() + "\n" + ChildProcess.tail(broker.log(), 20));
+            "Kafka exited; see " + broker.log() + "\n" + broker.tail(20));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 500);

@@ -1,5 +1,6 @@
 package dev.iii4j.launcher;
 
+import dev.iii4j.process.ChildProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -247,13 +248,13 @@ public final class Stack {
     step(service.name());
     ChildProcess child = launch(service);
     String readiness = "http://127.0.0.1:" + service.managementPort() + "/health/readiness";
-    child.awaitHttpReady(readiness, READY_TIMEOUT);
+    child.awaitHttp200(readiness, READY_TIMEOUT);
     supervisor.add(
         service.name(),
         child,
         () -> launch(service),
         restarted -> {
-          restarted.awaitHttpReady(readiness, READY_TIMEOUT);
+          restarted.awaitHttp200(readiness, READY_TIMEOUT);
           System.out.println("stack: " + service.name() + " is ready again");
         });
     done(

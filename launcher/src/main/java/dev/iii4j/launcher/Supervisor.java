@@ -1,5 +1,6 @@
 package dev.iii4j.launcher;
 
+import dev.iii4j.process.ChildProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.queue.kafka.KafkaQueueBackend;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.net.URI;
@@ -34,46 +34,41 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueueKafkaClientsTest {
-  private GatewayHarness gateway;
+  private ServiceWithClient stack;
   private ApplicationContext service;
   private EngineWorker client;
 
   @BeforeAll
   void start() throws Exception {
-    gateway = GatewayHarness.start();
-    service =
-        QueueTestSupport.startService(
-            gateway,
-            QueueTestSupport.prefix(),
-            Map.of(
-                // A SASL setting that the PLAINTEXT test broker ignores: it must still reach
-                // every client's configuration.
-                "kafka." + SaslConfigs.SASL_MECHANISM,
-                "SCRAM-SHA-512",
-                // A producer tunable the configuration may change ...
-                "kafka.producers.default." + ProducerConfig.LINGER_MS_CONFIG,
-                "7",
-                // ... and a delivery guarantee it may not.
-                "kafka.producers.default." + ProducerConfig.ACKS_CONFIG,
-                "0",
-                "kafka.consumers.default." + ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                "33"));
-    client = gateway.worker("queue-kafka-clients-test");
-    client.start().get(10, SECONDS);
-    QueueTestSupport.awaitReady(client);
+    stack =
+        ServiceWithClient.start(
+            gw ->
+                QueueTestSupport.startService(
+                    gw,
+                    QueueTestSupport.prefix(),
+                    Map.of(
+                        // A SASL setting that the PLAINTEXT test broker ignores: it must still
+                        // reach
+                        // every client's configuration.
+                        "kafka." + SaslConfigs.SASL_MECHANISM,
+                        "SCRAM-SHA-512",
+                        // A producer tunable the configuration may change ...
+                        "kafka.producers.default." + ProducerConfig.LINGER_MS_CONFIG,
+                        "7",
+                        // ... and a delivery guarantee it may not.
+                        "kafka.producers.default." + ProducerConfig.ACKS_CONFIG,
+                        "0",
+                        "kafka.consumers.default." + ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        "33")),
+            "queue-kafka-clients-test",
+            QueueTestSupport::awaitReady);
+    service = stack.service();
+    client = stack.client();
   }
 
   @AfterAll
   void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   @Test

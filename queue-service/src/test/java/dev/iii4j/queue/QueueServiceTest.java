@@ -1,7 +1,7 @@
 package dev.iii4j.queue;
 
 import static dev.iii4j.queue.QueueTestSupport.json;
-import static dev.iii4j.queue.QueueTestSupport.stripCaller;
+import static dev.iii4j.testing.Calls.stripCaller;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +16,7 @@ import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.ManagementEndpoints;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -59,13 +60,13 @@ class QueueServiceTest {
   private final String dead = "dead";
   private final String fifo = "fifo";
   private final String wide = "wide";
+  private ServiceWithClient stack;
   private GatewayHarness gateway;
   private ApplicationContext service;
   private EngineWorker client;
 
   @BeforeAll
   void start() throws Exception {
-    gateway = GatewayHarness.start();
     Map<String, Object> queues = new HashMap<>();
     queues.put("engine.queues." + plain + ".concurrency", 4);
     queues.put("engine.queues." + backoff + ".max-retries", 4);
@@ -79,20 +80,19 @@ class QueueServiceTest {
     queues.put("engine.queues." + fifo + ".concurrency", 4);
     // Declared without concurrency: takes the default.
     queues.put("engine.queues." + wide + ".max-retries", 3);
-    service = QueueTestSupport.startService(gateway, prefix, queues);
-    client = gateway.worker("queue-test-client");
-    client.start().get(10, SECONDS);
-    QueueTestSupport.awaitReady(client);
+    stack =
+        ServiceWithClient.start(
+            gw -> QueueTestSupport.startService(gw, prefix, queues),
+            "queue-test-client",
+            QueueTestSupport::awaitReady);
+    gateway = stack.gateway();
+    service = stack.service();
+    client = stack.client();
   }
 
   @AfterAll
   void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   private static final ExecutorService HELD = Executors.newVirtualThreadPerTaskExecutor();

@@ -70,18 +70,4 @@ final class QueueTestSupport {
     }
     return JsonNode.createObjectNode(map);
   }
-
-  /** The payload without the gateway's {@code _caller_worker_id}. */
-  static JsonNode stripCaller(JsonNode data) {
-    if (data == null || !data.isObject()) {
-      return data;
-    }
-    Map<String, JsonNode> copy = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : data.entries()) {
-      if (!e.getKey().equals("_caller_worker_id")) {
-        copy.put(e.getKey(), e.getValue());
-      }
-    }
-    return JsonNode.createObjectNode(copy);
-  }
 }

@@ -1,18 +1,12 @@
 package dev.iii4j.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,40 +19,18 @@ class HealthTest {
     Map<String, Object> properties =
         StateServiceInstance.properties(
             gateway, PostgresFixture.instance().createDatabase("state_health"));
-    try (ApplicationContext context = StateServiceInstance.start(properties);
-        HttpClient http = HttpClient.newHttpClient()) {
+    try (ApplicationContext context = StateServiceInstance.start(properties)) {
       EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-      URI readiness = server.getURI().resolve("/health/readiness");
-      HttpResponse<String>[] last = new HttpResponse[1];
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () -> {
-                last[0] =
-                    http.send(
-                        HttpRequest.newBuilder(readiness).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                return last[0].statusCode() == 200;
-              });
-      assertThat(last[0].body()).contains("\"gateway\"").contains("jdbc");
+      assertThat(ManagementEndpoints.awaitReadiness(server, 200).body())
+          .contains("\"gateway\"")
+          .contains("jdbc");
       assertThat(ManagementEndpoints.deviations(server)).isEmpty();
-      String metrics =
-          http.send(
-                  HttpRequest.newBuilder(server.getURI().resolve("/prometheus")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      assertThat(metrics).contains("iii_state_events_pending 0.0").contains("hikaricp_connections");
+      assertThat(ManagementEndpoints.get(server, "/prometheus").body())
+          .contains("iii_state_events_pending 0.0")
+          .contains("hikaricp_connections");
 
       gateway.close();
-      await()
-          .atMost(Duration.ofSeconds(15))
-          .until(
-              () ->
-                  http.send(
-                              HttpRequest.newBuilder(readiness).build(),
-                              HttpResponse.BodyHandlers.ofString())
-                          .statusCode()
-                      == 503);
+      ManagementEndpoints.awaitReadiness(server, 503);
     } finally {
       gateway.close();
     }

@@ -57,7 +57,7 @@ class OutboxDeliveryTest {
     List<JsonNode> received = recorder(client, fn);
     client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
     client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client, "state::list_groups");
+    Calls.awaitAnswer(client, "state::list_groups");
     for (ApplicationContext service : services) {
       awaitBinding(service, scope, fn);
     }
@@ -96,7 +96,7 @@ class OutboxDeliveryTest {
       List<JsonNode> received = recorder(client, fn);
       client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
       client.start().get(10, TimeUnit.SECONDS);
-      Calls.awaitService(client, "state::list_groups");
+      Calls.awaitAnswer(client, "state::list_groups");
       awaitBinding(first, scope, fn);
       call(client, "state::set", set(scope, "k", "{\"v\":1}"));
       assertThat(first.getBean(StateStore.class).undelivered()).isEqualTo(1);

@@ -14,8 +14,8 @@ import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.state.functions.StateTriggers;
 import dev.iii4j.testing.Calls;
-import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -29,30 +29,23 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code state} trigger type: events, filters, conditions, metadata, retries. */
 class StateEventsTest {
-  private static GatewayHarness gateway;
-  private static ApplicationContext service;
+  private static ServiceWithClient stack;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
-    service =
-        StateServiceInstance.start(
-            StateServiceInstance.properties(
-                gateway, PostgresFixture.instance().createDatabase("state_events")));
-    client = gateway.worker("state-events-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client, "state::list_groups");
+    String db = PostgresFixture.instance().createDatabase("state_events");
+    stack =
+        ServiceWithClient.start(
+            gw -> StateServiceInstance.start(StateServiceInstance.properties(gw, db)),
+            "state-events-client",
+            "state::list_groups");
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   /** Registers a recording handler and a state trigger, and waits until the service holds it. */
@@ -67,7 +60,7 @@ class StateEventsTest {
               return null;
             }));
     worker.registerTrigger("state", fn, JsonText.parse(config));
-    awaitBinding(service, scope, key, fn);
+    awaitBinding(stack.service(), scope, key, fn);
     return received;
   }
 
@@ -195,7 +188,7 @@ class StateEventsTest {
         JsonText.parse(
             "{\"scope\":\"" + scope + "\",\"condition_function_id\":\"" + condition + "\"}"),
         JsonText.parse("{\"team\":\"blue\"}"));
-    awaitBinding(service, scope, "k", fn);
+    awaitBinding(stack.service(), scope, "k", fn);
     call(client, "state::set", set(scope, "k", "5"));
     call(client, "state::set", set(scope, "k", "50"));
     await().atMost(Duration.ofSeconds(10)).until(() -> values.size() == 1);
@@ -208,7 +201,7 @@ class StateEventsTest {
 
   @Test
   void aTriggerConfigOfTheWrongTypeIsRejected() {
-    StateTriggers triggers = service.getBean(StateTriggers.class);
+    StateTriggers triggers = stack.service().getBean(StateTriggers.class);
     CompletableFuture<Void> registration =
         triggers
             .table()
@@ -232,11 +225,11 @@ class StateEventsTest {
     List<JsonNode> received = new CopyOnWriteArrayList<>();
     // The trigger is bound now; the function's worker connects only later.
     client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
-    awaitBinding(service, scope, "k", fn);
+    awaitBinding(stack.service(), scope, "k", fn);
     call(client, "state::set", set(scope, "k", "\"v\""));
-    StateStore store = service.getBean(StateStore.class);
+    StateStore store = stack.service().getBean(StateStore.class);
     await().atMost(Duration.ofSeconds(5)).until(() -> store.undelivered() >= 1);
-    EngineWorker late = gateway.worker("late-worker");
+    EngineWorker late = stack.gateway().worker("late-worker");
     late.registerFunction(
         fn,
         FunctionHandler.sync(

@@ -10,10 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
-import dev.iii4j.testing.Calls;
-import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
-import io.micronaut.context.ApplicationContext;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,31 +27,27 @@ import org.junit.jupiter.api.Test;
 
 /** Every state function through a real gateway, against real PostgreSQL. */
 class StateFunctionsTest {
-  private static GatewayHarness gateway;
-  private static ApplicationContext service;
+  private static ServiceWithClient stack;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
-    Map<String, Object> properties =
-        StateServiceInstance.properties(
-            gateway, PostgresFixture.instance().createDatabase("state_functions"));
-    properties.put("engine.state.max-value-bytes", 4096);
-    service = StateServiceInstance.start(properties);
-    client = gateway.worker("state-functions-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client, "state::list_groups");
+    String db = PostgresFixture.instance().createDatabase("state_functions");
+    stack =
+        ServiceWithClient.start(
+            gw -> {
+              Map<String, Object> properties = StateServiceInstance.properties(gw, db);
+              properties.put("engine.state.max-value-bytes", 4096);
+              return StateServiceInstance.start(properties);
+            },
+            "state-functions-client",
+            "state::list_groups");
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   @Test
@@ -232,7 +226,7 @@ class StateFunctionsTest {
   @Test
   void concurrentWritersOfOneKeyEachReplaceADistinctValue() throws Exception {
     // Straight on the store, from threads released together, so the writers really overlap.
-    StateStore store = service.getBean(StateStore.class);
+    StateStore store = stack.service().getBean(StateStore.class);
     String scope = unique("overlap");
     int threads = 10;
     int each = 30;

@@ -2,7 +2,6 @@ package dev.iii4j.stream;
 
 import static dev.iii4j.testing.Calls.unique;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.testing.GatewayHarness;
@@ -10,11 +9,6 @@ import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +21,9 @@ class HealthTest {
     Map<String, Object> properties =
         StreamServiceInstance.properties(
             gateway, PostgresFixture.instance().createDatabase("stream_health"));
-    try (ApplicationContext context = StreamServiceInstance.start(properties);
-        HttpClient http = HttpClient.newHttpClient()) {
+    try (ApplicationContext context = StreamServiceInstance.start(properties)) {
       EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
-      URI readiness = server.getURI().resolve("/health/readiness");
-      await().atMost(Duration.ofSeconds(15)).until(() -> get(http, readiness).statusCode() == 200);
-      assertThat(get(http, readiness).body())
+      assertThat(ManagementEndpoints.awaitReadiness(server, 200).body())
           .contains("\"gateway\"")
           .contains("jdbc")
           .contains("\"stream-clients\"")
@@ -45,7 +36,7 @@ class HealthTest {
         ws.next();
         context.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("1"));
         ws.next();
-        String metrics = get(http, server.getURI().resolve("/prometheus")).body();
+        String metrics = ManagementEndpoints.get(server, "/prometheus").body();
         assertThat(metrics)
             .contains("iii_stream_clients_connected 1.0")
             .contains("iii_stream_subscriptions 1.0")
@@ -57,13 +48,9 @@ class HealthTest {
       }
 
       gateway.close();
-      await().atMost(Duration.ofSeconds(15)).until(() -> get(http, readiness).statusCode() == 503);
+      ManagementEndpoints.awaitReadiness(server, 503);
     } finally {
       gateway.close();
     }
-  }
-
-  private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

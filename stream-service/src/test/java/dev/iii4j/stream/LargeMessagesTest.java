@@ -40,8 +40,7 @@ class LargeMessagesTest {
         }
         // The two large ones went through the outbox; the small one in between was inline, and
         // still arrived in its place.
-        assertThat(StreamFunctionsTestSupport.count(db, "SELECT count(*) FROM iii_stream.event"))
-            .isEqualTo(2);
+        assertThat(Items.count(db, "SELECT count(*) FROM iii_stream.event")).isEqualTo(2);
       }
     }
   }

@@ -1,6 +1,6 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.StreamFunctionsTestSupport.item;
+import static dev.iii4j.stream.Items.item;
 import static dev.iii4j.testing.Calls.call;
 import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
@@ -62,7 +62,7 @@ class StreamClientsTest {
     properties.put("engine.stream.auth-function", "test::stream-auth");
     service = StreamServiceInstance.start(properties);
     url = StreamServiceInstance.clientUrl(service);
-    Calls.awaitService(client, "stream::list_all");
+    Calls.awaitAnswer(client, "stream::list_all");
   }
 
   @AfterAll

@@ -1,6 +1,6 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.StreamFunctionsTestSupport.item;
+import static dev.iii4j.stream.Items.item;
 import static dev.iii4j.testing.Calls.call;
 import static dev.iii4j.testing.Calls.error;
 import static dev.iii4j.testing.Calls.text;
@@ -14,9 +14,8 @@ import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.Calls;
-import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
-import io.micronaut.context.ApplicationContext;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,29 +32,24 @@ import org.junit.jupiter.api.Test;
 
 /** Every stream function and its errors through a real gateway, against real PostgreSQL. */
 class StreamFunctionsTest {
-  private static GatewayHarness gateway;
+  private static ServiceWithClient stack;
   private static String db;
-  private static ApplicationContext service;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
     db = PostgresFixture.instance().createDatabase("stream_functions");
-    service = StreamServiceInstance.start(StreamServiceInstance.properties(gateway, db));
-    client = gateway.worker("stream-functions-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client, "stream::list_all");
+    stack =
+        ServiceWithClient.start(
+            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
+            "stream-functions-client",
+            "stream::list_all");
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   @Test
@@ -228,7 +222,7 @@ class StreamFunctionsTest {
   void customStorageFunctionsReplaceTheBuiltInStoreForTheirStream() throws Exception {
     String s = unique("custom");
     Map<String, JsonNode> custom = new ConcurrentHashMap<>();
-    EngineWorker provider = gateway.worker("custom-provider");
+    EngineWorker provider = stack.gateway().worker("custom-provider");
     provider.registerFunction(
         "stream::get(" + s + ")", FunctionHandler.sync(in -> custom.get(key(in))));
     provider.registerFunction(
@@ -304,7 +298,7 @@ class StreamFunctionsTest {
   @Test
   void aFailingCustomSetAnswersStreamSetError() throws Exception {
     String s = unique("custom-fail");
-    EngineWorker provider = gateway.worker("custom-failing");
+    EngineWorker provider = stack.gateway().worker("custom-failing");
     provider.registerFunction(
         "stream::set(" + s + ")",
         FunctionHandler.sync(

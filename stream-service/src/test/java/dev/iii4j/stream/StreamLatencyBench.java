@@ -1,6 +1,6 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.StreamFunctionsTestSupport.item;
+import static dev.iii4j.stream.Items.item;
 import static dev.iii4j.testing.Calls.unique;
 
 import dev.iii4j.ops.JsonText;
@@ -38,7 +38,7 @@ class StreamLatencyBench {
       try (service) {
         EngineWorker client = gateway.worker("bench-client");
         client.start().get(10, TimeUnit.SECONDS);
-        Calls.awaitService(client, "stream::list_all");
+        Calls.awaitAnswer(client, "stream::list_all");
         URI url = StreamServiceInstance.clientUrl(service);
         warmUp(client, url);
         sequential(client, url, 500);

@@ -1,6 +1,6 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.StreamFunctionsTestSupport.item;
+import static dev.iii4j.stream.Items.item;
 import static dev.iii4j.testing.Calls.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -49,7 +49,7 @@ class StreamReplicasTest {
     two = StreamServiceInstance.start(StreamServiceInstance.properties(gateway, db));
     client = gateway.worker("stream-replicas-client");
     client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client, "stream::list_all");
+    Calls.awaitAnswer(client, "stream::list_all");
   }
 
   @AfterAll

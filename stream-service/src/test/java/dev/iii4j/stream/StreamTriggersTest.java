@@ -1,6 +1,6 @@
 package dev.iii4j.stream;
 
-import static dev.iii4j.stream.StreamFunctionsTestSupport.item;
+import static dev.iii4j.stream.Items.item;
 import static dev.iii4j.testing.Calls.call;
 import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
@@ -13,9 +13,8 @@ import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.stream.functions.StreamTriggers;
 import dev.iii4j.testing.Calls;
-import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
-import io.micronaut.context.ApplicationContext;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.List;
@@ -27,30 +26,23 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code stream} trigger type: payload, metadata, filters, conditions, rejections. */
 class StreamTriggersTest {
-  private static GatewayHarness gateway;
-  private static ApplicationContext service;
+  private static ServiceWithClient stack;
   private static EngineWorker client;
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = GatewayHarness.start();
-    service =
-        StreamServiceInstance.start(
-            StreamServiceInstance.properties(
-                gateway, PostgresFixture.instance().createDatabase("stream_triggers")));
-    client = gateway.worker("stream-triggers-client");
-    client.start().get(10, TimeUnit.SECONDS);
-    Calls.awaitService(client, "stream::list_all");
+    String db = PostgresFixture.instance().createDatabase("stream_triggers");
+    stack =
+        ServiceWithClient.start(
+            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
+            "stream-triggers-client",
+            "stream::list_all");
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    if (service != null) {
-      service.close();
-    }
-    if (gateway != null) {
-      gateway.close();
-    }
+    ServiceWithClient.close(stack);
   }
 
   /** A worker with a recording function bound by a stream trigger. */
@@ -68,7 +60,7 @@ class StreamTriggersTest {
     String fn = unique("test::stream-trigger");
     List<JsonNode> payloads = new CopyOnWriteArrayList<>();
     List<JsonNode> metadata = new CopyOnWriteArrayList<>();
-    EngineWorker worker = gateway.worker(unique("recorder"));
+    EngineWorker worker = stack.gateway().worker(unique("recorder"));
     worker.registerFunction(
         fn,
         invocation -> {
@@ -83,7 +75,7 @@ class StreamTriggersTest {
             JsonText.parse(config),
             metadataJson == null ? null : JsonText.parse(metadataJson));
     worker.start().get(10, TimeUnit.SECONDS);
-    StreamTriggers triggers = service.getBean(StreamTriggers.class);
+    StreamTriggers triggers = stack.service().getBean(StreamTriggers.class);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> triggers.table().binding(trigger.id()).isPresent());
@@ -162,7 +154,7 @@ class StreamTriggersTest {
   void aConditionFunctionGatesTheHandlerAndGetsThePayload() throws Exception {
     String s = unique("cond");
     List<JsonNode> asked = new CopyOnWriteArrayList<>();
-    EngineWorker conditions = gateway.worker("conditions");
+    EngineWorker conditions = stack.gateway().worker("conditions");
     conditions.registerFunction(
         "test::only-big",
         FunctionHandler.sync(
@@ -192,7 +184,7 @@ class StreamTriggersTest {
 
   @Test
   void aTriggerWithoutStreamNameOrWithAWrongTypeIsRejected() throws Exception {
-    StreamTriggers triggers = service.getBean(StreamTriggers.class);
+    StreamTriggers triggers = stack.service().getBean(StreamTriggers.class);
     assertThat(
             triggers
                 .table()
@@ -227,7 +219,7 @@ class StreamTriggersTest {
   void eventsOfAnUnreachableTargetWaitInTheOutboxAndAreDeliveredWhenItComesBack() throws Exception {
     String s = unique("later");
     String fn = unique("test::later");
-    EngineWorker binder = gateway.worker("binder");
+    EngineWorker binder = stack.gateway().worker("binder");
     binder.start().get(10, TimeUnit.SECONDS);
     // Bound through engine::register_trigger so the binding outlives its function's worker.
     call(
@@ -238,14 +230,14 @@ class StreamTriggersTest {
             + "\",\"config\":{\"stream_name\":\""
             + s
             + "\"}}");
-    StreamTriggers triggers = service.getBean(StreamTriggers.class);
+    StreamTriggers triggers = stack.service().getBean(StreamTriggers.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> !triggers.matching(s, "g", "i").isEmpty());
     call(client, "stream::set", item(s, "g", "i", "\"data\":1"));
     call(client, "stream::set", item(s, "g", "i", "\"data\":2"));
-    StreamStore store = service.getBean(StreamStore.class);
+    StreamStore store = stack.service().getBean(StreamStore.class);
     await().atMost(Duration.ofSeconds(5)).until(() -> store.undelivered() == 2);
     List<JsonNode> received = new CopyOnWriteArrayList<>();
-    EngineWorker late = gateway.worker("late");
+    EngineWorker late = stack.gateway().worker("late");
     late.registerFunction(
         fn,
         FunctionHandler.sync(

@@ -1,7 +1,5 @@
 package dev.iii4j.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
@@ -13,12 +11,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
-/** Calls through the gateway with JSON text, for readable service tests. */
+/** Calls through the gateway with JSON text, for readable tests. */
 public final class Calls {
   private Calls() {}
 
-  /** {@code prefix} plus a random suffix, so tests sharing a database do not meet. */
+  /** {@code prefix} plus a random suffix: a name no other test uses. */
   public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -51,9 +50,9 @@ public final class Calls {
     throw new AssertionError(functionId + " " + json + " did not fail");
   }
 
-  /** Waits until {@code functionId} answers {@code {}} through the gateway without an error. */
-  public static void awaitService(EngineWorker client, String functionId) {
-    await()
+  /** Waits until {@code functionId} (called with {@code {}}) answers through the gateway. */
+  public static void awaitAnswer(EngineWorker client, String functionId) {
+    Awaitility.await(functionId + " answers")
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
         .until(
@@ -63,8 +62,8 @@ public final class Calls {
             });
   }
 
-  /** {@code node} without the {@code _caller_worker_id} member the gateway injects. */
-  public static @Nullable JsonNode stripCaller(@Nullable JsonNode node) {
+  /** {@code node} without the {@code _caller_worker_id} the gateway injects into objects. */
+  public static JsonNode stripCaller(JsonNode node) {
     if (node == null || !node.isObject() || node.get("_caller_worker_id") == null) {
       return node;
     }

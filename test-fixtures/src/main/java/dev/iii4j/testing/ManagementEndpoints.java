@@ -6,9 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 
 /**
  * The one check every service's management server passes: bound to loopback by default, health and
@@ -53,6 +56,32 @@ public final class ManagementEndpoints {
       }
     }
     return found;
+  }
+
+  /** {@code GET path} of a started management server, the body as text. */
+  public static HttpResponse<String> get(EmbeddedServer server, String path)
+      throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+          HttpRequest.newBuilder(server.getURI().resolve(path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /**
+   * Waits (up to 15 s) until {@code /health/readiness} answers {@code status} and returns that
+   * answer (its body names the indicators).
+   */
+  public static HttpResponse<String> awaitReadiness(EmbeddedServer server, int status) {
+    AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
+    Awaitility.await("readiness " + status)
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> {
+              last.set(get(server, "/health/readiness"));
+              return last.get().statusCode() == status;
+            });
+    return last.get();
   }
 
   private static void expect(List<String> found, HttpClient http, HttpRequest request, int... ok)

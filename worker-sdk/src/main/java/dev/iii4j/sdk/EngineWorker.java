@@ -1,6 +1,5 @@
 package dev.iii4j.sdk;
 
-import dev.iii4j.sdk.internal.WorkerRuntime;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.Optional;

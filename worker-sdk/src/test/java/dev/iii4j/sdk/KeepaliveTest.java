@@ -4,7 +4,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii4j.sdk.internal.WorkerRuntime;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

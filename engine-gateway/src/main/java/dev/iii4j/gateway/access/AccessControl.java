@@ -1,5 +1,8 @@
 package dev.iii4j.gateway.access;
 
+import dev.iii4j.gateway.ExposeFilter;
+import dev.iii4j.gateway.ListenerPolicy;
+import dev.iii4j.gateway.SessionAccess;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;

@@ -1,6 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
-import dev.iii4j.gateway.access.SessionAccess;
+import dev.iii4j.gateway.SessionAccess;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.BuiltinCall;

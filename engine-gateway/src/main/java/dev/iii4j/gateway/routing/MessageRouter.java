@@ -1,9 +1,9 @@
 package dev.iii4j.gateway.routing;
 
 import dev.iii4j.gateway.ReservedNames;
+import dev.iii4j.gateway.SessionAccess;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.access.AccessControl;
-import dev.iii4j.gateway.access.SessionAccess;
 import dev.iii4j.gateway.builtin.AvailabilityTriggers;
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.config.GatewayProperties;

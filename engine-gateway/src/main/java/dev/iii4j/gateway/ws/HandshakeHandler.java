@@ -4,8 +4,8 @@ import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.UPGRADE_REQUIRED;
 
-import dev.iii4j.gateway.access.HandshakeInfo;
-import dev.iii4j.gateway.access.ListenerPolicy;
+import dev.iii4j.gateway.HandshakeInfo;
+import dev.iii4j.gateway.ListenerPolicy;
 import dev.iii4j.gateway.channel.StreamChannel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

@@ -1,8 +1,8 @@
 package dev.iii4j.gateway.ws;
 
+import dev.iii4j.gateway.HandshakeInfo;
+import dev.iii4j.gateway.ListenerPolicy;
 import dev.iii4j.gateway.WorkerSession;
-import dev.iii4j.gateway.access.HandshakeInfo;
-import dev.iii4j.gateway.access.ListenerPolicy;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.ProtocolException;
 import dev.iii4j.protocol.SerialExecutor;

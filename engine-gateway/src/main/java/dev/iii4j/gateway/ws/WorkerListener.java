@@ -1,6 +1,6 @@
 package dev.iii4j.gateway.ws;
 
-import dev.iii4j.gateway.access.ListenerPolicy;
+import dev.iii4j.gateway.ListenerPolicy;
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.config.ListenerProperties;

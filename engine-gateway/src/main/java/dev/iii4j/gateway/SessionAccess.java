@@ -1,4 +1,4 @@
-package dev.iii4j.gateway.access;
+package dev.iii4j.gateway;
 
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;

@@ -1,4 +1,4 @@
-package dev.iii4j.sdk.internal;
+package dev.iii4j.sdk;
 
 import io.micronaut.core.annotation.Nullable;
 import java.net.http.WebSocket;

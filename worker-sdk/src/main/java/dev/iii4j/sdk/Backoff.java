@@ -1,4 +1,4 @@
-package dev.iii4j.sdk.internal;
+package dev.iii4j.sdk;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,10 +7,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Reconnect delays: {@code min(initial * 2^attempt, max)} with +/-30 % jitter, as the Node SDK
  * (spec section 1.6). Immutable.
  */
-public final class Backoff {
+final class Backoff {
 
   /** The jitter, as a fraction of the delay in either direction. */
-  public static final double JITTER = 0.3;
+  static final double JITTER = 0.3;
 
   private final double initialNanos;
   private final double maxNanos;
@@ -20,7 +20,7 @@ public final class Backoff {
    *
    * @throws IllegalArgumentException when a bound is not positive or initial exceeds max
    */
-  public Backoff(Duration initial, Duration max) {
+  Backoff(Duration initial, Duration max) {
     if (initial.isZero() || initial.isNegative() || initial.compareTo(max) > 0) {
       throw new IllegalArgumentException("need 0 < initial <= max: " + initial + ", " + max);
     }
@@ -29,7 +29,7 @@ public final class Backoff {
   }
 
   /** The delay before reconnect attempt {@code attempt} (0 for the first), with random jitter. */
-  public Duration delay(int attempt) {
+  Duration delay(int attempt) {
     return delay(attempt, ThreadLocalRandom.current().nextDouble());
   }
 
@@ -39,7 +39,7 @@ public final class Backoff {
    * @param attempt 0 for the first reconnect
    * @param random a value in [0, 1); 0.5 means no jitter, 0 the shortest, 1 the longest delay
    */
-  public Duration delay(int attempt, double random) {
+  Duration delay(int attempt, double random) {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must not be negative: " + attempt);
     }

@@ -1,4 +1,4 @@
-package dev.iii4j.sdk.internal;
+package dev.iii4j.sdk;
 
 import dev.iii4j.protocol.Message;
 import io.micronaut.core.annotation.Nullable;

@@ -1,4 +1,4 @@
-package dev.iii4j.sdk.internal;
+package dev.iii4j.sdk;
 
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;
@@ -7,20 +7,6 @@ import dev.iii4j.protocol.MessageCodec;
 import dev.iii4j.protocol.ProtocolException;
 import dev.iii4j.protocol.SerialExecutor;
 import dev.iii4j.protocol.TriggerAction;
-import dev.iii4j.sdk.CallOptions;
-import dev.iii4j.sdk.DuplicateRegistrationException;
-import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.FunctionDefinition;
-import dev.iii4j.sdk.FunctionException;
-import dev.iii4j.sdk.FunctionHandler;
-import dev.iii4j.sdk.FunctionRef;
-import dev.iii4j.sdk.Invocation;
-import dev.iii4j.sdk.TriggerBinding;
-import dev.iii4j.sdk.TriggerRef;
-import dev.iii4j.sdk.TriggerTypeProvider;
-import dev.iii4j.sdk.TriggerTypeRef;
-import dev.iii4j.sdk.WorkerException;
-import dev.iii4j.sdk.WorkerOptions;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.io.PrintWriter;
@@ -64,7 +50,7 @@ import org.slf4j.MDC;
  * so a replay on open and a registration made at the same moment can never interleave wrongly.
  * Nothing blocks while holding it: frames are only queued on the connection's writer.
  */
-public final class WorkerRuntime implements EngineWorker {
+final class WorkerRuntime implements EngineWorker {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRuntime.class);
 
@@ -78,7 +64,7 @@ public final class WorkerRuntime implements EngineWorker {
    * @param idleTimeout reconnect when nothing at all arrived for this long
    * @param closeWait how long {@link WorkerRuntime#close()} waits for the Close handshake
    */
-  public record Timings(Duration pingInterval, Duration idleTimeout, Duration closeWait) {
+  record Timings(Duration pingInterval, Duration idleTimeout, Duration closeWait) {
     /** 20 s, 60 s and 2 s, as the Node SDK for the first two. */
     public static final Timings DEFAULT =
         new Timings(Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(2));
@@ -90,10 +76,10 @@ public final class WorkerRuntime implements EngineWorker {
   private final Backoff backoff;
 
   /** MDC key of the function a handler runs for. */
-  public static final String MDC_FUNCTION = "function_id";
+  static final String MDC_FUNCTION = "function_id";
 
   /** MDC key of the invocation a handler answers (absent for fire-and-forget calls). */
-  public static final String MDC_INVOCATION = "invocation_id";
+  static final String MDC_INVOCATION = "invocation_id";
 
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
@@ -123,12 +109,12 @@ public final class WorkerRuntime implements EngineWorker {
   private final CompletableFuture<Void> startFuture = new CompletableFuture<>();
 
   /** A worker with the default timings. */
-  public WorkerRuntime(WorkerOptions options) {
+  WorkerRuntime(WorkerOptions options) {
     this(options, Timings.DEFAULT);
   }
 
   /** A worker with the given timings (tests). */
-  public WorkerRuntime(WorkerOptions options, Timings timings) {
+  WorkerRuntime(WorkerOptions options, Timings timings) {
     this.options = Objects.requireNonNull(options, "options").validate();
     this.timings = Objects.requireNonNull(timings, "timings");
     this.codec = new MessageCodec(options.objectMapper());

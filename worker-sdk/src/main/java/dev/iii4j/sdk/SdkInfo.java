@@ -1,4 +1,4 @@
-package dev.iii4j.sdk.internal;
+package dev.iii4j.sdk;
 
 import java.io.IOException;
 import java.io.InputStream;

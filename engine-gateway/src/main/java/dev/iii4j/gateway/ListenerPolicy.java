@@ -1,4 +1,4 @@
-package dev.iii4j.gateway.access;
+package dev.iii4j.gateway;
 
 import dev.iii4j.gateway.config.ListenerProperties;
 import io.micronaut.core.annotation.Nullable;

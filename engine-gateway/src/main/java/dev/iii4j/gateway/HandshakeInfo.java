@@ -1,4 +1,4 @@
-package dev.iii4j.gateway.access;
+package dev.iii4j.gateway;
 
 import java.util.List;
 import java.util.Map;

@@ -5,10 +5,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
-/** Request and SQL helpers of the stream tests (calls: test-fixtures' {@code Calls}). */
-final class StreamFunctionsTestSupport {
-  private StreamFunctionsTestSupport() {}
+/** Stream function arguments as JSON text and SQL counts, for readable tests. */
+final class Items {
+  private Items() {}
 
+  /** The single number {@code sql} selects on database {@code jdbcUrl}. */
   static long count(String jdbcUrl, String sql) throws Exception {
     try (Connection c = PostgresFixture.instance().dataSource(jdbcUrl).getConnection();
         Statement s = c.createStatement();

@@ -1,4 +1,4 @@
-package dev.iii4j.sdk.internal;
+package dev.iii4j.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

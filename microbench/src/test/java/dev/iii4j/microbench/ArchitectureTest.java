@@ -1,0 +1,16 @@
+package dev.iii4j.microbench;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.iii4j.architecture.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+/** The shared architecture rules for this module (CONTRIBUTING.md). */
+class ArchitectureTest {
+  private static final JavaClasses CLASSES = ArchitectureRules.mainClasses("dev.iii4j.microbench");
+
+  @Test
+  void noPackageCycles() {
+    // The project's rule.
+    ArchitectureRules.noPackageCycles().check(CLASSES);
+  }
+}
