@@ -75,7 +75,10 @@ public final class OtlpExport implements TelemetryExporter {
     properties.put("otel.logs.exporter", "none");
     properties.put("otel.exporter.otlp.protocol", "http/protobuf");
     for (String key : KEYS) {
-      environment.getProperty(key, String.class).ifPresent(v -> properties.put(key, v));
+      environment
+          .getProperty(key, String.class)
+          .filter(v -> !v.isBlank())
+          .ifPresent(v -> properties.put(key, v));
     }
     AtomicReference<SpanExporter> captured = new AtomicReference<>();
     AtomicReference<ConfigProperties> config = new AtomicReference<>();
@@ -163,7 +166,11 @@ public final class OtlpExport implements TelemetryExporter {
     sdk.getOpenTelemetrySdk().shutdown().join(5, TimeUnit.SECONDS);
   }
 
-  /** Export is on when an OTLP endpoint is configured. */
+  private static boolean set(Environment environment, String key) {
+    return environment.getProperty(key, String.class).filter(v -> !v.isBlank()).isPresent();
+  }
+
+  /** Export is on when an OTLP endpoint is configured (not blank). */
   public static final class Configured implements io.micronaut.context.condition.Condition {
     @Override
     public boolean matches(io.micronaut.context.condition.ConditionContext context) {
@@ -171,10 +178,8 @@ public final class OtlpExport implements TelemetryExporter {
         return false;
       }
       Environment environment = app.getEnvironment();
-      return environment.getProperty("otel.exporter.otlp.endpoint", String.class).isPresent()
-          || environment
-              .getProperty("otel.exporter.otlp.traces.endpoint", String.class)
-              .isPresent();
+      return set(environment, "otel.exporter.otlp.endpoint")
+          || set(environment, "otel.exporter.otlp.traces.endpoint");
     }
   }
 }
