@@ -20,14 +20,16 @@ WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests -Dspotless.check.skip=true \
-      -pl engine-gateway,state-service,cron-service,http-service,stream-service,queue-service -am package \
+      -pl engine-gateway,state-service,cron-service,http-service,stream-service,queue-service,observability-service -am package \
  && mkdir /jars \
  && cp engine-gateway/target/*-all.jar state-service/target/*-all.jar cron-service/target/*-all.jar \
-       http-service/target/*-all.jar stream-service/target/*-all.jar queue-service/target/*-all.jar /jars/
+       http-service/target/*-all.jar stream-service/target/*-all.jar queue-service/target/*-all.jar \
+       observability-service/target/*-all.jar /jars/
 
 FROM scratch AS prebuilt
 COPY engine-gateway/target/*-all.jar state-service/target/*-all.jar cron-service/target/*-all.jar \
-     http-service/target/*-all.jar stream-service/target/*-all.jar queue-service/target/*-all.jar /jars/
+     http-service/target/*-all.jar stream-service/target/*-all.jar queue-service/target/*-all.jar \
+     observability-service/target/*-all.jar /jars/
 
 FROM ${JARS_FROM} AS jars
 
@@ -57,6 +59,13 @@ FROM runtime AS cron-service
 COPY --from=jars /jars/cron-service-*-all.jar /app/app.jar
 ENV ENGINE_MANAGEMENT_PORT=49102
 EXPOSE 49102
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
+  CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
+
+FROM runtime AS observability-service
+COPY --from=jars /jars/observability-service-*-all.jar /app/app.jar
+ENV ENGINE_MANAGEMENT_PORT=49106
+EXPOSE 49106
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
 

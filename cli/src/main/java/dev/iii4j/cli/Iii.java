@@ -37,6 +37,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       TriggerCommand.class,
       FunctionsCommand.class,
       WorkersCommand.class,
+      TracesCommand.class,
+      LogsCommand.class,
       TriggersCommand.class,
       StateCommand.class,
       QueueCommand.class,

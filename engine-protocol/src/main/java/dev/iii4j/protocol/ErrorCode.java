@@ -139,7 +139,11 @@ public enum ErrorCode {
   /** {@code engine::queue::list_topics} failed. */
   LIST_TOPICS_FAILED("list_topics_failed"),
   /** The backend's storage failed. */
-  BACKEND_UNAVAILABLE("backend_unavailable");
+  BACKEND_UNAVAILABLE("backend_unavailable"),
+
+  // observability-service
+  /** The observability service's store (PostgreSQL) failed a read, write or clear. */
+  OBSERVABILITY_STORE_ERROR("observability_store_error");
 
   private static final Map<String, ErrorCode> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::wire, Function.identity()));

@@ -178,7 +178,7 @@ public final class HttpPipeline {
       }
       String id = ids.get(index);
       return worker
-          .call(id, input, CallOptions.defaults().withTimeout(timeout))
+          .call(id, input, callOptions())
           .handle(
               (result, error) -> {
                 if (error != null) {
@@ -208,7 +208,7 @@ public final class HttpPipeline {
         return done(!isFinished());
       }
       return worker
-          .call(id, payload, CallOptions.defaults().withTimeout(timeout))
+          .call(id, payload, callOptions())
           .handle(
               (result, error) -> {
                 if (error != null) {
@@ -260,9 +260,30 @@ public final class HttpPipeline {
                     .call(
                         route.functionId(),
                         JsonNode.createObjectNode(full),
-                        CallOptions.defaults().withTimeout(timeout).withMetadata(route.metadata()))
+                        callOptions().withMetadata(route.metadata()))
                     .whenComplete(this::onResult);
               });
+    }
+
+    /**
+     * The options of every call this request makes: the timeout, and the caller's W3C {@code
+     * traceparent} and {@code baggage} headers, so that the request's trace continues through the
+     * gateway (which starts one when there is none).
+     */
+    private CallOptions callOptions() {
+      return CallOptions.defaults()
+          .withTimeout(timeout)
+          .withTraceparent(header("traceparent"))
+          .withBaggage(header("baggage"));
+    }
+
+    private @Nullable String header(String name) {
+      for (Header h : request.headers()) {
+        if (h.name().equalsIgnoreCase(name)) {
+          return h.value().trim();
+        }
+      }
+      return null;
     }
 
     /** Remembers a channel to release when the request is over (at once if it already is). */

@@ -157,6 +157,25 @@ class HttpTriggerTest {
   }
 
   @Test
+  void theCallersTraceContinuesIntoTheHandler() throws Exception {
+    String path = "/traced/" + unique();
+    AtomicReference<String> traceparent = new AtomicReference<>();
+    route(
+        "GET",
+        path,
+        invocation -> {
+          traceparent.set(invocation.traceparent());
+          return java.util.concurrent.CompletableFuture.completedFuture(json("ok", true));
+        });
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    HttpResponse<byte[]> response =
+        send(get(path).header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01"));
+    assertThat(response.statusCode()).isEqualTo(200);
+    // The gateway's span of the call is the handler's parent; the trace is the caller's.
+    assertThat(traceparent.get()).startsWith("00-" + trace + "-").endsWith("-01");
+  }
+
+  @Test
   void headerValuesOutsideVisibleAsciiBecomeEmpty() throws Exception {
     String path = "/accent/" + unique();
     AtomicReference<JsonNode> seen = new AtomicReference<>();

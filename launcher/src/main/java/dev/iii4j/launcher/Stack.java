@@ -102,6 +102,7 @@ public final class Stack {
     ports.put("http-service management", 49103);
     ports.put("http-service API (ENGINE_HTTP_PORT)", httpPort);
     ports.put("stream-service management", 49105);
+    ports.put("observability-service management", 49106);
     ports.put("stream-service clients (ENGINE_STREAM_PORT)", streamPort);
     for (int i = 0; i < replicas; i++) {
       ports.put("queue-service management #" + (i + 1), 49104 + 10 * i);
@@ -178,6 +179,20 @@ public final class Stack {
                     "49102"))));
     services.add(
         new ServiceSpec(
+            "observability-service",
+            jar("observability-service", version),
+            49106,
+            merge(
+                db,
+                Map.of(
+                    "ENGINE_GATEWAY_URL",
+                    gatewayUrl,
+                    "III_SERVICE_TOKEN",
+                    token,
+                    "ENGINE_MANAGEMENT_PORT",
+                    "49106"))));
+    services.add(
+        new ServiceSpec(
             "http-service",
             jar("http-service", version),
             49103,
@@ -232,7 +247,7 @@ public final class Stack {
         "stack: the HTTP API (http triggers) is at http://127.0.0.1:" + httpPort + "/");
     System.out.println("stack: stream clients connect to ws://127.0.0.1:" + streamPort + "/");
     System.out.println(
-        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49103 (http), :49104 (queue), :49105 (stream)");
+        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49103 (http), :49104 (queue), :49105 (stream), :49106 (observability)");
     System.out.println(
         "stack: PostgreSQL "
             + postgres.jdbcUrl()

@@ -34,6 +34,11 @@ public record Call(
         UUID.randomUUID().toString(), functionId, Payload.of(data), metadata, null, null, null);
   }
 
+  /** This call with another W3C trace context (the engine's span of it as the parent). */
+  public Call withTraceparent(String traceparent) {
+    return new Call(invocationId, functionId, payload, metadata, traceparent, baggage, caller);
+  }
+
   /** The payload as a tree (parsed on first use); for callees that look inside. */
   public @Nullable JsonNode data() {
     return Payload.treeOf(payload);

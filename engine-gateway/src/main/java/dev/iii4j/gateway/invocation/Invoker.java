@@ -50,6 +50,7 @@ public final class Invoker {
   private final FunctionRegistry functions;
   private final HttpFunctionCaller httpFunctions;
   private final List<InvocationListener> listeners;
+  private final @Nullable InvocationTracer tracer;
   private final @Nullable Duration deadline;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final ExecutorService builtins = Executors.newVirtualThreadPerTaskExecutor();
@@ -59,10 +60,12 @@ public final class Invoker {
       FunctionRegistry functions,
       HttpFunctionCaller httpFunctions,
       List<InvocationListener> listeners,
+      List<InvocationTracer> tracers,
       GatewayProperties properties) {
     this.functions = functions;
     this.httpFunctions = httpFunctions;
     this.listeners = List.copyOf(listeners);
+    this.tracer = tracers.isEmpty() ? null : tracers.get(0);
     this.deadline = properties.invocationTimeout();
   }
 
@@ -79,26 +82,34 @@ public final class Invoker {
       Outcome missing =
           Outcome.failed(
               ErrorCode.FUNCTION_NOT_FOUND.body("Function " + call.functionId() + " not found"));
+      InvocationTracer.OpenSpan span = tracer == null ? null : tracer.open(call, "none");
+      if (span != null) {
+        span.close(missing);
+      }
       observe(call.functionId(), "none", missing, start);
       return CompletableFuture.completedFuture(missing);
     }
-    CompletableFuture<Outcome> outcome;
-    String kind;
-    switch (provider) {
-      case FunctionProvider.Builtin builtin -> {
-        kind = "builtin";
-        outcome = runBuiltin(builtin, call);
-      }
-      case FunctionProvider.Worker worker -> {
-        kind = "worker";
-        outcome = sendToWorker(worker.session(), call);
-      }
-      case FunctionProvider.Http http -> {
-        kind = "http";
-        outcome = callEndpoint(http, call);
-      }
-    }
-    return outcome.whenComplete((o, error) -> observe(call.functionId(), kind, o, start));
+    String kind =
+        switch (provider) {
+          case FunctionProvider.Builtin builtin -> "builtin";
+          case FunctionProvider.Worker worker -> "worker";
+          case FunctionProvider.Http http -> "http";
+        };
+    InvocationTracer.OpenSpan span = tracer == null ? null : tracer.open(call, kind);
+    Call routed = span == null ? call : call.withTraceparent(span.traceparent());
+    CompletableFuture<Outcome> outcome =
+        switch (provider) {
+          case FunctionProvider.Builtin builtin -> runBuiltin(builtin, routed);
+          case FunctionProvider.Worker worker -> sendToWorker(worker.session(), routed);
+          case FunctionProvider.Http http -> callEndpoint(http, routed);
+        };
+    return outcome.whenComplete(
+        (o, error) -> {
+          if (span != null && o != null) {
+            span.close(o);
+          }
+          observe(call.functionId(), kind, o, start);
+        });
   }
 
   private void observe(String functionId, String kind, @Nullable Outcome outcome, long start) {

@@ -3,6 +3,7 @@ package dev.iii4j.gateway.ws;
 import dev.iii4j.gateway.HandshakeInfo;
 import dev.iii4j.gateway.ListenerPolicy;
 import dev.iii4j.gateway.WorkerSession;
+import dev.iii4j.gateway.telemetry.TelemetryForwarder;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.ProtocolException;
 import dev.iii4j.protocol.SerialExecutor;
@@ -101,7 +102,15 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     if (content.readableBytes() >= 4) {
       String prefix = content.toString(content.readerIndex(), 4, StandardCharsets.US_ASCII);
       if (prefix.equals("OTLP") || prefix.equals("MTRC") || prefix.equals("LOGS")) {
-        return; // Telemetry: accepted and discarded.
+        // Telemetry: handed to the forwarder (a bounded queue; discarded when telemetry is off).
+        TelemetryForwarder telemetry = listener.telemetry();
+        if (telemetry.enabled()) {
+          telemetry.offerFrame(
+              prefix,
+              content.toString(
+                  content.readerIndex() + 4, content.readableBytes() - 4, StandardCharsets.UTF_8));
+        }
+        return;
       }
     }
     accept(ctx, content);

@@ -8,6 +8,7 @@ import dev.iii4j.gateway.config.ServiceTokenPolicy;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.registry.WorkerRegistry;
 import dev.iii4j.gateway.routing.MessageRouter;
+import dev.iii4j.gateway.telemetry.TelemetryForwarder;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,6 +69,7 @@ public final class WorkerListener {
   private final Map<String, Channel> servers = new LinkedHashMap<>();
   private volatile boolean stopping;
   private final BadFrameLog.Counters badFrameCounters;
+  private final TelemetryForwarder telemetry;
 
   WorkerListener(
       GatewayProperties properties,
@@ -77,8 +79,10 @@ public final class WorkerListener {
       Invoker invoker,
       WorkerRegistry workers,
       ChannelRegistry channels,
-      BeanProvider<MeterRegistry> meters)
+      BeanProvider<MeterRegistry> meters,
+      TelemetryForwarder telemetry)
       throws InterruptedException {
+    this.telemetry = telemetry;
     this.badFrameCounters = new BadFrameLog.Counters(meters.isPresent() ? meters.get() : null);
     this.properties = properties;
     this.router = router;
@@ -178,6 +182,10 @@ public final class WorkerListener {
 
   MessageRouter router() {
     return router;
+  }
+
+  TelemetryForwarder telemetry() {
+    return telemetry;
   }
 
   MessageCodec codec() {

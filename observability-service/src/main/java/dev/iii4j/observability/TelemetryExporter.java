@@ -1,0 +1,13 @@
+package dev.iii4j.observability;
+
+import java.util.List;
+
+/**
+ * Sends what was ingested elsewhere (an OTLP collector). Called on the ingesting thread after the
+ * batch is stored; implementations hand off and return at once, and never throw.
+ */
+public interface TelemetryExporter {
+
+  /** Exports the spans and log records of one stored batch. */
+  void export(List<Span> spans, List<LogRecord> logs);
+}

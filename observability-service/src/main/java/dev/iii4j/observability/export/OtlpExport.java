@@ -1,0 +1,185 @@
+package dev.iii4j.observability.export;
+
+import dev.iii4j.observability.Application;
+import dev.iii4j.observability.LogRecord;
+import dev.iii4j.observability.Span;
+import dev.iii4j.observability.TelemetryExporter;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.opentelemetry.sdk.trace.samplers.SamplingDecision;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports ingested spans over OTLP with the OpenTelemetry Java SDK, configured by the standard
+ * variables: {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT};
+ * export is on only when one is set), {@code OTEL_EXPORTER_OTLP_PROTOCOL} ({@code grpc}, {@code
+ * http/protobuf}), {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME} (the resource of
+ * spans that carry no service name of their own) and {@code OTEL_TRACES_SAMPLER_ARG} (the ratio of
+ * traces exported, decided by trace id so a trace is exported whole or not at all). The same keys
+ * as Micronaut properties ({@code otel.exporter.otlp.endpoint}, ...) work too.
+ *
+ * <p>Spans keep the service that recorded them: each exported batch is grouped by {@code
+ * service_name} into resources. Export is asynchronous; a failed export is logged and dropped.
+ */
+@Singleton
+@Requires(env = Application.ENVIRONMENT)
+@Requires(condition = OtlpExport.Configured.class)
+public final class OtlpExport implements TelemetryExporter {
+  private static final Logger LOG = LoggerFactory.getLogger(OtlpExport.class);
+  private static final List<String> KEYS =
+      List.of(
+          "otel.exporter.otlp.endpoint",
+          "otel.exporter.otlp.traces.endpoint",
+          "otel.exporter.otlp.protocol",
+          "otel.exporter.otlp.traces.protocol",
+          "otel.exporter.otlp.headers",
+          "otel.exporter.otlp.traces.headers",
+          "otel.exporter.otlp.compression",
+          "otel.exporter.otlp.timeout",
+          "otel.service.name",
+          "otel.traces.sampler.arg");
+
+  private final AutoConfiguredOpenTelemetrySdk sdk;
+  private final SpanExporter spans;
+  private final Sampler sampler;
+  private final String serviceName;
+  private final Map<String, Resource> resources = new HashMap<>();
+
+  OtlpExport(Environment environment) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    // Defaults the variables override: spans only (this service is not instrumented itself).
+    properties.put("otel.traces.exporter", "otlp");
+    properties.put("otel.metrics.exporter", "none");
+    properties.put("otel.logs.exporter", "none");
+    properties.put("otel.exporter.otlp.protocol", "http/protobuf");
+    for (String key : KEYS) {
+      environment
+          .getProperty(key, String.class)
+          .filter(v -> !v.isBlank())
+          .ifPresent(v -> properties.put(key, v));
+    }
+    AtomicReference<SpanExporter> captured = new AtomicReference<>();
+    AtomicReference<ConfigProperties> config = new AtomicReference<>();
+    this.sdk =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> properties)
+            .addSpanExporterCustomizer(
+                (exporter, settings) -> {
+                  captured.set(exporter);
+                  config.set(settings);
+                  return exporter;
+                })
+            .disableShutdownHook()
+            .build();
+    this.spans = captured.get();
+    ConfigProperties settings = config.get();
+    double ratio =
+        settings == null
+            ? Double.parseDouble(properties.getOrDefault("otel.traces.sampler.arg", "1.0"))
+            : settings.getDouble("otel.traces.sampler.arg", 1.0);
+    this.sampler = Sampler.traceIdRatioBased(Math.max(0, Math.min(1, ratio)));
+    this.serviceName =
+        settings == null
+            ? properties.getOrDefault("otel.service.name", "iii")
+            : settings.getString("otel.service.name", "iii");
+    LOG.info(
+        "exporting spans over OTLP to {} (sampling ratio {})",
+        Optional.ofNullable(properties.get("otel.exporter.otlp.traces.endpoint"))
+            .orElse(properties.get("otel.exporter.otlp.endpoint")),
+        ratio);
+  }
+
+  @Override
+  public void export(List<Span> batch, List<LogRecord> logs) {
+    if (spans == null || batch.isEmpty()) {
+      return;
+    }
+    List<SpanData> data = new ArrayList<>(batch.size());
+    for (Span span : batch) {
+      if (span.endNanos() == 0 || !sampled(span)) {
+        continue; // Only finished spans go on the wire, as in the reference.
+      }
+      data.add(new StoredSpanData(span, resource(span.serviceName())));
+    }
+    if (data.isEmpty()) {
+      return;
+    }
+    CompletableResultCode result = spans.export(data);
+    result.whenComplete(
+        () -> {
+          if (!result.isSuccess()) {
+            LOG.warn("OTLP export of {} spans failed", data.size(), result.getFailureThrowable());
+          }
+        });
+  }
+
+  private boolean sampled(Span span) {
+    return sampler
+            .shouldSample(
+                Context.root(),
+                span.traceId(),
+                span.name(),
+                SpanKind.INTERNAL,
+                Attributes.empty(),
+                List.of())
+            .getDecision()
+        == SamplingDecision.RECORD_AND_SAMPLE;
+  }
+
+  private synchronized Resource resource(String service) {
+    String name =
+        service == null || service.isEmpty() || service.equals("unknown") ? serviceName : service;
+    return resources.computeIfAbsent(
+        name,
+        n ->
+            Resource.getDefault()
+                .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), n))));
+  }
+
+  @PreDestroy
+  void close() {
+    if (spans != null) {
+      spans.flush().join(5, TimeUnit.SECONDS);
+    }
+    sdk.getOpenTelemetrySdk().shutdown().join(5, TimeUnit.SECONDS);
+  }
+
+  private static boolean set(Environment environment, String key) {
+    return environment.getProperty(key, String.class).filter(v -> !v.isBlank()).isPresent();
+  }
+
+  /** Export is on when an OTLP endpoint is configured (not blank). */
+  public static final class Configured implements io.micronaut.context.condition.Condition {
+    @Override
+    public boolean matches(io.micronaut.context.condition.ConditionContext context) {
+      if (!(context.getBeanContext() instanceof io.micronaut.context.ApplicationContext app)) {
+        return false;
+      }
+      Environment environment = app.getEnvironment();
+      return set(environment, "otel.exporter.otlp.endpoint")
+          || set(environment, "otel.exporter.otlp.traces.endpoint");
+    }
+  }
+}
