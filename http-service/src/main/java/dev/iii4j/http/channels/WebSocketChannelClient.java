@@ -1,9 +1,8 @@
 package dev.iii4j.http.channels;
 
 import dev.iii4j.http.ChannelClient;
-import dev.iii4j.http.HttpPipeline;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.WorkerException;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,9 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketChannelClient implements ChannelClient, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelClient.class);
   private static final String CHANNELS_RELEASE = "engine::channels::release";
-  private static final JsonNode CREATE_INPUT = JsonNode.createObjectNode(Map.of());
+  private static final String CHANNELS_OPEN = "engine::channels::open";
 
   private final EngineWorker worker;
   private final HttpClient http;
@@ -42,40 +42,6 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
     this.worker = worker;
     this.http =
         HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build();
-  }
-
-  @Override
-  public CompletableFuture<Pair> create() {
-    return createChannel(CREATE_INPUT)
-        .thenApply(answer -> new Pair(ref(answer.get("writer")), ref(answer.get("reader"))));
-  }
-
-  /** Calls {@code engine::channels::create}; the answer is an object or the future fails. */
-  private CompletableFuture<JsonNode> createChannel(JsonNode input) {
-    return worker
-        .call(HttpPipeline.CHANNELS_CREATE, input)
-        .thenApply(
-            answer -> {
-              if (answer == null || !answer.isObject()) {
-                throw new WorkerException.Protocol(
-                    HttpPipeline.CHANNELS_CREATE + " answered " + answer, null);
-              }
-              return answer;
-            });
-  }
-
-  private static Ref ref(JsonNode node) {
-    if (node == null
-        || !node.isObject()
-        || node.get("channel_id") == null
-        || node.get("access_key") == null) {
-      throw new WorkerException.Protocol("not a channel reference: " + node, null);
-    }
-    JsonNode direction = node.get("direction");
-    return new Ref(
-        node.get("channel_id").getStringValue(),
-        node.get("access_key").getStringValue(),
-        direction == null ? "" : direction.getStringValue());
   }
 
   URI uri(Ref ref, String dir) {
@@ -94,13 +60,35 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   }
 
   @Override
-  public CompletableFuture<Ref> createFilled(byte[] content) {
+  public Opened open(byte[] body) {
+    String bodyId = UUID.randomUUID().toString();
+    String bodyKey = UUID.randomUUID().toString();
+    String responseId = UUID.randomUUID().toString();
+    String responseKey = UUID.randomUUID().toString();
     JsonNode input =
         JsonNode.createObjectNode(
             Map.of(
-                "content_base64",
-                JsonNode.createStringNode(Base64.getEncoder().encodeToString(content))));
-    return createChannel(input).thenApply(answer -> ref(answer.get("reader")));
+                "channels",
+                JsonNode.createArrayNode(
+                    List.of(
+                        channel(bodyId, bodyKey, Base64.getEncoder().encodeToString(body)),
+                        channel(responseId, responseKey, null)))));
+    worker.callVoid(CHANNELS_OPEN, input);
+    return new Opened(
+        new Ref(bodyId, bodyKey, "read"),
+        new Pair(
+            new Ref(responseId, responseKey, "write"), new Ref(responseId, responseKey, "read")));
+  }
+
+  /** One entry of {@code engine::channels::open}: filled and ended when content is given. */
+  private static JsonNode channel(String id, String key, @Nullable String contentBase64) {
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    fields.put("channel_id", JsonNode.createStringNode(id));
+    fields.put("access_key", JsonNode.createStringNode(key));
+    if (contentBase64 != null) {
+      fields.put("content_base64", JsonNode.createStringNode(contentBase64));
+    }
+    return JsonNode.createObjectNode(fields);
   }
 
   @Override

@@ -395,9 +395,17 @@ public final class WorkerRuntime implements EngineWorker {
     Message.InvokeFunction message =
         Message.InvokeFunction.of(
             null, functionId, data, null, null, new TriggerAction.Void(), null);
+    // Encoded before taking the lock, as calls are: every caller's send waits on that lock.
+    String frame;
+    try {
+      frame = codec.encode(message);
+    } catch (ProtocolException e) {
+      LOG.error("cannot encode the call of {}; not sent", functionId, e);
+      return;
+    }
     synchronized (lock) {
       requireNotClosed();
-      send(message, defaultDeadline(), null);
+      sendFrame(frame, defaultDeadline(), null);
     }
   }
 
