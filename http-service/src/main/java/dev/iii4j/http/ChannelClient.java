@@ -89,7 +89,8 @@ public interface ChannelClient {
 
   /**
    * Drops channels this service created that are no longer needed (the gateway's {@code
-   * engine::channels::release}), fire and forget; ids of channels already gone are ignored.
+   * engine::channels::release}), fire and forget, possibly a few milliseconds later together with
+   * other requests' channels; ids of channels already gone are ignored.
    */
   void release(List<String> channelIds);
 

@@ -71,7 +71,9 @@ public final class ChannelFunctions {
                 null,
                 null),
             InProcessWorker.ENGINE_FUNCTIONS.workerName(),
-            this::release));
+            this::release,
+            // Short and never blocking (closing a side only queues a close frame): no hand-off.
+            true));
     functions.registerBuiltin(
         new FunctionProvider.Builtin(
             new FunctionDefinition(

@@ -11,13 +11,20 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +37,25 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   private static final String CHANNELS_RELEASE = "engine::channels::release";
   private static final String CHANNELS_OPEN = "engine::channels::open";
 
+  /** How long released channel ids wait to share one release frame. */
+  static final long RELEASE_BATCH_MS = 20;
+
   private final EngineWorker worker;
   private final HttpClient http;
+  private final ScheduledExecutorService timer;
+  private final Queue<String> toRelease = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean releaseScheduled = new AtomicBoolean();
 
   /**
    * A client of the gateway {@code worker} is connected to.
    *
    * @param executor runs the WebSocket listeners
+   * @param timer sends the batched releases; owned by the caller
    */
-  public WebSocketChannelClient(EngineWorker worker, Executor executor) {
+  public WebSocketChannelClient(
+      EngineWorker worker, Executor executor, ScheduledExecutorService timer) {
     this.worker = worker;
+    this.timer = timer;
     this.http =
         HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build();
   }
@@ -93,17 +109,39 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
 
   @Override
   public void release(List<String> channelIds) {
-    if (channelIds.isEmpty() || !worker.isConnected()) {
+    if (channelIds.isEmpty()) {
       return;
     }
-    List<JsonNode> ids = channelIds.stream().map(JsonNode::createStringNode).toList();
+    // Batched: one release frame for the channels of every request that ended within the window,
+    // instead of one per request (the gateway decodes and routes each frame).
+    toRelease.addAll(channelIds);
+    if (releaseScheduled.compareAndSet(false, true)) {
+      try {
+        timer.schedule(this::flushReleases, RELEASE_BATCH_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException shuttingDown) {
+        releaseScheduled.set(false);
+      }
+    }
+  }
+
+  /** Sends the waiting releases in one fire-and-forget call. */
+  void flushReleases() {
+    releaseScheduled.set(false);
+    List<JsonNode> ids = new ArrayList<>();
+    for (String id = toRelease.poll(); id != null; id = toRelease.poll()) {
+      ids.add(JsonNode.createStringNode(id));
+    }
+    if (ids.isEmpty() || !worker.isConnected()) {
+      // Not connected: the gateway dropped this connection's channels when it went.
+      return;
+    }
     try {
       worker.callVoid(
           CHANNELS_RELEASE,
           JsonNode.createObjectNode(Map.of("channel_ids", JsonNode.createArrayNode(ids))));
     } catch (IllegalStateException closed) {
       // Shutting down: the gateway drops this connection's channels when it goes.
-      LOG.debug("not releasing channels {}: {}", channelIds, closed.getMessage());
+      LOG.debug("not releasing {} channels: {}", ids.size(), closed.getMessage());
     }
   }
 
