@@ -10,14 +10,16 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -36,6 +38,11 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelClient.class);
   private static final String CHANNELS_RELEASE = "engine::channels::release";
   private static final String CHANNELS_OPEN = "engine::channels::open";
+  private static final int TOKEN_BYTES = 24;
+  private static final Base64.Encoder TOKEN = Base64.getUrlEncoder().withoutPadding();
+
+  /** Channel ids and keys: unguessable, so nobody else can read a body or claim an id first. */
+  private static final SecureRandom RANDOM = newRandom();
 
   /** How long released channel ids wait to share one release frame. */
   static final long RELEASE_BATCH_MS = 20;
@@ -77,10 +84,14 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
 
   @Override
   public Opened open(byte[] body) {
-    String bodyId = UUID.randomUUID().toString();
-    String bodyKey = UUID.randomUUID().toString();
-    String responseId = UUID.randomUUID().toString();
-    String responseKey = UUID.randomUUID().toString();
+    // One draw for the four: UUID.randomUUID() would take the JDK's shared NativePRNG four times
+    // (a global lock and a read of the OS source each), on the path of every request.
+    byte[] random = new byte[4 * TOKEN_BYTES];
+    RANDOM.nextBytes(random);
+    String bodyId = token(random, 0);
+    String bodyKey = token(random, 1);
+    String responseId = token(random, 2);
+    String responseKey = token(random, 3);
     JsonNode input =
         JsonNode.createObjectNode(
             Map.of(
@@ -94,6 +105,20 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
         new Ref(bodyId, bodyKey, "read"),
         new Pair(
             new Ref(responseId, responseKey, "write"), new Ref(responseId, responseKey, "read")));
+  }
+
+  /** The {@code index}-th token of {@code random}: 24 bytes, 32 URL-safe characters. */
+  private static String token(byte[] random, int index) {
+    return TOKEN.encodeToString(
+        Arrays.copyOfRange(random, index * TOKEN_BYTES, (index + 1) * TOKEN_BYTES));
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 
   /** One entry of {@code engine::channels::open}: filled and ended when content is given. */
