@@ -56,6 +56,6 @@ record Row(
     if (error != null || Double.isNaN(ours)) {
       return Verdict.ERROR;
     }
-    return goal.judge(ours, ratio());
+    return goal.judge(ours, floor, ratio());
   }
 }

@@ -24,7 +24,7 @@ class ParsingTest {
   }
 
   @Test
-  void wrkOutputGivesRequestsPerSecondAndP99InMicroseconds() {
+  void wrkOutputGivesRequestsPerSecondP50AndP99InMicroseconds() {
     List<String> lines =
         """
         Running 2s test @ http://127.0.0.1:1234/bench/1
@@ -44,13 +44,16 @@ class ParsingTest {
     HttpBenchmarks.WrkResult result = HttpBenchmarks.parse(lines);
 
     assertThat(result.perSecond()).isEqualTo(10000.5);
+    assertThat(result.p50Micros()).isEqualTo(120.0);
     assertThat(result.p99Micros()).isEqualTo(2500.0);
   }
 
   @Test
   void wrkFailedResponsesAreACrash() {
     List<String> lines =
-        List.of("     99%  1.00ms", "  Non-2xx or 3xx responses: 12", "Requests/sec:  100.00");
+        List.of(
+            "     50%  1.00ms",
+            "     99%  1.00ms", "  Non-2xx or 3xx responses: 12", "Requests/sec:  100.00");
 
     assertThatThrownBy(() -> HttpBenchmarks.parse(lines)).hasMessageContaining("12 failed");
   }

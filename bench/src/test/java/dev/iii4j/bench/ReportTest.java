@@ -40,6 +40,17 @@ class ReportTest {
   }
 
   @Test
+  void aMarginGoalAllowsTheFloorPlusTheMarginAndNoMore() {
+    Goal goal = Goal.atMostFloorPlus(150);
+    assertThat(Row.vsFloor("B7", "p50", Unit.MICROS, 350, 200, goal).verdict())
+        .isEqualTo(Verdict.PASS);
+    assertThat(Row.vsFloor("B7", "p50", Unit.MICROS, 351, 200, goal).verdict())
+        .isEqualTo(Verdict.MISS);
+    assertThat(Row.alone("B7", "p50", Unit.MICROS, 1, goal).verdict()).isEqualTo(Verdict.ERROR);
+    assertThat(goal.describe(Unit.MICROS)).isEqualTo("≤ floor + 150 µs");
+  }
+
+  @Test
   void aRatioGoalWithoutFloorIsAnError() {
     Row row = new Row("B1", "p50", Unit.MICROS, 10, 0.0, Goal.ratioAtMost(2.5), null, null);
 

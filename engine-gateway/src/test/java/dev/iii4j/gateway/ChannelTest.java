@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.protocol.Message;
+import dev.iii4j.protocol.TriggerAction;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -263,6 +265,95 @@ class ChannelTest {
 
       assertThat(call(owner, "engine::channels::create", "{\"content_base64\":\"%%%\"}"))
           .isEqualTo(RawWorker.CODEC.parseTree("{\"code\":\"deserialization_error\"}"));
+    }
+  }
+
+  private static String openInput(String... entries) {
+    return "{\"channels\":[" + String.join(",", entries) + "]}";
+  }
+
+  private static String entry(String id, String key, String extra) {
+    return "{\"channel_id\":\"" + id + "\",\"access_key\":\"" + key + "\"" + extra + "}";
+  }
+
+  @Test
+  void channelsOpenedFireAndForgetExistWhenTheCallSentNextReachesItsHandler() throws Exception {
+    try (RawWorker caller = RawWorker.connect(port);
+        RawWorker handler = RawWorker.connect(port)) {
+      String function = "channel-test::" + UUID.randomUUID();
+      handler.send(new Message.RegisterFunction(function));
+      handler.sync();
+      String body = UUID.randomUUID().toString();
+      String response = UUID.randomUUID().toString();
+      String key = UUID.randomUUID() + "" + UUID.randomUUID();
+      String input =
+          openInput(
+              entry(body, key, ",\"content_base64\":\"aGVsbG8=\""),
+              entry(response, key, ",\"buffer_size\":2"));
+      // No answer to wait for: the call that follows on the same connection is routed after it.
+      caller.send(
+          Message.InvokeFunction.of(
+              null,
+              "engine::channels::open",
+              RawWorker.CODEC.parseTree(input),
+              null,
+              null,
+              new TriggerAction.Void(),
+              null));
+      caller.send(new Message.InvokeFunction(UUID.randomUUID().toString(), function, null));
+      handler.next(Message.InvokeFunction.class, m -> m.functionId().equals(function));
+
+      End bodyReader = open(body, key, "read");
+      assertThat(bodyReader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+      assertThat(new String(bodyReader.bytes.toByteArray(), StandardCharsets.UTF_8))
+          .isEqualTo("hello");
+      End writer = open(response, key, "write");
+      End reader = open(response, key, "read");
+      writer.socket.sendText("streamed", true).join();
+      await().atMost(5, TimeUnit.SECONDS).until(() -> reader.items.equals(List.of("streamed")));
+
+      String release = "{\"channel_ids\":[\"" + response + "\"]}";
+      assertThat(call(caller, "engine::channels::release", release).get("released").getIntValue())
+          .isEqualTo(1);
+      assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+    }
+  }
+
+  @Test
+  void openRefusesShortKeysAndTakenIdsAndCreatesNothingThen() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      String key = UUID.randomUUID() + "" + UUID.randomUUID();
+      String id = UUID.randomUUID().toString();
+      String invalid = "{\"code\":\"INVALID_ARGUMENTS\"}";
+      assertThat(call(owner, "engine::channels::open", openInput(entry(id, "short", ""))))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      assertThat(call(owner, "engine::channels::open", "{}"))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      assertThat(
+              call(
+                  owner,
+                  "engine::channels::open",
+                  openInput(entry(id, key, ",\"content_base64\":\"%%%\""))))
+          .isEqualTo(RawWorker.CODEC.parseTree("{\"code\":\"deserialization_error\"}"));
+      // The same id twice: the first is rolled back, so opening it alone succeeds afterwards.
+      assertThat(
+              call(
+                  owner,
+                  "engine::channels::open",
+                  openInput(entry(id, key, ""), entry(id, key, ""))))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      assertThatThrownBy(() -> open(id, key, "read"))
+          .cause()
+          .isInstanceOfSatisfying(
+              WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+      assertThat(
+              call(owner, "engine::channels::open", openInput(entry(id, key, "")))
+                  .get("opened")
+                  .getIntValue())
+          .isEqualTo(1);
+      assertThat(call(owner, "engine::channels::open", openInput(entry(id, key, ""))))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
     }
   }
 

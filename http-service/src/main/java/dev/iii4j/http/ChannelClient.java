@@ -4,10 +4,9 @@ import io.micronaut.json.tree.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Port: streaming channels of the gateway ({@code engine::channels::create} and {@code
+ * Port: streaming channels of the gateway ({@code engine::channels::open} and {@code
  * /ws/channels/{id}}): the request body goes to the handler in one channel, created with its
  * content, and the handler's response may come back through another.
  *
@@ -70,23 +69,28 @@ public interface ChannelClient {
   }
 
   /**
-   * Creates a channel through the gateway.
+   * The two channels of one request.
    *
-   * @return the channel's two ends; fails with the SDK's {@code WorkerException}
+   * @param body the read end of the request-body channel, already written and ended
+   * @param response both ends of the response channel
    */
-  CompletableFuture<Pair> create();
+  record Opened(Ref body, Pair response) {}
 
   /**
-   * Creates a channel whose stream is already written and ended ({@code content}, none when empty),
-   * with the gateway's {@code content_base64} extension: no socket is opened to write it.
+   * Opens a request's channels without waiting for the gateway: the ids and keys are chosen here
+   * and announced on the worker connection (the gateway's {@code engine::channels::open}
+   * extension), which the gateway applies before any frame this service sends after it. A call made
+   * after this method returns may therefore carry the references.
    *
-   * @return the channel's read end; fails with the SDK's {@code WorkerException}
+   * @param body the request body, the whole stream of the body channel (none when empty)
+   * @throws IllegalStateException when the worker is closed
    */
-  CompletableFuture<Ref> createFilled(byte[] content);
+  Opened open(byte[] body);
 
   /**
    * Drops channels this service created that are no longer needed (the gateway's {@code
-   * engine::channels::release}), fire and forget; ids of channels already gone are ignored.
+   * engine::channels::release}), fire and forget, possibly a few milliseconds later together with
+   * other requests' channels; ids of channels already gone are ignored.
    */
   void release(List<String> channelIds);
 

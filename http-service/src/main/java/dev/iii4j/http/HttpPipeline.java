@@ -38,9 +38,6 @@ import org.slf4j.LoggerFactory;
  * close and deadline decides the response.
  */
 public final class HttpPipeline {
-  /** The engine function that creates streaming channels. */
-  public static final String CHANNELS_CREATE = "engine::channels::create";
-
   private static final Logger LOG = LoggerFactory.getLogger(HttpPipeline.class);
 
   private final EngineWorker worker;
@@ -228,41 +225,34 @@ public final class HttpPipeline {
         return;
       }
       // The body goes in a channel created with its content (no socket to write it); the response
-      // channel is read only if the handler returns no value. Both are released when the request
-      // is over, so the gateway does not keep unread channels until its unclaimed sweep.
-      CompletableFuture<ChannelClient.Ref> bodyChannel = channels.createFilled(request.body());
-      CompletableFuture<ChannelClient.Pair> responseChannel = channels.create();
-      bodyChannel.thenAccept(ref -> track(ref.channelId()));
-      responseChannel.thenAccept(pair -> track(pair.reader().channelId()));
-      bodyChannel
-          .thenCombine(responseChannel, Created::new)
-          .whenComplete(
-              (created, error) -> {
-                if (error != null) {
-                  Throwable e = unwrap(error);
-                  LOG.warn("cannot create the channels of a request to {}", route.functionId(), e);
-                  finish(
-                      e instanceof WorkerException.NotConnected
-                          ? responses.gatewayUnavailable()
-                          : responses.internalError());
-                  return;
-                }
-                synchronized (this) {
-                  if (finished) {
-                    return;
-                  }
-                  responseReader = created.response().reader();
-                }
-                Map<String, JsonNode> full = new LinkedHashMap<>(payload);
-                full.put("request_body", created.body().toJson());
-                full.put("response", created.response().writer().toJson());
-                worker
-                    .call(
-                        route.functionId(),
-                        JsonNode.createObjectNode(full),
-                        callOptions().withMetadata(route.metadata()))
-                    .whenComplete(this::onResult);
-              });
+      // channel is read only if the handler returns no value. Both are announced without waiting
+      // (the gateway creates them before it routes the call sent next on this connection) and
+      // released when the request is over, so the gateway does not keep unread channels until its
+      // unclaimed sweep.
+      ChannelClient.Opened opened;
+      try {
+        opened = channels.open(request.body());
+      } catch (IllegalStateException closed) {
+        finish(responses.gatewayUnavailable());
+        return;
+      }
+      track(opened.body().channelId());
+      track(opened.response().reader().channelId());
+      synchronized (this) {
+        if (finished) {
+          return;
+        }
+        responseReader = opened.response().reader();
+      }
+      Map<String, JsonNode> full = new LinkedHashMap<>(payload);
+      full.put("request_body", opened.body().toJson());
+      full.put("response", opened.response().writer().toJson());
+      worker
+          .call(
+              route.functionId(),
+              JsonNode.createObjectNode(full),
+              callOptions().withMetadata(route.metadata()))
+          .whenComplete(this::onResult);
     }
 
     /**
@@ -466,9 +456,6 @@ public final class HttpPipeline {
       return null;
     }
   }
-
-  /** The two channels of a request. */
-  private record Created(ChannelClient.Ref body, ChannelClient.Pair response) {}
 
   private static String stripSlash(String path) {
     return path.startsWith("/") ? path.substring(1) : path;

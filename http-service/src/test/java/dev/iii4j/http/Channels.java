@@ -12,17 +12,19 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** A handler's side of the channels: reads a request body, writes a streamed response. */
 final class Channels implements AutoCloseable {
   private final URI gateway;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final WebSocketChannelClient client;
   private final HttpClient http = HttpClient.newHttpClient();
 
   Channels(EngineWorker worker) {
     this.gateway = worker.options().engineUrl();
-    this.client = new WebSocketChannelClient(worker, executor);
+    this.client = new WebSocketChannelClient(worker, executor, timer);
   }
 
   static ChannelClient.Ref ref(JsonNode node) {
@@ -91,5 +93,6 @@ final class Channels implements AutoCloseable {
     client.close();
     http.shutdownNow();
     executor.shutdownNow();
+    timer.shutdownNow();
   }
 }

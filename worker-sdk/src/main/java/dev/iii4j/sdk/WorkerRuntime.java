@@ -48,7 +48,8 @@ import org.slf4j.MDC;
  *
  * <p>Locking: registrations, the current connection and the offline queue are guarded by one lock,
  * so a replay on open and a registration made at the same moment can never interleave wrongly.
- * Nothing blocks while holding it: frames are only queued on the connection's writer.
+ * Nothing blocks while holding it: registration frames are only queued on the connection's writer,
+ * and calls and replies are written after it is released.
  */
 final class WorkerRuntime implements EngineWorker {
 
@@ -381,10 +382,21 @@ final class WorkerRuntime implements EngineWorker {
     Message.InvokeFunction message =
         Message.InvokeFunction.of(
             null, functionId, data, null, null, new TriggerAction.Void(), null);
+    // Encoded before taking the lock, as calls are: every caller's send waits on that lock.
+    String frame;
+    try {
+      frame = codec.encode(message);
+    } catch (ProtocolException e) {
+      LOG.error("cannot encode the call of {}; not sent", functionId, e);
+      return;
+    }
+    long deadline = defaultDeadline();
+    Connection target;
     synchronized (lock) {
       requireNotClosed();
-      send(message, defaultDeadline(), null);
+      target = route(frame, deadline, null);
     }
+    offer(target, frame, deadline, null);
   }
 
   @Override
@@ -423,6 +435,8 @@ final class WorkerRuntime implements EngineWorker {
           new WorkerException.Protocol("cannot encode the call of " + message.functionId(), e));
     }
     PendingCall call = new PendingCall(id, message.functionId(), tasks);
+    long deadline;
+    Connection target;
     synchronized (lock) {
       if (closed) {
         return CompletableFuture.failedFuture(new WorkerException.NotConnected("worker is closed"));
@@ -441,8 +455,10 @@ final class WorkerRuntime implements EngineWorker {
               },
               timeout.toNanos(),
               TimeUnit.NANOSECONDS);
-      sendFrame(frame, System.nanoTime() + timeout.toNanos(), call);
+      deadline = System.nanoTime() + timeout.toNanos();
+      target = route(frame, deadline, call);
     }
+    offer(target, frame, deadline, call);
     CompletableFuture<?> unused =
         call.future.whenCompleteInline(
             (r, e) -> {
@@ -821,13 +837,16 @@ final class WorkerRuntime implements EngineWorker {
       LOG.error("cannot encode {}; not sent", MessageCodec.typeOf(message), e);
       return;
     }
+    long deadline = defaultDeadline();
+    Connection target;
     synchronized (lock) {
       if (closed) {
         LOG.debug("worker closed; dropping {}", MessageCodec.typeOf(message));
         return;
       }
-      sendFrame(frame, defaultDeadline(), null);
+      target = route(frame, deadline, null);
     }
+    offer(target, frame, deadline, null);
   }
 
   /** Encodes and sends, or queues while disconnected. Caller holds the lock. */
@@ -840,6 +859,44 @@ final class WorkerRuntime implements EngineWorker {
       return;
     }
     sendFrame(frame, deadlineNanos, call);
+  }
+
+  /**
+   * The first half of a send that writes outside the lock: picks the connection to offer the frame
+   * to, or queues the frame while disconnected (then null). Caller holds the lock.
+   *
+   * <p>The socket write happens in {@link #offer}, after the lock is released: a write can take a
+   * while (the JDK's WebSocket writes on the calling thread when the socket is ready), and every
+   * other sender waits on this lock. One thread's frames keep their order (it offers them one after
+   * another); frames of different threads were never ordered. A connection becomes current only
+   * after its replay was queued under this lock, so nothing overtakes the replay.
+   */
+  private @Nullable Connection route(String frame, long deadlineNanos, @Nullable PendingCall call) {
+    Connection c = current;
+    if (c == null) {
+      offline.add(new Queued(frame, deadlineNanos, call));
+      return null;
+    }
+    if (call != null) {
+      call.sentOn = c;
+    }
+    return c;
+  }
+
+  /**
+   * The second half: offers the frame to the connection {@link #route} picked, without the lock;
+   * when that connection went away meanwhile, sends it as {@link #sendFrame} does.
+   */
+  private void offer(
+      @Nullable Connection target, String frame, long deadlineNanos, @Nullable PendingCall call) {
+    if (target == null || target.offer(frame)) {
+      return;
+    }
+    synchronized (lock) {
+      if (!closed) {
+        sendFrame(frame, deadlineNanos, call);
+      }
+    }
   }
 
   /** Caller holds the lock. */

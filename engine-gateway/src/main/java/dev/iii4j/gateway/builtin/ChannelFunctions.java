@@ -9,9 +9,12 @@ import dev.iii4j.gateway.registry.BuiltinException;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
+import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -25,10 +28,26 @@ import java.util.List;
  * and ended, so no socket is needed to write it; {@code engine::channels::release {channel_ids}}
  * drops the caller's channels once they are no longer needed, instead of leaving unread ones to the
  * unclaimed sweep.
+ *
+ * <p>A third one lets such a service announce channels without waiting for an answer: {@code
+ * engine::channels::open {channels: [{channel_id, access_key, content_base64?, buffer_size?}]}}
+ * creates channels under ids and keys the caller chose. It runs inline, in the caller's frame
+ * order, so a call the caller sends next (with those channels in its payload) reaches its handler
+ * only after they exist; callers send it fire-and-forget ({@code action: void}) and need no round
+ * trip of their own.
  */
 @Context
 @Requires(property = GatewayProperties.ENABLED, notEquals = "false")
 public final class ChannelFunctions {
+  /** Our extension: channels under caller-chosen ids and keys, created in frame order. */
+  public static final String OPEN = "engine::channels::open";
+
+  /** The shortest access key {@link #OPEN} accepts (a UUID's 36 characters pass). */
+  static final int MIN_KEY_CHARS = 32;
+
+  /** The longest channel id {@link #OPEN} accepts. */
+  static final int MAX_ID_CHARS = 128;
+
   private final ChannelRegistry channels;
 
   ChannelFunctions(FunctionRegistry functions, ChannelRegistry channels) {
@@ -52,44 +71,101 @@ public final class ChannelFunctions {
                 null,
                 null),
             InProcessWorker.ENGINE_FUNCTIONS.workerName(),
-            this::release));
+            this::release,
+            // Short and never blocking (closing a side only queues a close frame): no hand-off.
+            true));
+    functions.registerBuiltin(
+        new FunctionProvider.Builtin(
+            new FunctionDefinition(
+                OPEN,
+                "Create channels under ids and keys the caller chose, in its frame order",
+                null,
+                null,
+                null),
+            InProcessWorker.ENGINE_FUNCTIONS.workerName(),
+            this::open,
+            true));
   }
 
   private JsonNode create(BuiltinCall call) {
-    JsonNode input = call.object();
-    JsonNode size = input.get("buffer_size");
-    Integer bufferSize = null;
-    if (size != null && !size.isNull()) {
-      if (!size.isNumber()
-          || size.getNumberValue().doubleValue()
-              != Math.rint(size.getNumberValue().doubleValue())) {
-        throw BuiltinException.deserialization(
-            call.functionId(), "invalid type for `buffer_size`: expected an integer");
-      }
-      bufferSize =
-          (int)
-              Math.min(
-                  Integer.MAX_VALUE,
-                  Math.max(Integer.MIN_VALUE, size.getNumberValue().longValue()));
-    }
-    String content = call.optionalString("content_base64");
-    StreamChannel channel;
-    if (content != null) {
-      byte[] bytes;
-      try {
-        bytes = Base64.getDecoder().decode(content);
-      } catch (IllegalArgumentException e) {
-        throw BuiltinException.deserialization(
-            call.functionId(), "invalid `content_base64`: " + e.getMessage());
-      }
-      channel = channels.createFilled(call.caller(), bytes);
-    } else {
-      channel = channels.create(call.caller(), bufferSize);
-    }
+    Integer bufferSize = bufferSize(call);
+    byte[] content = content(call);
+    StreamChannel channel =
+        content != null
+            ? channels.createFilled(call.caller(), content)
+            : channels.create(call.caller(), bufferSize);
     return Json.object()
         .put("writer", ref(channel, "write"))
         .put("reader", ref(channel, "read"))
         .build();
+  }
+
+  /** One channel {@link #OPEN} is asked for, checked. */
+  @SuppressWarnings("ArrayRecordComponent") // used once, right here
+  private record Opening(
+      String id, String accessKey, byte @Nullable [] content, @Nullable Integer bufferSize) {}
+
+  private JsonNode open(BuiltinCall call) {
+    List<Opening> openings = new ArrayList<>();
+    JsonNode list = call.object().get("channels");
+    if (list == null || !list.isArray()) {
+      throw new BuiltinException(
+          ErrorCode.INVALID_ARGUMENTS, OPEN + ": `channels` must be an array of channels");
+    }
+    for (JsonNode item : list.values()) {
+      BuiltinCall entry = new BuiltinCall(call.functionId(), item, null, call.caller());
+      String id = entry.requiredString("channel_id");
+      String key = entry.requiredString("access_key");
+      if (id.isBlank() || id.length() > MAX_ID_CHARS) {
+        throw new BuiltinException(
+            ErrorCode.INVALID_ARGUMENTS,
+            OPEN + ": `channel_id` must have 1 to " + MAX_ID_CHARS + " characters");
+      }
+      if (key.length() < MIN_KEY_CHARS) {
+        throw new BuiltinException(
+            ErrorCode.INVALID_ARGUMENTS,
+            OPEN + ": `access_key` must have at least " + MIN_KEY_CHARS + " characters");
+      }
+      openings.add(new Opening(id, key, content(entry), bufferSize(entry)));
+    }
+    List<String> opened = new ArrayList<>();
+    for (Opening o : openings) {
+      if (!channels.open(call.caller(), o.id(), o.accessKey(), o.content(), o.bufferSize())) {
+        // All or nothing: a caller that gets this error has no channel to release.
+        channels.release(call.caller(), opened);
+        throw new BuiltinException(
+            ErrorCode.INVALID_ARGUMENTS, OPEN + ": channel " + o.id() + " already exists");
+      }
+      opened.add(o.id());
+    }
+    return Json.object().put("opened", (long) openings.size()).build();
+  }
+
+  private static @Nullable Integer bufferSize(BuiltinCall call) {
+    JsonNode size = call.object().get("buffer_size");
+    if (size == null || size.isNull()) {
+      return null;
+    }
+    if (!size.isNumber()
+        || size.getNumberValue().doubleValue() != Math.rint(size.getNumberValue().doubleValue())) {
+      throw BuiltinException.deserialization(
+          call.functionId(), "invalid type for `buffer_size`: expected an integer");
+    }
+    return (int)
+        Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, size.getNumberValue().longValue()));
+  }
+
+  private static byte @Nullable [] content(BuiltinCall call) {
+    String content = call.optionalString("content_base64");
+    if (content == null) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(content);
+    } catch (IllegalArgumentException e) {
+      throw BuiltinException.deserialization(
+          call.functionId(), "invalid `content_base64`: " + e.getMessage());
+    }
   }
 
   private JsonNode release(BuiltinCall call) {

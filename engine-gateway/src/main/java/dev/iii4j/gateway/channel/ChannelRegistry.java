@@ -55,17 +55,12 @@ public final class ChannelRegistry {
    * @param bufferSize requested buffer in items; null gives 64, capped to 1..1024
    */
   public StreamChannel create(@Nullable WorkerSession owner, @Nullable Integer bufferSize) {
-    int capacity =
-        bufferSize == null ? DEFAULT_BUFFER : Math.max(1, Math.min(MAX_BUFFER, bufferSize));
-    return register(newChannel(owner, capacity));
-  }
-
-  private static StreamChannel newChannel(@Nullable WorkerSession owner, int capacity) {
-    return new StreamChannel(
-        UUID.randomUUID().toString(), UUID.randomUUID().toString(), capacity, owner);
-  }
-
-  private StreamChannel register(StreamChannel channel) {
+    StreamChannel channel =
+        new StreamChannel(
+            UUID.randomUUID().toString(),
+            UUID.randomUUID().toString(),
+            capacity(bufferSize),
+            owner);
     channels.put(channel.id(), channel);
     return channel;
   }
@@ -78,8 +73,50 @@ public final class ChannelRegistry {
    * @param owner the creating connection (its disconnect drops the channel), or null
    */
   public StreamChannel createFilled(@Nullable WorkerSession owner, byte[] content) {
-    int frames = (content.length + FRAME_BYTES - 1) / FRAME_BYTES;
-    StreamChannel channel = newChannel(owner, Math.max(DEFAULT_BUFFER, frames));
+    StreamChannel channel =
+        filled(
+            new StreamChannel(
+                UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(),
+                filledCapacity(content),
+                owner),
+            content);
+    channels.put(channel.id(), channel);
+    return channel;
+  }
+
+  /**
+   * Creates a channel under an id and key the caller chose (our extension for callers that name a
+   * channel in the same breath as they announce it), empty or already filled like {@link
+   * #createFilled}.
+   *
+   * @param owner the creating connection (its disconnect drops the channel), or null
+   * @param content the whole stream, already ended; null for an empty channel a writer will fill
+   * @param bufferSize as for {@link #create}; ignored when {@code content} is given
+   * @return false, and nothing created, when a channel with that id exists
+   */
+  public boolean open(
+      @Nullable WorkerSession owner,
+      String id,
+      String accessKey,
+      byte @Nullable [] content,
+      @Nullable Integer bufferSize) {
+    StreamChannel channel =
+        content == null
+            ? new StreamChannel(id, accessKey, capacity(bufferSize), owner)
+            : filled(new StreamChannel(id, accessKey, filledCapacity(content), owner), content);
+    return channels.putIfAbsent(id, channel) == null;
+  }
+
+  private static int capacity(@Nullable Integer bufferSize) {
+    return bufferSize == null ? DEFAULT_BUFFER : Math.max(1, Math.min(MAX_BUFFER, bufferSize));
+  }
+
+  private static int filledCapacity(byte[] content) {
+    return Math.max(DEFAULT_BUFFER, (content.length + FRAME_BYTES - 1) / FRAME_BYTES);
+  }
+
+  private static StreamChannel filled(StreamChannel channel, byte[] content) {
     channel.takeWriter(() -> {}, reason -> {});
     for (int offset = 0; offset < content.length; offset += FRAME_BYTES) {
       int end = Math.min(content.length, offset + FRAME_BYTES);
@@ -90,7 +127,7 @@ public final class ChannelRegistry {
                   : Arrays.copyOfRange(content, offset, end)));
     }
     channel.finishWriting();
-    return register(channel);
+    return channel;
   }
 
   /**

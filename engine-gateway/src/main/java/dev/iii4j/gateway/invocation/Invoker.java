@@ -127,42 +127,42 @@ public final class Invoker {
   }
 
   private CompletableFuture<Outcome> runBuiltin(FunctionProvider.Builtin builtin, Call call) {
+    if (builtin.inline()) {
+      // In the caller's frame order: a frame the caller sends next sees the effect.
+      return CompletableFuture.completedFuture(runNow(builtin, call));
+    }
     if (call.caller() != null) {
       call.caller().invocations().add(call.invocationId());
     }
-    return CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return Outcome.ok(
-                    builtin
-                        .function()
-                        .call(
-                            new BuiltinCall(
-                                call.functionId(),
-                                call.data(),
-                                call.metadata(),
-                                call.caller(),
-                                call.baggage())));
-              } catch (BuiltinException e) {
-                return Outcome.failed(e.body());
-              } catch (RuntimeException e) {
-                LOG.error(
-                    "built-in {} failed (invocation_id={})",
-                    call.functionId(),
-                    call.invocationId(),
-                    e);
-                return Outcome.failed(
-                    ErrorCode.INVOCATION_ERROR.body(
-                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-              }
-            },
-            builtins)
+    return CompletableFuture.supplyAsync(() -> runNow(builtin, call), builtins)
         .whenComplete(
             (outcome, error) -> {
               if (call.caller() != null) {
                 call.caller().invocations().remove(call.invocationId());
               }
             });
+  }
+
+  private static Outcome runNow(FunctionProvider.Builtin builtin, Call call) {
+    try {
+      return Outcome.ok(
+          builtin
+              .function()
+              .call(
+                  new BuiltinCall(
+                      call.functionId(),
+                      call.data(),
+                      call.metadata(),
+                      call.caller(),
+                      call.baggage())));
+    } catch (BuiltinException e) {
+      return Outcome.failed(e.body());
+    } catch (RuntimeException e) {
+      LOG.error("built-in {} failed (invocation_id={})", call.functionId(), call.invocationId(), e);
+      return Outcome.failed(
+          ErrorCode.INVOCATION_ERROR.body(
+              e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    }
   }
 
   private CompletableFuture<Outcome> callEndpoint(FunctionProvider.Http http, Call call) {

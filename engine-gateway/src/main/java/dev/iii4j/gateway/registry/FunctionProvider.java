@@ -46,9 +46,19 @@ public sealed interface FunctionProvider {
    * @param definition its definition
    * @param workerName the in-process worker listings name as its owner
    * @param function the implementation
+   * @param inline whether the call runs at once on the thread that routes the caller's frame,
+   *     before the caller's next frame is routed (for short functions that never block, whose
+   *     effect a following frame relies on); otherwise it runs on a virtual thread
    */
-  record Builtin(FunctionDefinition definition, String workerName, BuiltinFunction function)
+  record Builtin(
+      FunctionDefinition definition, String workerName, BuiltinFunction function, boolean inline)
       implements FunctionProvider {
+
+    /** A built-in that runs on a virtual thread. */
+    public Builtin(FunctionDefinition definition, String workerName, BuiltinFunction function) {
+      this(definition, workerName, function, false);
+    }
+
     @Override
     public boolean available() {
       return true;

@@ -1,9 +1,8 @@
 package dev.iii4j.http.channels;
 
 import dev.iii4j.http.ChannelClient;
-import dev.iii4j.http.HttpPipeline;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.WorkerException;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,13 +10,23 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Queue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,54 +37,34 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketChannelClient implements ChannelClient, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelClient.class);
   private static final String CHANNELS_RELEASE = "engine::channels::release";
-  private static final JsonNode CREATE_INPUT = JsonNode.createObjectNode(Map.of());
+  private static final String CHANNELS_OPEN = "engine::channels::open";
+  private static final int TOKEN_BYTES = 24;
+  private static final Base64.Encoder TOKEN = Base64.getUrlEncoder().withoutPadding();
+
+  /** Channel ids and keys: unguessable, so nobody else can read a body or claim an id first. */
+  private static final SecureRandom RANDOM = newRandom();
+
+  /** How long released channel ids wait to share one release frame. */
+  static final long RELEASE_BATCH_MS = 20;
 
   private final EngineWorker worker;
   private final HttpClient http;
+  private final ScheduledExecutorService timer;
+  private final Queue<String> toRelease = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean releaseScheduled = new AtomicBoolean();
 
   /**
    * A client of the gateway {@code worker} is connected to.
    *
    * @param executor runs the WebSocket listeners
+   * @param timer sends the batched releases; owned by the caller
    */
-  public WebSocketChannelClient(EngineWorker worker, Executor executor) {
+  public WebSocketChannelClient(
+      EngineWorker worker, Executor executor, ScheduledExecutorService timer) {
     this.worker = worker;
+    this.timer = timer;
     this.http =
         HttpClient.newBuilder().executor(executor).connectTimeout(Duration.ofSeconds(10)).build();
-  }
-
-  @Override
-  public CompletableFuture<Pair> create() {
-    return createChannel(CREATE_INPUT)
-        .thenApply(answer -> new Pair(ref(answer.get("writer")), ref(answer.get("reader"))));
-  }
-
-  /** Calls {@code engine::channels::create}; the answer is an object or the future fails. */
-  private CompletableFuture<JsonNode> createChannel(JsonNode input) {
-    return worker
-        .call(HttpPipeline.CHANNELS_CREATE, input)
-        .thenApply(
-            answer -> {
-              if (answer == null || !answer.isObject()) {
-                throw new WorkerException.Protocol(
-                    HttpPipeline.CHANNELS_CREATE + " answered " + answer, null);
-              }
-              return answer;
-            });
-  }
-
-  private static Ref ref(JsonNode node) {
-    if (node == null
-        || !node.isObject()
-        || node.get("channel_id") == null
-        || node.get("access_key") == null) {
-      throw new WorkerException.Protocol("not a channel reference: " + node, null);
-    }
-    JsonNode direction = node.get("direction");
-    return new Ref(
-        node.get("channel_id").getStringValue(),
-        node.get("access_key").getStringValue(),
-        direction == null ? "" : direction.getStringValue());
   }
 
   URI uri(Ref ref, String dir) {
@@ -94,28 +83,90 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   }
 
   @Override
-  public CompletableFuture<Ref> createFilled(byte[] content) {
+  public Opened open(byte[] body) {
+    // One draw for the four: UUID.randomUUID() would take the JDK's shared NativePRNG four times
+    // (a global lock and a read of the OS source each), on the path of every request.
+    byte[] random = new byte[4 * TOKEN_BYTES];
+    RANDOM.nextBytes(random);
+    String bodyId = token(random, 0);
+    String bodyKey = token(random, 1);
+    String responseId = token(random, 2);
+    String responseKey = token(random, 3);
     JsonNode input =
         JsonNode.createObjectNode(
             Map.of(
-                "content_base64",
-                JsonNode.createStringNode(Base64.getEncoder().encodeToString(content))));
-    return createChannel(input).thenApply(answer -> ref(answer.get("reader")));
+                "channels",
+                JsonNode.createArrayNode(
+                    List.of(
+                        channel(bodyId, bodyKey, Base64.getEncoder().encodeToString(body)),
+                        channel(responseId, responseKey, null)))));
+    worker.callVoid(CHANNELS_OPEN, input);
+    return new Opened(
+        new Ref(bodyId, bodyKey, "read"),
+        new Pair(
+            new Ref(responseId, responseKey, "write"), new Ref(responseId, responseKey, "read")));
+  }
+
+  /** The {@code index}-th token of {@code random}: 24 bytes, 32 URL-safe characters. */
+  private static String token(byte[] random, int index) {
+    return TOKEN.encodeToString(
+        Arrays.copyOfRange(random, index * TOKEN_BYTES, (index + 1) * TOKEN_BYTES));
+  }
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
+
+  /** One entry of {@code engine::channels::open}: filled and ended when content is given. */
+  private static JsonNode channel(String id, String key, @Nullable String contentBase64) {
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    fields.put("channel_id", JsonNode.createStringNode(id));
+    fields.put("access_key", JsonNode.createStringNode(key));
+    if (contentBase64 != null) {
+      fields.put("content_base64", JsonNode.createStringNode(contentBase64));
+    }
+    return JsonNode.createObjectNode(fields);
   }
 
   @Override
   public void release(List<String> channelIds) {
-    if (channelIds.isEmpty() || !worker.isConnected()) {
+    if (channelIds.isEmpty()) {
       return;
     }
-    List<JsonNode> ids = channelIds.stream().map(JsonNode::createStringNode).toList();
+    // Batched: one release frame for the channels of every request that ended within the window,
+    // instead of one per request (the gateway decodes and routes each frame).
+    toRelease.addAll(channelIds);
+    if (releaseScheduled.compareAndSet(false, true)) {
+      try {
+        timer.schedule(this::flushReleases, RELEASE_BATCH_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException shuttingDown) {
+        releaseScheduled.set(false);
+      }
+    }
+  }
+
+  /** Sends the waiting releases in one fire-and-forget call. */
+  void flushReleases() {
+    releaseScheduled.set(false);
+    List<JsonNode> ids = new ArrayList<>();
+    for (String id = toRelease.poll(); id != null; id = toRelease.poll()) {
+      ids.add(JsonNode.createStringNode(id));
+    }
+    if (ids.isEmpty() || !worker.isConnected()) {
+      // Not connected: the gateway dropped this connection's channels when it went.
+      return;
+    }
     try {
       worker.callVoid(
           CHANNELS_RELEASE,
           JsonNode.createObjectNode(Map.of("channel_ids", JsonNode.createArrayNode(ids))));
     } catch (IllegalStateException closed) {
       // Shutting down: the gateway drops this connection's channels when it goes.
-      LOG.debug("not releasing channels {}: {}", channelIds, closed.getMessage());
+      LOG.debug("not releasing {} channels: {}", ids.size(), closed.getMessage());
     }
   }
 

@@ -62,8 +62,10 @@ final class ServiceFactory {
   @Singleton
   @Bean(preDestroy = "close")
   WebSocketChannelClient channelClient(
-      EngineWorker worker, @Named("http-channels") ExecutorService executor) {
-    return new WebSocketChannelClient(worker, executor);
+      EngineWorker worker,
+      @Named("http-channels") ExecutorService executor,
+      @Named("http-deadlines") ScheduledExecutorService timer) {
+    return new WebSocketChannelClient(worker, executor, timer);
   }
 
   @Singleton
