@@ -5,12 +5,12 @@ import dev.iii4j.observability.Ingestion;
 import dev.iii4j.observability.TelemetryStore;
 import dev.iii4j.observability.TelemetryStoreException;
 import dev.iii4j.observability.TraceQueries;
-import dev.iii4j.ops.InvalidRequestException;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.RequestErrors;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.json.tree.JsonNode;
@@ -69,17 +69,13 @@ final class ObservabilityFunctions {
   }
 
   private void register(String id, Function<JsonNode, JsonNode> body) {
+    Function<JsonNode, JsonNode> guarded = RequestErrors.guarded(id, body);
     worker.registerFunction(
         id,
         FunctionHandler.sync(
             input -> {
               try {
-                return body.apply(input);
-              } catch (InvalidRequestException e) {
-                throw new FunctionException(
-                    ErrorCode.DESERIALIZATION_ERROR.wire(),
-                    Requests.message(id, e.getMessage()),
-                    e);
+                return guarded.apply(input);
               } catch (TelemetryStoreException e) {
                 LOG.warn("{} failed", id, e);
                 throw new FunctionException(

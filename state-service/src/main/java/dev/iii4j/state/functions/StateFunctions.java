@@ -1,12 +1,12 @@
 package dev.iii4j.state.functions;
 
-import dev.iii4j.ops.InvalidRequestException;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.service.BlockingCalls;
+import dev.iii4j.service.RequestErrors;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.StateStoreException;
@@ -78,17 +78,13 @@ final class StateFunctions {
 
   private void register(
       String id, String errorCode, String errorPrefix, Function<JsonNode, JsonNode> body) {
+    Function<JsonNode, JsonNode> guarded = RequestErrors.guarded(id, body);
     worker.registerFunction(
         id,
         calls.handler(
             input -> {
               try {
-                return body.apply(input);
-              } catch (InvalidRequestException e) {
-                throw new FunctionException(
-                    ErrorCode.DESERIALIZATION_ERROR.wire(),
-                    Requests.message(id, e.getMessage()),
-                    e);
+                return guarded.apply(input);
               } catch (ValueTooLargeException e) {
                 throw new FunctionException(ErrorCode.VALUE_TOO_LARGE.wire(), e.getMessage(), e);
               } catch (StateStoreException e) {

@@ -1,6 +1,5 @@
 package dev.iii4j.stream.functions;
 
-import dev.iii4j.ops.InvalidRequestException;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.ops.UpdateOp;
 import dev.iii4j.ops.UpdateOpError;
@@ -8,6 +7,7 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.RequestErrors;
 import dev.iii4j.stream.CustomStorageException;
 import dev.iii4j.stream.ItemChange;
 import dev.iii4j.stream.StreamService;
@@ -106,17 +106,13 @@ final class StreamFunctions {
   }
 
   private void register(String id, Errors errors, Function<JsonNode, JsonNode> body) {
+    Function<JsonNode, JsonNode> guarded = RequestErrors.guarded(id, body);
     worker.registerFunction(
         id,
         FunctionHandler.sync(
             input -> {
               try {
-                return body.apply(input);
-              } catch (InvalidRequestException e) {
-                throw new FunctionException(
-                    ErrorCode.DESERIALIZATION_ERROR.wire(),
-                    Requests.message(id, e.getMessage()),
-                    e);
+                return guarded.apply(input);
               } catch (StreamStoreException e) {
                 LOG.warn("{} failed", id, e);
                 throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
