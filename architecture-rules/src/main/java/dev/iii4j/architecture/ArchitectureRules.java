@@ -4,12 +4,25 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.HasDescription;
+import com.tngtech.archunit.core.domain.JavaAnnotation;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
 import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaParameter;
+import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.Collection;
+import java.util.Set;
 
 /**
  * The rules every module checks (STYLE sections 2 and 5, CONTRIBUTING.md), written once.
@@ -114,6 +127,80 @@ public final class ArchitectureRules {
         .and(repositoriesAndEntitiesArePackagePrivate())
         .and(theSdkStaysInTheFunctionsPackage(root))
         .and(noPackageCycles());
+  }
+
+  /**
+   * No public or protected signature of a public type under {@code apiPackage} mentions a type
+   * under {@code forbiddenPackage}: not its supertypes (type arguments included), not the types,
+   * type arguments, thrown exceptions or annotations of its public or protected fields,
+   * constructors and methods (parameters included), not the annotations of the type itself.
+   */
+  public static ArchRule publicApiMentionsNo(String apiPackage, String forbiddenPackage) {
+    String prefix = forbiddenPackage + ".";
+    return classes()
+        .that()
+        .resideInAPackage(apiPackage + "..")
+        .and()
+        .arePublic()
+        .should(
+            new ArchCondition<JavaClass>("mention no " + forbiddenPackage + " type in public API") {
+              @Override
+              public void check(JavaClass type, ConditionEvents events) {
+                Violations v = new Violations(prefix, events);
+                if (type.getSuperclass().isPresent()) {
+                  v.type(type, "supertype", type.getSuperclass().get());
+                }
+                type.getInterfaces().forEach(i -> v.type(type, "interface", i));
+                v.annotations(type, type.getAnnotations());
+                for (JavaField field : type.getFields()) {
+                  if (visible(field)) {
+                    v.type(field, "type", field.getType());
+                    v.annotations(field, field.getAnnotations());
+                  }
+                }
+                for (JavaCodeUnit unit : type.getCodeUnits()) {
+                  if (!visible(unit)) {
+                    continue;
+                  }
+                  v.type(unit, "return type", unit.getReturnType());
+                  for (JavaParameter parameter : unit.getParameters()) {
+                    v.type(unit, "parameter", parameter.getType());
+                    v.annotations(unit, parameter.getAnnotations());
+                  }
+                  unit.getThrowsClause().getTypes().forEach(t -> v.type(unit, "throws", t));
+                  v.annotations(unit, unit.getAnnotations());
+                }
+              }
+            })
+        .because("the SDK is a plain-Java library: its users need no Micronaut (issue 21)");
+  }
+
+  private static boolean visible(JavaMember member) {
+    Set<JavaModifier> modifiers = member.getModifiers();
+    return modifiers.contains(JavaModifier.PUBLIC) || modifiers.contains(JavaModifier.PROTECTED);
+  }
+
+  /** Collects the forbidden types one member mentions. */
+  private record Violations(String prefix, ConditionEvents events) {
+    void type(HasDescription owner, String role, JavaType type) {
+      for (JavaClass raw : type.getAllInvolvedRawTypes()) {
+        report(owner, role, raw);
+      }
+    }
+
+    void annotations(HasDescription owner, Collection<? extends JavaAnnotation<?>> annotations) {
+      for (JavaAnnotation<?> annotation : annotations) {
+        report(owner, "annotation", annotation.getRawType());
+      }
+    }
+
+    private void report(HasDescription owner, String role, JavaClass raw) {
+      if (raw.getName().startsWith(prefix)) {
+        events.add(
+            SimpleConditionEvent.violated(
+                owner, owner.getDescription() + " has " + role + " " + raw.getName()));
+      }
+    }
   }
 
   private static String[] concat(String[] head, String... tail) {

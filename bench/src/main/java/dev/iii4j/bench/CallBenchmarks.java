@@ -1,8 +1,8 @@
 package dev.iii4j.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
-import io.micronaut.json.tree.JsonNode;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,9 +1,9 @@
 package dev.iii4j.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.process.ChildProcess;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
-import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,16 +1,18 @@
 package dev.iii4j.bench;
 
-import io.micronaut.json.JsonMapper;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** JSON payloads of the benchmarks, built with Micronaut's tree (the project's one JSON stack). */
+/**
+ * JSON payloads of the benchmarks, built with the SDK's trees (Jackson), as a Java worker would.
+ */
 final class Json {
-  static final JsonMapper MAPPER = JsonMapper.createDefault();
+  static final ObjectMapper MAPPER = dev.iii4j.protocol.Json.mapper();
 
   private Json() {}
 
@@ -20,16 +22,17 @@ final class Json {
     for (int i = 0; i < kv.length; i += 2) {
       map.put((String) kv[i], node(kv[i + 1]));
     }
-    return JsonNode.createObjectNode(map);
+    return new com.fasterxml.jackson.databind.node.ObjectNode(
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance, map);
   }
 
   static JsonNode node(Object v) {
     return switch (v) {
       case JsonNode n -> n;
-      case String s -> JsonNode.createStringNode(s);
-      case Integer n -> JsonNode.createNumberNode(n);
-      case Long n -> JsonNode.createNumberNode(n);
-      case Double n -> JsonNode.createNumberNode(n);
+      case String s -> dev.iii4j.protocol.Json.nodes().textNode(s);
+      case Integer n -> dev.iii4j.protocol.Json.nodes().numberNode(n);
+      case Long n -> dev.iii4j.protocol.Json.nodes().numberNode(n);
+      case Double n -> dev.iii4j.protocol.Json.nodes().numberNode(n);
       default -> throw new IllegalArgumentException(String.valueOf(v));
     };
   }
@@ -44,7 +47,7 @@ final class Json {
 
   static JsonNode read(String text) {
     try {
-      return MAPPER.readValue(text, JsonNode.class);
+      return MAPPER.readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

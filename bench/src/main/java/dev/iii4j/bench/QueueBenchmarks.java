@@ -1,8 +1,8 @@
 package dev.iii4j.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
-import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -157,12 +157,12 @@ final class QueueBenchmarks {
         FunctionHandler.sync(
             in -> {
               long now = System.nanoTime();
-              int i = in.get("i").getIntValue();
+              int i = in.get("i").intValue();
               if (i >= 0 && seen.compareAndSet(i, 0, 1)) {
                 if (i < warm) {
                   warmed.countDown();
                 } else {
-                  latency[i - warm] = now - in.get("t").getLongValue();
+                  latency[i - warm] = now - in.get("t").longValue();
                   lastHandled.accumulateAndGet(now, Math::max);
                   handled.countDown();
                 }

@@ -1,7 +1,7 @@
 package dev.iii4j.bench;
 
-import io.micronaut.json.JsonMapper;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -87,12 +87,15 @@ final class Report {
   }
 
   synchronized String json() {
-    JsonMapper mapper = JsonMapper.createDefault();
+    ObjectMapper mapper = Json.MAPPER;
     try {
       Map<String, JsonNode> metaNode = new LinkedHashMap<>();
-      meta.forEach((k, v) -> metaNode.put(k, JsonNode.createStringNode(v)));
+      meta.forEach((k, v) -> metaNode.put(k, dev.iii4j.protocol.Json.nodes().textNode(v)));
       StringBuilder out = new StringBuilder("{\n  \"meta\": ");
-      out.append(mapper.writeValueAsString(JsonNode.createObjectNode(metaNode)));
+      out.append(
+          mapper.writeValueAsString(
+              new com.fasterxml.jackson.databind.node.ObjectNode(
+                  dev.iii4j.protocol.Json.nodes(), metaNode)));
       out.append(",\n  \"rows\": [");
       for (int i = 0; i < rows.size(); i++) {
         out.append(i == 0 ? "\n    " : ",\n    ")
@@ -101,7 +104,11 @@ final class Report {
       out.append("\n  ],\n  \"notes\": ");
       out.append(
           mapper.writeValueAsString(
-              JsonNode.createArrayNode(notes.stream().map(JsonNode::createStringNode).toList())));
+              new com.fasterxml.jackson.databind.node.ArrayNode(
+                  dev.iii4j.protocol.Json.nodes(),
+                  notes.stream()
+                      .<JsonNode>map(dev.iii4j.protocol.Json.nodes()::textNode)
+                      .toList())));
       out.append("\n}\n");
       return out.toString();
     } catch (IOException e) {
@@ -111,27 +118,43 @@ final class Report {
 
   private static JsonNode rowNode(Row r) {
     Map<String, JsonNode> m = new LinkedHashMap<>();
-    m.put("id", JsonNode.createStringNode(r.id()));
-    m.put("name", JsonNode.createStringNode(r.name()));
-    m.put("unit", JsonNode.createStringNode(r.unit().symbol()));
+    m.put("id", dev.iii4j.protocol.Json.nodes().textNode(r.id()));
+    m.put("name", dev.iii4j.protocol.Json.nodes().textNode(r.name()));
+    m.put("unit", dev.iii4j.protocol.Json.nodes().textNode(r.unit().symbol()));
     m.put("ours", number(r.ours()));
-    m.put("floor", r.floor() == null ? JsonNode.nullNode() : number(r.floor()));
+    m.put(
+        "floor",
+        r.floor() == null
+            ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+            : number(r.floor()));
     Double ratio = r.ratio();
-    m.put("ratio", ratio == null ? JsonNode.nullNode() : number(ratio));
-    m.put("goal", JsonNode.createStringNode(r.goal().describe(r.unit())));
-    m.put("goal_kind", JsonNode.createStringNode(r.goal().kind().name().toLowerCase()));
+    m.put(
+        "ratio",
+        ratio == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : number(ratio));
+    m.put("goal", dev.iii4j.protocol.Json.nodes().textNode(r.goal().describe(r.unit())));
+    m.put(
+        "goal_kind",
+        dev.iii4j.protocol.Json.nodes().textNode(r.goal().kind().name().toLowerCase()));
     m.put("goal_threshold", number(r.goal().threshold()));
-    m.put("result", JsonNode.createStringNode(r.verdict().name().toLowerCase()));
-    m.put("note", r.note() == null ? JsonNode.nullNode() : JsonNode.createStringNode(r.note()));
-    m.put("error", r.error() == null ? JsonNode.nullNode() : JsonNode.createStringNode(r.error()));
-    return JsonNode.createObjectNode(m);
+    m.put("result", dev.iii4j.protocol.Json.nodes().textNode(r.verdict().name().toLowerCase()));
+    m.put(
+        "note",
+        r.note() == null
+            ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+            : dev.iii4j.protocol.Json.nodes().textNode(r.note()));
+    m.put(
+        "error",
+        r.error() == null
+            ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+            : dev.iii4j.protocol.Json.nodes().textNode(r.error()));
+    return new com.fasterxml.jackson.databind.node.ObjectNode(dev.iii4j.protocol.Json.nodes(), m);
   }
 
   private static JsonNode number(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
-      return JsonNode.nullNode();
+      return com.fasterxml.jackson.databind.node.NullNode.getInstance();
     }
-    return JsonNode.createNumberNode(Math.round(value * 1000.0) / 1000.0);
+    return dev.iii4j.protocol.Json.nodes().numberNode(Math.round(value * 1000.0) / 1000.0);
   }
 
   /** Writes {@code <base>.md} and {@code <base>.json} into {@code dir}. */

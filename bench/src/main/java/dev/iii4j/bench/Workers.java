@@ -1,8 +1,8 @@
 package dev.iii4j.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerOptions;
-import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package dev.iii4j.cli;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ends a command with a message on standard error and one of the {@link ExitCodes}. When the engine
@@ -55,14 +55,12 @@ final class CliException extends RuntimeException {
   }
 
   /** The wire error code the engine or the function answered with, if any. */
-  @Nullable
-  String errorCode() {
+  @Nullable String errorCode() {
     return errorCode;
   }
 
   /** More lines printed after the message (close matches). */
-  @Nullable
-  String detail() {
+  @Nullable String detail() {
     return detail;
   }
 
@@ -97,7 +95,9 @@ final class CliException extends RuntimeException {
               "message",
               getMessage(),
               "stacktrace",
-              stacktrace == null ? JsonNode.nullNode() : JsonNode.createStringNode(stacktrace));
+              stacktrace == null
+                  ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                  : dev.iii4j.protocol.Json.nodes().textNode(stacktrace));
       head = "Error: " + JsonText.pretty(body);
     } else {
       head =

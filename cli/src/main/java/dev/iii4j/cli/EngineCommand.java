@@ -1,10 +1,10 @@
 package dev.iii4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorCode;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -36,8 +36,7 @@ abstract class EngineCommand implements Callable<Integer> {
    * Calls a function of a built-in service; when the service is not connected, the not-found
    * failure says which service provides the function.
    */
-  @Nullable
-  JsonNode callService(
+  @Nullable JsonNode callService(
       EngineConnection connection, String functionId, JsonNode payload, String service) {
     try {
       return connection.call(functionId, payload);

@@ -1,12 +1,11 @@
 package dev.iii4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.sdk.WorkerOptions;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -18,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One worker connection of the CLI, made with the Java worker SDK, that turns every SDK failure
@@ -122,8 +122,7 @@ final class EngineConnection implements AutoCloseable {
    * @throws CliException with {@link ExitCodes#NOT_FOUND}, {@link ExitCodes#FAILED}, {@link
    *     ExitCodes#TIMED_OUT} or {@link ExitCodes#UNREACHABLE}
    */
-  @Nullable
-  JsonNode call(String functionId, @Nullable JsonNode payload) {
+  @Nullable JsonNode call(String functionId, @Nullable JsonNode payload) {
     return await(
         functionId, worker.call(functionId, payload, CallOptions.defaults().withTimeout(timeout)));
   }

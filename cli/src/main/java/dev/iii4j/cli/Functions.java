@@ -1,10 +1,10 @@
 package dev.iii4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorCode;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Looks functions up through the engine's introspection functions. */
 final class Functions {
@@ -36,7 +36,7 @@ final class Functions {
     List<String> ids = new ArrayList<>();
     JsonNode rows = answer == null ? null : answer.get("functions");
     if (rows != null && rows.isArray()) {
-      for (JsonNode row : rows.values()) {
+      for (JsonNode row : rows) {
         String id = JsonText.text(row, "function_id");
         if (id != null) {
           ids.add(id);

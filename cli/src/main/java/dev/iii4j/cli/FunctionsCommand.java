@@ -1,6 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +46,7 @@ final class FunctionsCommand extends EngineCommand {
       return ExitCodes.OK;
     }
     Table table = new Table("FUNCTION", "WORKER", "DESCRIPTION").limit(2, 70);
-    for (JsonNode row : rows.values()) {
+    for (JsonNode row : rows) {
       table.row(
           JsonText.cell(row, "function_id"),
           JsonText.cell(row, "worker_name"),

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.PrettyPrinter;
-import dev.iii4j.protocol.JsonWriter;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.iii4j.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON text in and out for the CLI, on jackson-core's streaming parser and generator: strict
@@ -73,26 +73,28 @@ final class JsonText {
           String name = p.currentName();
           fields.put(name, read(p, p.nextToken()));
         }
-        yield JsonNode.createObjectNode(fields);
+        yield new com.fasterxml.jackson.databind.node.ObjectNode(
+            dev.iii4j.protocol.Json.nodes(), fields);
       }
       case START_ARRAY -> {
         List<JsonNode> items = new ArrayList<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
           items.add(read(p, t));
         }
-        yield JsonNode.createArrayNode(items);
+        yield new com.fasterxml.jackson.databind.node.ArrayNode(
+            dev.iii4j.protocol.Json.nodes(), items);
       }
-      case VALUE_STRING -> JsonNode.createStringNode(p.getText());
+      case VALUE_STRING -> dev.iii4j.protocol.Json.nodes().textNode(p.getText());
       case VALUE_NUMBER_INT ->
           switch (p.getNumberType()) {
-            case INT -> JsonNode.createNumberNode(p.getIntValue());
-            case LONG -> JsonNode.createNumberNode(p.getLongValue());
-            default -> JsonNode.createNumberNode(p.getBigIntegerValue());
+            case INT -> dev.iii4j.protocol.Json.nodes().numberNode(p.getIntValue());
+            case LONG -> dev.iii4j.protocol.Json.nodes().numberNode(p.getLongValue());
+            default -> dev.iii4j.protocol.Json.nodes().numberNode(p.getBigIntegerValue());
           };
-      case VALUE_NUMBER_FLOAT -> JsonNode.createNumberNode(p.getDoubleValue());
-      case VALUE_TRUE -> JsonNode.createBooleanNode(true);
-      case VALUE_FALSE -> JsonNode.createBooleanNode(false);
-      case VALUE_NULL -> JsonNode.nullNode();
+      case VALUE_NUMBER_FLOAT -> dev.iii4j.protocol.Json.nodes().numberNode(p.getDoubleValue());
+      case VALUE_TRUE -> dev.iii4j.protocol.Json.nodes().booleanNode(true);
+      case VALUE_FALSE -> dev.iii4j.protocol.Json.nodes().booleanNode(false);
+      case VALUE_NULL -> com.fasterxml.jackson.databind.node.NullNode.getInstance();
       default -> throw new IllegalArgumentException("unexpected JSON token " + token);
     };
   }
@@ -108,12 +110,24 @@ final class JsonText {
   }
 
   private static String write(@Nullable JsonNode value, boolean pretty) {
-    return JsonWriter.text(value, pretty ? new Indented() : null, JsonWriter::number);
+    try {
+      return pretty
+          ? Json.mapper().writer(new Indented()).writeValueAsString(value)
+          : Json.text(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Two-space indentation, one entry per line, {@code {}} and {@code []} when empty. */
-  private static final class Indented implements PrettyPrinter {
+  private static final class Indented
+      implements PrettyPrinter, com.fasterxml.jackson.core.util.Instantiatable<Indented> {
     private int depth;
+
+    @Override
+    public Indented createInstance() {
+      return new Indented();
+    }
 
     private void newline(JsonGenerator g) throws IOException {
       g.writeRaw('\n');
@@ -188,7 +202,7 @@ final class JsonText {
   /** A string field of an object, or null when absent or not a string. */
   static @Nullable String text(@Nullable JsonNode object, String field) {
     JsonNode value = object == null ? null : object.get(field);
-    return value != null && value.isString() ? value.getStringValue() : null;
+    return value != null && value.isTextual() ? value.textValue() : null;
   }
 
   /** A field rendered for a table cell: strings as they are, other values as compact JSON. */
@@ -197,7 +211,7 @@ final class JsonText {
     if (value == null || value.isNull()) {
       return "";
     }
-    return value.isString() ? value.getStringValue() : compact(value);
+    return value.isTextual() ? value.textValue() : compact(value);
   }
 
   /** Builds an object from alternating names and values; null values are left out. */
@@ -209,13 +223,14 @@ final class JsonText {
       switch (value) {
         case null -> {}
         case JsonNode n -> fields.put(name, n);
-        case String s -> fields.put(name, JsonNode.createStringNode(s));
-        case Boolean b -> fields.put(name, JsonNode.createBooleanNode(b));
-        case Integer n -> fields.put(name, JsonNode.createNumberNode(n));
-        case Long n -> fields.put(name, JsonNode.createNumberNode(n));
+        case String s -> fields.put(name, dev.iii4j.protocol.Json.nodes().textNode(s));
+        case Boolean b -> fields.put(name, dev.iii4j.protocol.Json.nodes().booleanNode(b));
+        case Integer n -> fields.put(name, dev.iii4j.protocol.Json.nodes().numberNode(n));
+        case Long n -> fields.put(name, dev.iii4j.protocol.Json.nodes().numberNode(n));
         default -> throw new IllegalArgumentException("unsupported value for " + name);
       }
     }
-    return JsonNode.createObjectNode(fields);
+    return new com.fasterxml.jackson.databind.node.ObjectNode(
+        dev.iii4j.protocol.Json.nodes(), fields);
   }
 }

@@ -1,9 +1,9 @@
 package dev.iii4j.cli;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Shared pieces of the listing commands. */
 final class Listing {
@@ -18,7 +18,8 @@ final class Listing {
     if (answer != null && answer.isArray()) {
       return answer;
     }
-    return JsonNode.createArrayNode(List.of());
+    return new com.fasterxml.jackson.databind.node.ArrayNode(
+        dev.iii4j.protocol.Json.nodes(), List.of());
   }
 
   /** Prints the table, or a line saying there is nothing when it is empty. */

@@ -1,6 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,9 +42,9 @@ final class LogsCommand extends EngineCommand {
       return ExitCodes.OK;
     }
     Table table = new Table("TIME", "SEVERITY", "SERVICE", "TRACE", "SPAN", "BODY").limit(5, 80);
-    for (JsonNode row : rows.values()) {
+    for (JsonNode row : rows) {
       JsonNode time = row.get("timestamp_unix_nano");
-      long nanos = time != null && time.isNumber() ? time.getLongValue() : 0;
+      long nanos = time != null && time.isNumber() ? time.longValue() : 0;
       table.row(
           Instant.ofEpochSecond(0, nanos).toString(),
           JsonText.cell(row, "severity_text"),

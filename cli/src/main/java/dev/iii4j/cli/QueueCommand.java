@@ -1,6 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,7 +78,7 @@ final class QueueCommand {
           return ExitCodes.OK;
         }
         Table table = new Table("QUEUE", "TYPE", "DEAD LETTERS");
-        for (JsonNode row : rows.values()) {
+        for (JsonNode row : rows) {
           table.row(
               JsonText.cell(row, "topic"),
               JsonText.cell(row, "broker_type"),
@@ -102,7 +102,7 @@ final class QueueCommand {
           new Table("ID", "FUNCTION", "FAILED AT", "ATTEMPTS", "ERROR", "PAYLOAD")
               .limit(4, 60)
               .limit(5, 40);
-      for (JsonNode row : rows.values()) {
+      for (JsonNode row : rows) {
         table.row(
             JsonText.cell(row, "id"),
             JsonText.cell(row, "function_id"),
@@ -119,7 +119,7 @@ final class QueueCommand {
       if (seconds == null || !seconds.isNumber()) {
         return "";
       }
-      return Instant.ofEpochSecond(seconds.getNumberValue().longValue()).toString();
+      return Instant.ofEpochSecond(seconds.numberValue().longValue()).toString();
     }
   }
 
@@ -210,6 +210,6 @@ final class QueueCommand {
   /** The {@code redriven} count of a redrive or discard answer. */
   static int count(JsonNode answer) {
     JsonNode n = answer == null ? null : answer.get("redriven");
-    return n != null && n.isNumber() ? n.getNumberValue().intValue() : 0;
+    return n != null && n.isNumber() ? n.numberValue().intValue() : 0;
   }
 }

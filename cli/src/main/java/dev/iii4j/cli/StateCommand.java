@@ -1,6 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -85,7 +85,7 @@ final class StateCommand {
         }
       }
       if (string) {
-        value = JsonNode.createStringNode(text);
+        value = dev.iii4j.protocol.Json.nodes().textNode(text);
         return;
       }
       try {
@@ -130,7 +130,11 @@ final class StateCommand {
         JsonNode values =
             callService(
                 connection, "state::list", JsonText.object("scope", scope), "state-service");
-        printJson(values == null ? JsonNode.createArrayNode(List.of()) : values);
+        printJson(
+            values == null
+                ? new com.fasterxml.jackson.databind.node.ArrayNode(
+                    dev.iii4j.protocol.Json.nodes(), List.of())
+                : values);
         return ExitCodes.OK;
       }
       JsonNode groups =
@@ -141,8 +145,8 @@ final class StateCommand {
         printJson(groups);
         return ExitCodes.OK;
       }
-      for (JsonNode group : groups.values()) {
-        out().println(group.isString() ? group.getStringValue() : JsonText.compact(group));
+      for (JsonNode group : groups) {
+        out().println(group.isTextual() ? group.textValue() : JsonText.compact(group));
       }
       out().flush();
       return ExitCodes.OK;

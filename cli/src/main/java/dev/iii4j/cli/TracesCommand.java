@@ -1,6 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,12 +41,14 @@ final class TracesCommand extends EngineCommand {
                 "sort_order", "desc",
                 "include_internal", all));
     java.util.List<JsonNode> trees = new java.util.ArrayList<>();
-    for (JsonNode root : Listing.rows(answer, "spans").values()) {
+    for (JsonNode root : Listing.rows(answer, "spans")) {
       String id = JsonText.text(root, "trace_id");
       trees.add(connection.call("engine::traces::tree", JsonText.object("trace_id", id)));
     }
     if (json) {
-      printJson(JsonNode.createArrayNode(trees));
+      printJson(
+          new com.fasterxml.jackson.databind.node.ArrayNode(
+              dev.iii4j.protocol.Json.nodes(), trees));
       return ExitCodes.OK;
     }
     if (trees.isEmpty()) {
@@ -58,7 +60,7 @@ final class TracesCommand extends EngineCommand {
         continue;
       }
       out().println("trace " + JsonText.cell(roots.get(0), "trace_id"));
-      for (JsonNode root : roots.values()) {
+      for (JsonNode root : roots) {
         print(root, 1);
       }
     }
@@ -84,13 +86,13 @@ final class TracesCommand extends EngineCommand {
                 + "]");
     JsonNode children = span.get("children");
     if (children != null && children.isArray()) {
-      for (JsonNode child : children.values()) {
+      for (JsonNode child : children) {
         print(child, depth + 1);
       }
     }
   }
 
   private static long number(JsonNode value) {
-    return value != null && value.isNumber() ? value.getLongValue() : 0;
+    return value != null && value.isNumber() ? value.longValue() : 0;
   }
 }

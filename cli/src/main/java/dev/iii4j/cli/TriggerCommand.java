@@ -1,7 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -11,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -223,7 +223,7 @@ final class TriggerCommand extends EngineCommand {
     if (bound != null && bound.isArray() && bound.size() > 0) {
       out.println();
       out.println("Triggers:");
-      for (JsonNode trigger : bound.values()) {
+      for (JsonNode trigger : bound) {
         out.println(
             Table.printable(
                 "  "

@@ -1,11 +1,11 @@
 package dev.iii4j.cli;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The payload of {@code iii trigger} from its arguments, with the reference CLI's rules: {@code
@@ -66,10 +66,14 @@ final class TriggerPayload {
     }
     JsonNode baseValue = base == null ? null : parse(base);
     if (pairs.isEmpty()) {
-      return baseValue != null ? baseValue : JsonNode.createObjectNode(Map.of());
+      return baseValue != null
+          ? baseValue
+          : new com.fasterxml.jackson.databind.node.ObjectNode(
+              dev.iii4j.protocol.Json.nodes(), Map.of());
     }
     if (baseValue == null) {
-      return JsonNode.createObjectNode(pairs);
+      return new com.fasterxml.jackson.databind.node.ObjectNode(
+          dev.iii4j.protocol.Json.nodes(), pairs);
     }
     if (!baseValue.isObject()) {
       throw new CliException(
@@ -79,9 +83,10 @@ final class TriggerPayload {
               + ") must be a JSON object when combined with key=value pairs");
     }
     Map<String, JsonNode> merged = new LinkedHashMap<>();
-    baseValue.entries().forEach(e -> merged.put(e.getKey(), e.getValue()));
+    baseValue.properties().forEach(e -> merged.put(e.getKey(), e.getValue()));
     merged.putAll(pairs);
-    return JsonNode.createObjectNode(merged);
+    return new com.fasterxml.jackson.databind.node.ObjectNode(
+        dev.iii4j.protocol.Json.nodes(), merged);
   }
 
   private static Base only(@Nullable Base earlier, Base next) {
@@ -117,7 +122,7 @@ final class TriggerPayload {
     try {
       return JsonText.parse(text);
     } catch (IllegalArgumentException e) {
-      return JsonNode.createStringNode(text);
+      return dev.iii4j.protocol.Json.nodes().textNode(text);
     }
   }
 

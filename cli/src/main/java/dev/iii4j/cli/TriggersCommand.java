@@ -1,6 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +52,7 @@ final class TriggersCommand extends EngineCommand {
       return ExitCodes.OK;
     }
     Table table = new Table("TYPE", "FUNCTION", "WORKER", "CONFIG", "ID").limit(3, 60);
-    for (JsonNode row : rows.values()) {
+    for (JsonNode row : rows) {
       table.row(
           JsonText.cell(row, "trigger_type"),
           JsonText.cell(row, "function_id"),
@@ -73,7 +73,7 @@ final class TriggersCommand extends EngineCommand {
       return ExitCodes.OK;
     }
     Table table = new Table("TYPE", "WORKER", "DESCRIPTION").limit(2, 70);
-    for (JsonNode row : rows.values()) {
+    for (JsonNode row : rows) {
       table.row(
           JsonText.cell(row, "id"),
           JsonText.cell(row, "worker_name"),

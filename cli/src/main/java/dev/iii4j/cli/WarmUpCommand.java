@@ -34,7 +34,7 @@ final class WarmUpCommand implements Callable<Integer> {
     PrintWriter sink = new PrintWriter(new StringWriter());
     usage(spec.root().commandLine(), sink);
     WorkerOptions options = WorkerOptions.builder(URI.create("ws://127.0.0.1:1/")).build();
-    MessageCodec codec = new MessageCodec(options.objectMapper());
+    MessageCodec codec = new MessageCodec();
     codec.decode("{\"type\":\"workerregistered\",\"worker_id\":\"w\"}");
     codec.decode(
         "{\"type\":\"invocationresult\",\"invocation_id\":\"i\",\"function_id\":\"f\","

@@ -1,6 +1,6 @@
 package dev.iii4j.cli;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -29,13 +29,14 @@ final class WorkersCommand extends EngineCommand {
     JsonNode answer = connection.call("engine::workers::list", JsonText.object("search", search));
     String self = connection.workerId().orElse("");
     List<JsonNode> rows = new ArrayList<>();
-    for (JsonNode row : Listing.rows(answer, "workers").values()) {
+    for (JsonNode row : Listing.rows(answer, "workers")) {
       if (!self.equals(JsonText.text(row, "id"))) {
         rows.add(row);
       }
     }
     if (json) {
-      printJson(JsonNode.createArrayNode(rows));
+      printJson(
+          new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), rows));
       return ExitCodes.OK;
     }
     Table table =

@@ -3,12 +3,12 @@ package dev.iii4j.cli;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionDefinition;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.testing.GatewayHarness;
-import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,8 +51,8 @@ class CliReferenceArgumentsTest {
             input ->
                 JsonText.object(
                     "c",
-                    input.get("a").getNumberValue().longValue()
-                        + input.get("b").getNumberValue().longValue())));
+                    input.get("a").numberValue().longValue()
+                        + input.get("b").numberValue().longValue())));
     // Echoes the payload without the caller id the engine adds to object payloads.
     worker.registerFunction(
         ECHO,
@@ -62,9 +62,10 @@ class CliReferenceArgumentsTest {
                 return input;
               }
               Map<String, JsonNode> fields = new LinkedHashMap<>();
-              input.entries().forEach(e -> fields.put(e.getKey(), e.getValue()));
+              input.properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
               fields.remove("_caller_worker_id");
-              return JsonNode.createObjectNode(fields);
+              return new com.fasterxml.jackson.databind.node.ObjectNode(
+                  dev.iii4j.protocol.Json.nodes(), fields);
             }));
     worker.registerFunction(
         REJECT,

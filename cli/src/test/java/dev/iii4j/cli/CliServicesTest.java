@@ -4,6 +4,7 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.queue.Application;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
@@ -14,7 +15,6 @@ import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -139,7 +139,7 @@ class CliServicesTest {
     assertThat(setString.exitCode()).as(setString.toString()).isZero();
     // What the CLI wrote is what a worker reads through the protocol.
     assertThatJson(JsonText.compact(stateGet(scope, "order-1"))).isEqualTo("{\"qty\":3}");
-    assertThat(stateGet(scope, "order-2").getStringValue()).isEqualTo("pending");
+    assertThat(stateGet(scope, "order-2").textValue()).isEqualTo("pending");
     assertThat(get.stdout()).isEqualTo("{\n  \"qty\": 3\n}\n");
     assertThatJson(list.stdout()).isEqualTo("[{\"qty\":3},\"pending\"]");
     assertThat(groups.stdout().lines()).contains(scope);
@@ -205,8 +205,8 @@ class CliServicesTest {
         .allSatisfy(l -> assertThat(l).contains(FLAKY).contains("flaky job failed"));
     JsonNode rows = JsonText.parse(json.stdout());
     Map<Integer, String> idByN = new HashMap<>();
-    for (JsonNode row : rows.values()) {
-      idByN.put(row.get("payload").get("n").getNumberValue().intValue(), JsonText.text(row, "id"));
+    for (JsonNode row : rows) {
+      idByN.put(row.get("payload").get("n").numberValue().intValue(), JsonText.text(row, "id"));
       assertThat(JsonText.text(row, "function_id")).isEqualTo(FLAKY);
     }
     assertThat(idByN).containsOnlyKeys(1, 2);
@@ -222,8 +222,7 @@ class CliServicesTest {
         .until(
             () ->
                 ran.stream()
-                    .anyMatch(
-                        p -> p.get("n") != null && p.get("n").getNumberValue().intValue() == 1));
+                    .anyMatch(p -> p.get("n") != null && p.get("n").numberValue().intValue() == 1));
 
     CliProcess.Result discard =
         cli().run("queue", "dead-letters", "discard", DEAD_LETTER_QUEUE, idByN.get(2));
@@ -237,8 +236,7 @@ class CliServicesTest {
     assertThat(discardAgain.stderr()).contains(idByN.get(2));
     assertThat(redriveAll.stdout())
         .isEqualTo("redriven 0 message(s) of queue " + DEAD_LETTER_QUEUE + "\n");
-    assertThat(ran)
-        .noneMatch(p -> p.get("n") != null && p.get("n").getNumberValue().intValue() == 2);
+    assertThat(ran).noneMatch(p -> p.get("n") != null && p.get("n").numberValue().intValue() == 2);
   }
 
   private static long deadLetterCount() throws Exception {
@@ -246,6 +244,6 @@ class CliServicesTest {
         worker
             .call("engine::queue::dlq_count", JsonText.object("queue", DEAD_LETTER_QUEUE))
             .get(10, TimeUnit.SECONDS);
-    return answer.get("count").getNumberValue().longValue();
+    return answer.get("count").numberValue().longValue();
   }
 }

@@ -4,6 +4,7 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionDefinition;
 import dev.iii4j.sdk.FunctionException;
@@ -11,7 +12,6 @@ import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.sdk.TriggerTypeProvider;
 import dev.iii4j.testing.GatewayHarness;
-import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -72,7 +72,7 @@ class CliTriggerTest {
             input ->
                 JsonText.object(
                     "order_id",
-                    "order-" + input.get("item").getStringValue(),
+                    "order-" + input.get("item").textValue(),
                     "qty",
                     input.get("qty"),
                     "note",
@@ -446,7 +446,7 @@ class CliTriggerTest {
     JsonNode array = JsonText.parse(json);
     assertThat(array.isArray()).as("a JSON array: %s", json).isTrue();
     List<JsonNode> rows = new ArrayList<>();
-    array.values().forEach(rows::add);
+    array.forEach(rows::add);
     return rows;
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.testing.GatewayHarness;
-import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +41,7 @@ class JavaSdkAgainstGatewayTest {
   }
 
   private static JsonNode text(String value) {
-    return JsonNode.createStringNode(value);
+    return dev.iii4j.protocol.Json.nodes().textNode(value);
   }
 
   /** Calls until the function answers; registrations from another connection land shortly. */
@@ -67,7 +67,7 @@ class JavaSdkAgainstGatewayTest {
     String fail = unique("failing");
     EngineWorker executor = worker("executor", false);
     executor.registerFunction(
-        greet, FunctionHandler.sync(in -> text("Hello, " + in.get("name").getStringValue())));
+        greet, FunctionHandler.sync(in -> text("Hello, " + in.get("name").textValue())));
     executor.registerFunction(
         fail,
         FunctionHandler.sync(
@@ -77,8 +77,10 @@ class JavaSdkAgainstGatewayTest {
     executor.start().get(10, TimeUnit.SECONDS);
     EngineWorker caller = worker("caller", false);
     caller.start().get(10, TimeUnit.SECONDS);
-    JsonNode input = JsonNode.createObjectNode(java.util.Map.of("name", text("Ada")));
-    assertThat(callWhenReady(caller, greet, input).getStringValue()).isEqualTo("Hello, Ada");
+    JsonNode input =
+        new com.fasterxml.jackson.databind.node.ObjectNode(
+            dev.iii4j.protocol.Json.nodes(), java.util.Map.of("name", text("Ada")));
+    assertThat(callWhenReady(caller, greet, input).textValue()).isEqualTo("Hello, Ada");
     assertThatThrownBy(() -> caller.call(fail, input).get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
@@ -142,13 +144,13 @@ class JavaSdkAgainstGatewayTest {
     service.start().get(10, TimeUnit.SECONDS);
     EngineWorker caller = worker("caller", false);
     caller.start().get(10, TimeUnit.SECONDS);
-    assertThat(callWhenReady(caller, "state::set", text("v")).getStringValue())
+    assertThat(callWhenReady(caller, "state::set", text("v")).textValue())
         .isEqualTo("from the service");
     EngineWorker intruder = worker("intruder", false);
     intruder.registerFunction("state::set", FunctionHandler.sync(in -> text("stolen")));
     intruder.start().get(10, TimeUnit.SECONDS);
     for (int i = 0; i < 6; i++) {
-      assertThat(caller.call("state::set", text("v")).get(5, TimeUnit.SECONDS).getStringValue())
+      assertThat(caller.call("state::set", text("v")).get(5, TimeUnit.SECONDS).textValue())
           .isEqualTo("from the service");
     }
   }
@@ -161,8 +163,8 @@ class JavaSdkAgainstGatewayTest {
     executor.start().get(10, TimeUnit.SECONDS);
     EngineWorker caller = worker("caller", false);
     caller.start().get(10, TimeUnit.SECONDS);
-    assertThat(callWhenReady(caller, fn, text("1")).getStringValue()).isEqualTo("alive");
+    assertThat(callWhenReady(caller, fn, text("1")).textValue()).isEqualTo("alive");
     gateway.restart();
-    assertThat(callWhenReady(caller, fn, text("2")).getStringValue()).isEqualTo("alive");
+    assertThat(callWhenReady(caller, fn, text("2")).textValue()).isEqualTo("alive");
   }
 }

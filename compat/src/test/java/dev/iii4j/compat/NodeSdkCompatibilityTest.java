@@ -2,6 +2,7 @@ package dev.iii4j.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.iii4j.cron.CronScheduler;
 import dev.iii4j.sdk.EngineWorker;
@@ -13,7 +14,6 @@ import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -69,7 +69,7 @@ class NodeSdkCompatibilityTest {
         "compat::java::call-node",
         invocation -> {
           JsonNode input = invocation.data();
-          String target = input.get("function_id").getStringValue();
+          String target = input.get("function_id").textValue();
           return javaWorker
               .call(target, input.get("payload"))
               .thenApply(result -> object(Map.of("from_node", orNull(result))));
@@ -228,22 +228,24 @@ class NodeSdkCompatibilityTest {
   private static JsonNode echo(JsonNode input) {
     Map<String, JsonNode> copy = new LinkedHashMap<>();
     if (input != null && input.isObject()) {
-      for (Map.Entry<String, JsonNode> e : input.entries()) {
+      for (Map.Entry<String, JsonNode> e : input.properties()) {
         if (!e.getKey().equals("_caller_worker_id")) {
           copy.put(e.getKey(), e.getValue());
         }
       }
     }
-    copy.put("lang", JsonNode.createStringNode("java"));
-    return JsonNode.createObjectNode(copy);
+    copy.put("lang", dev.iii4j.protocol.Json.nodes().textNode("java"));
+    return new com.fasterxml.jackson.databind.node.ObjectNode(
+        dev.iii4j.protocol.Json.nodes(), copy);
   }
 
   private static JsonNode object(Map<String, JsonNode> fields) {
-    return JsonNode.createObjectNode(new LinkedHashMap<>(fields));
+    return new com.fasterxml.jackson.databind.node.ObjectNode(
+        dev.iii4j.protocol.Json.nodes(), new LinkedHashMap<>(fields));
   }
 
   private static JsonNode orNull(JsonNode node) {
-    return node == null ? JsonNode.nullNode() : node;
+    return node == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : node;
   }
 
   private static void run(Path dir, Map<String, String> env, List<String> command, Duration timeout)

@@ -2,13 +2,13 @@ package dev.iii4j.compat;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.queue.Application;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +40,9 @@ final class QueueServiceProcess {
     EngineWorker probe = gateway.worker("compat-queue-probe");
     probe.start();
     JsonNode request =
-        JsonNode.createObjectNode(Map.of("queue", JsonNode.createStringNode("default")));
+        new com.fasterxml.jackson.databind.node.ObjectNode(
+            dev.iii4j.protocol.Json.nodes(),
+            Map.of("queue", dev.iii4j.protocol.Json.nodes().textNode("default")));
     await("queue service registered")
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.iii4j.cron.CronServiceInstance.Claim;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micronaut.context.ApplicationContext;
@@ -75,7 +76,8 @@ class CronReplicasTest {
     Fires fires = new Fires();
     String fn = unique("every-second");
     client.registerFunction(fn, fires.handler());
-    TriggerRef trigger = client.registerTrigger("cron", fn, object("expression", "* * * * * *"));
+    TriggerRef trigger =
+        client.registerTrigger("cron", fn, SerdeTrees.sdk(object("expression", "* * * * * *")));
     try {
       await().atMost(Duration.ofSeconds(15)).until(() -> onEveryReplica(trigger.id(), true));
       await()
@@ -129,7 +131,8 @@ class CronReplicasTest {
     Fires fires = new Fires();
     String fn = unique("stopped");
     client.registerFunction(fn, fires.handler());
-    TriggerRef trigger = client.registerTrigger("cron", fn, object("expression", "* * * * * *"));
+    TriggerRef trigger =
+        client.registerTrigger("cron", fn, SerdeTrees.sdk(object("expression", "* * * * * *")));
     await().atMost(Duration.ofSeconds(15)).until(() -> fires.size() >= 2);
     trigger.unregister();
     await().atMost(Duration.ofSeconds(10)).until(() -> onEveryReplica(trigger.id(), false));

@@ -12,6 +12,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,7 +80,10 @@ class CronTriggersTest {
     client.registerFunction(fn, fires.handler());
     TriggerRef trigger =
         client.registerTrigger(
-            "cron", fn, object("expression", EVERY_SECOND), object("team", "ops"));
+            "cron",
+            fn,
+            SerdeTrees.sdk(object("expression", EVERY_SECOND)),
+            SerdeTrees.sdk(object("team", "ops")));
     try {
       await().atMost(WAIT).until(() -> fires.size() >= 2);
     } finally {
@@ -124,16 +128,18 @@ class CronTriggersTest {
         invocation -> {
           conditionCalls.record(invocation);
           long second =
-              OffsetDateTime.parse(invocation.data().get("scheduled_time").getStringValue())
+              OffsetDateTime.parse(
+                      SerdeTrees.serde(invocation.data()).get("scheduled_time").getStringValue())
                   .toEpochSecond();
-          return CompletableFuture.completedFuture(JsonNode.createBooleanNode(second % 2 == 1));
+          return CompletableFuture.completedFuture(
+              SerdeTrees.sdk(JsonNode.createBooleanNode(second % 2 == 1)));
         });
     TriggerRef trigger =
         client.registerTrigger(
             "cron",
             fn,
-            object("expression", EVERY_SECOND, "condition_function_id", condition),
-            object("m", "1"));
+            SerdeTrees.sdk(object("expression", EVERY_SECOND, "condition_function_id", condition)),
+            SerdeTrees.sdk(object("m", "1")));
     try {
       await().atMost(WAIT).until(() -> fires.size() >= 2 && conditionCalls.size() >= 4);
     } finally {
@@ -171,7 +177,9 @@ class CronTriggersTest {
             }));
     TriggerRef trigger =
         client.registerTrigger(
-            "cron", fn, object("expression", EVERY_SECOND, "condition_function_id", condition));
+            "cron",
+            fn,
+            SerdeTrees.sdk(object("expression", EVERY_SECOND, "condition_function_id", condition)));
     try {
       await()
           .atMost(WAIT)
@@ -222,7 +230,10 @@ class CronTriggersTest {
     ExecutionException failure =
         catchThrowableOfType(
             ExecutionException.class,
-            () -> client.call("engine::register_trigger", request).get(10, TimeUnit.SECONDS));
+            () ->
+                client
+                    .call("engine::register_trigger", SerdeTrees.sdk(request))
+                    .get(10, TimeUnit.SECONDS));
     assertThat(failure).as("registration of %s was accepted", config).isNotNull();
     WorkerException.Remote remote = (WorkerException.Remote) failure.getCause();
     assertThat(remote.code()).isEqualTo("trigger_registration_failed");
@@ -234,7 +245,8 @@ class CronTriggersTest {
     Fires fires = new Fires();
     String fn = unique("dead-claims");
     client.registerFunction(fn, fires.handler());
-    TriggerRef trigger = client.registerTrigger("cron", fn, object("expression", EVERY_SECOND));
+    TriggerRef trigger =
+        client.registerTrigger("cron", fn, SerdeTrees.sdk(object("expression", EVERY_SECOND)));
     List<Instant> taken = new CopyOnWriteArrayList<>();
     try {
       await().atMost(WAIT).until(() -> fires.size() >= 1);

@@ -2,6 +2,7 @@ package dev.iii4j.cron;
 
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,11 @@ final class Fires {
   }
 
   void record(Invocation invocation) {
-    fires.add(new Fire(Instant.now(), invocation.data(), invocation.metadata()));
+    fires.add(
+        new Fire(
+            Instant.now(),
+            SerdeTrees.serde(invocation.data()),
+            SerdeTrees.serde(invocation.metadata())));
   }
 
   List<Fire> all() {

@@ -1,7 +1,7 @@
 package dev.iii4j.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.regex.Pattern;
 
 /**
@@ -84,15 +84,17 @@ public sealed interface ExposeFilter {
         return new GlobValue(Glob.compile(unwrapMatch(text)));
       }
       if (text.equals("true") || text.equals("false")) {
-        return new Exact(JsonNode.createBooleanNode(Boolean.parseBoolean(text)));
+        return new Exact(dev.iii4j.protocol.Json.nodes().booleanNode(Boolean.parseBoolean(text)));
       }
       if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
-        return new Exact(JsonNode.createStringNode(text.substring(1, text.length() - 1)));
+        return new Exact(
+            dev.iii4j.protocol.Json.nodes().textNode(text.substring(1, text.length() - 1)));
       }
       try {
-        return new Exact(JsonNode.createNumberNode(new java.math.BigDecimal(text)));
+        return new Exact(
+            dev.iii4j.protocol.Json.nodes().numberNode(new java.math.BigDecimal(text)));
       } catch (NumberFormatException notANumber) {
-        return new Exact(JsonNode.createStringNode(text));
+        return new Exact(dev.iii4j.protocol.Json.nodes().textNode(text));
       }
     }
   }
@@ -106,8 +108,8 @@ public sealed interface ExposeFilter {
     @Override
     public boolean matches(JsonNode actual) {
       if (expected.isNumber() && actual.isNumber()) {
-        return new java.math.BigDecimal(expected.getNumberValue().toString())
-                .compareTo(new java.math.BigDecimal(actual.getNumberValue().toString()))
+        return new java.math.BigDecimal(expected.numberValue().toString())
+                .compareTo(new java.math.BigDecimal(actual.numberValue().toString()))
             == 0;
       }
       return expected.equals(actual);
@@ -122,7 +124,7 @@ public sealed interface ExposeFilter {
   record GlobValue(Pattern pattern) implements ValueMatch {
     @Override
     public boolean matches(JsonNode actual) {
-      return actual.isString() && pattern.matcher(actual.getStringValue()).matches();
+      return actual.isTextual() && pattern.matcher(actual.textValue()).matches();
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.iii4j.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.List;
 import java.util.Set;
 
@@ -34,7 +34,8 @@ public record SessionAccess(
           null,
           true,
           true,
-          JsonNode.createObjectNode(java.util.Map.of()),
+          new com.fasterxml.jackson.databind.node.ObjectNode(
+              dev.iii4j.protocol.Json.nodes(), java.util.Map.of()),
           null);
 
   /** Ids every session may call, whatever its listener's filters say. */

@@ -1,8 +1,8 @@
 package dev.iii4j.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.Message;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.TriggerAction;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -114,14 +114,13 @@ class ChannelTest {
         owner.next(Message.InvocationResult.class, r -> r.invocationId().equals(id)).result();
     JsonNode writer = result.get("writer");
     JsonNode reader = result.get("reader");
-    assertThat(writer.get("direction").getStringValue()).isEqualTo("write");
-    assertThat(reader.get("direction").getStringValue()).isEqualTo("read");
-    assertThat(writer.get("channel_id").getStringValue())
-        .isEqualTo(reader.get("channel_id").getStringValue());
-    assertThat(writer.get("access_key").getStringValue())
-        .isEqualTo(reader.get("access_key").getStringValue());
-    return new Refs(
-        writer.get("channel_id").getStringValue(), writer.get("access_key").getStringValue());
+    assertThat(writer.get("direction").textValue()).isEqualTo("write");
+    assertThat(reader.get("direction").textValue()).isEqualTo("read");
+    assertThat(writer.get("channel_id").textValue())
+        .isEqualTo(reader.get("channel_id").textValue());
+    assertThat(writer.get("access_key").textValue())
+        .isEqualTo(reader.get("access_key").textValue());
+    return new Refs(writer.get("channel_id").textValue(), writer.get("access_key").textValue());
   }
 
   private static End open(Refs refs, String dir) {
@@ -313,7 +312,7 @@ class ChannelTest {
       await().atMost(5, TimeUnit.SECONDS).until(() -> reader.items.equals(List.of("streamed")));
 
       String release = "{\"channel_ids\":[\"" + response + "\"]}";
-      assertThat(call(caller, "engine::channels::release", release).get("released").getIntValue())
+      assertThat(call(caller, "engine::channels::release", release).get("released").intValue())
           .isEqualTo(1);
       assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
     }
@@ -350,7 +349,7 @@ class ChannelTest {
       assertThat(
               call(owner, "engine::channels::open", openInput(entry(id, key, "")))
                   .get("opened")
-                  .getIntValue())
+                  .intValue())
           .isEqualTo(1);
       assertThat(call(owner, "engine::channels::open", openInput(entry(id, key, ""))))
           .isEqualTo(RawWorker.CODEC.parseTree(invalid));
@@ -364,13 +363,13 @@ class ChannelTest {
       Refs refs = create(owner, "{}");
       End reader = open(refs, "read");
       String release = "{\"channel_ids\":[\"" + refs.id() + "\",\"no-such-channel\"]}";
-      assertThat(call(stranger, "engine::channels::release", release).get("released").getIntValue())
+      assertThat(call(stranger, "engine::channels::release", release).get("released").intValue())
           .isZero();
       End writer = open(refs, "write");
       writer.socket.sendText("still open", true).join();
       await().atMost(5, TimeUnit.SECONDS).until(() -> reader.items.size() == 1);
 
-      assertThat(call(owner, "engine::channels::release", release).get("released").getIntValue())
+      assertThat(call(owner, "engine::channels::release", release).get("released").intValue())
           .isEqualTo(1);
       assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
       assertThat(reader.closeReason.get()).isEqualTo("channel released by its owner");

@@ -4,11 +4,11 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Message;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -519,14 +519,14 @@ class EngineIntrospectionTest {
                   "{\"trigger_type\":\"%s\",\"function_id\":\"f::kept\",\"config\":{\"k\":1}}"
                       .formatted(type)))
               .get("id")
-              .getStringValue();
+              .textValue();
       String dropped =
           json(ok(
                   caller,
                   "engine::register_trigger",
                   "{\"trigger_type\":\"%s\",\"function_id\":\"f::dropped\"}".formatted(type)))
               .get("id")
-              .getStringValue();
+              .textValue();
       assertThat(
               failure(caller, "engine::registered-triggers::info", "{\"id\":\"" + kept + "\"}")
                   .code())
@@ -559,7 +559,7 @@ class EngineIntrospectionTest {
                   "{\"trigger_type\":\"subscribe\",\"function_id\":\"%s\",\"config\":{\"topic\":\"%s\"}}"
                       .formatted(fn, topic)))
               .get("id")
-              .getStringValue();
+              .textValue();
       // The fire and the publish result race; wait for the fire only.
       worker.send(
           new Message.InvokeFunction(
@@ -599,7 +599,7 @@ class EngineIntrospectionTest {
                 caller,
                 "engine::register_trigger",
                 "{\"trigger_type\":\"%s\",\"function_id\":\"f::s\"}".formatted(type));
-        String id = json(answer).get("id").getStringValue();
+        String id = json(answer).get("id").textValue();
         assertThat(provider.next(Message.RegisterTrigger.class).id()).isEqualTo(id);
         assertThatJson(ok(caller, "engine::triggers::info", "{\"id\":\"" + type + "\"}"))
             .inPath("$.instance_count")

@@ -4,11 +4,11 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.TriggerAction;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -264,8 +264,8 @@ class GatewayProtocolTest {
       caller.next(
           Message.InvokeFunction.class,
           c ->
-              c.data().get("event").getStringValue().equals("worker_disconnected")
-                  && c.data().get("worker_id").getStringValue().equals(first.workerId));
+              c.data().get("event").textValue().equals("worker_disconnected")
+                  && c.data().get("worker_id").textValue().equals(first.workerId));
       for (int i = 0; i < 3; i++) {
         String id = invocationId();
         caller.send(new Message.InvokeFunction(id, fn, null));
@@ -473,20 +473,19 @@ class GatewayProtocolTest {
       var request = queue.next(Message.InvokeFunction.class);
       assertThat(request.functionId()).isEqualTo("engine::queue::enqueue");
       JsonNode data = request.data();
-      assertThat(data.get("queue").getStringValue()).isEqualTo("payment");
-      assertThat(data.get("function_id").getStringValue()).isEqualTo("payments::charge");
+      assertThat(data.get("queue").textValue()).isEqualTo("payment");
+      assertThat(data.get("function_id").textValue()).isEqualTo("payments::charge");
       assertThatJson(RawWorker.CODEC.writeJson(data.get("data")))
           .isEqualTo("{\"orderId\":\"123\"}");
       assertThat(data.get("traceparent").isNull()).isTrue();
-      assertThat(data.get("baggage").getStringValue())
-          .isEqualTo("a=b,iii.function.id=payments::charge");
-      String receipt = data.get("messageReceiptId").getStringValue();
+      assertThat(data.get("baggage").textValue()).isEqualTo("a=b,iii.function.id=payments::charge");
+      String receipt = data.get("messageReceiptId").textValue();
       queue.send(
           Message.InvocationResult.success(
               request.invocationId(), "engine::queue::enqueue", json("{}")));
       var result = caller.next(Message.InvocationResult.class);
       assertThat(result.invocationId()).isEqualTo(id);
-      assertThat(result.result().get("messageReceiptId").getStringValue()).isEqualTo(receipt);
+      assertThat(result.result().get("messageReceiptId").textValue()).isEqualTo(receipt);
     }
   }
 
@@ -520,16 +519,16 @@ class GatewayProtocolTest {
               : second.next(Message.InvokeFunction.class);
       dying.abort();
       Message.InvokeFunction retried = survivor.next(Message.InvokeFunction.class);
-      assertThat(retried.data().get("messageReceiptId").getStringValue())
-          .isEqualTo(original.data().get("messageReceiptId").getStringValue());
+      assertThat(retried.data().get("messageReceiptId").textValue())
+          .isEqualTo(original.data().get("messageReceiptId").textValue());
       survivor.send(
           Message.InvocationResult.success(
               retried.invocationId(), "engine::queue::enqueue", json("{}")));
       var result = caller.next(Message.InvocationResult.class);
       assertThat(result.invocationId()).isEqualTo(id);
       assertThat(result.error()).isNull();
-      assertThat(result.result().get("messageReceiptId").getStringValue())
-          .isEqualTo(original.data().get("messageReceiptId").getStringValue());
+      assertThat(result.result().get("messageReceiptId").textValue())
+          .isEqualTo(original.data().get("messageReceiptId").textValue());
     }
   }
 
@@ -736,20 +735,20 @@ class GatewayProtocolTest {
         watcher.next(
             Message.InvokeFunction.class,
             c ->
-                c.data().get("event").getStringValue().equals("worker_connected")
-                    && c.data().get("worker_id").getStringValue().equals(newcomerId));
+                c.data().get("event").textValue().equals("worker_connected")
+                    && c.data().get("worker_id").textValue().equals(newcomerId));
         newcomer.send(new Message.RegisterFunction(unique("brand-new")));
         var changed =
             watcher.next(
                 Message.InvokeFunction.class,
-                c -> c.data().get("event").getStringValue().equals("functions_changed"));
+                c -> c.data().get("event").textValue().equals("functions_changed"));
         assertThat(changed.data().get("functions").isArray()).isTrue();
       }
       watcher.next(
           Message.InvokeFunction.class,
           c ->
-              c.data().get("event").getStringValue().equals("worker_disconnected")
-                  && c.data().get("worker_id").getStringValue().equals(newcomerId));
+              c.data().get("event").textValue().equals("worker_disconnected")
+                  && c.data().get("worker_id").textValue().equals(newcomerId));
     }
   }
 }

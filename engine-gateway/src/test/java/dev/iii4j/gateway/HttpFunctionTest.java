@@ -3,12 +3,12 @@ package dev.iii4j.gateway;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Message;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.MessageCodec;
-import io.micronaut.serde.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -25,7 +24,7 @@ import java.util.function.Predicate;
  * sends, so tests can assert the wire itself (the SDK would hide it).
  */
 final class RawWorker implements AutoCloseable {
-  static final MessageCodec CODEC = new MessageCodec(ObjectMapper.getDefault());
+  static final MessageCodec CODEC = new MessageCodec();
 
   private final WebSocket socket;
   private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();

@@ -4,6 +4,7 @@ import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.ErrorBody;
@@ -14,7 +15,6 @@ import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerOptions;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -84,33 +84,36 @@ class RbacListenerTest {
           JsonNode enriched =
               payload != null && payload.isObject()
                   ? Json.with(
-                      Json.with(payload, "_intercepted", JsonNode.createBooleanNode(true)),
+                      Json.with(
+                          payload,
+                          "_intercepted",
+                          dev.iii4j.protocol.Json.nodes().booleanNode(true)),
                       "_caller",
                       invocation.data().get("context").get("user_id"))
                   : payload;
-          return authority.call(invocation.data().get("function_id").getStringValue(), enriched);
+          return authority.call(invocation.data().get("function_id").textValue(), enriched);
         });
     authority.registerFunction(
         "rbac::on-function",
         FunctionHandler.sync(
             in -> {
               hookCalls.add(in);
-              String id = in.get("function_id").getStringValue();
+              String id = in.get("function_id").textValue();
               if (id.startsWith("denied::")) {
-                return JsonNode.createBooleanNode(false);
+                return dev.iii4j.protocol.Json.nodes().booleanNode(false);
               }
               if (id.startsWith("rename::")) {
                 return json("{\"function_id\":\"" + id.replace("rename::", "renamed::") + "\"}");
               }
-              return JsonNode.createBooleanNode(true);
+              return dev.iii4j.protocol.Json.nodes().booleanNode(true);
             }));
     authority.registerFunction(
         "rbac::on-trigger",
         FunctionHandler.sync(
             in -> {
               hookCalls.add(in);
-              return JsonNode.createBooleanNode(
-                  !in.get("function_id").getStringValue().startsWith("denied"));
+              return dev.iii4j.protocol.Json.nodes()
+                  .booleanNode(!in.get("function_id").textValue().startsWith("denied"));
             }));
     authority.registerFunction(
         "rbac::on-trigger-type",
@@ -156,7 +159,7 @@ class RbacListenerTest {
     if (token == null) {
       return json("{\"context\":{\"user_id\":\"anonymous\"}}");
     }
-    return switch (token.getStringValue()) {
+    return switch (token.textValue()) {
       case "valid-token" ->
           json(
               """
@@ -198,9 +201,9 @@ class RbacListenerTest {
           .containsEntry("_caller", "user-1");
       assertThat(authCalls).hasSize(1);
       JsonNode auth = authCalls.get(0);
-      assertThat(auth.get("headers").get("x-test-token").getStringValue()).isEqualTo("valid-token");
-      assertThat(auth.get("headers").get("x-extra").getStringValue()).isEqualTo("yes");
-      assertThat(auth.get("ip_address").getStringValue()).isEqualTo("127.0.0.1");
+      assertThat(auth.get("headers").get("x-test-token").textValue()).isEqualTo("valid-token");
+      assertThat(auth.get("headers").get("x-extra").textValue()).isEqualTo("yes");
+      assertThat(auth.get("ip_address").textValue()).isEqualTo("127.0.0.1");
       assertThat(middlewareCalls).hasSize(1);
       assertThatJson(RawWorker.CODEC.writeJson(middlewareCalls.get(0)))
           .isEqualTo(
@@ -277,8 +280,8 @@ class RbacListenerTest {
       assertThat(hookCalls)
           .anyMatch(
               h ->
-                  h.get("function_id").getStringValue().equals("orders::list")
-                      && h.get("context").get("user_id").getStringValue().equals("t"));
+                  h.get("function_id").textValue().equals("orders::list")
+                      && h.get("context").get("user_id").textValue().equals("t"));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.iii4j.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.telemetry.TelemetryForwarder;
 import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.sdk.CallOptions;
@@ -11,7 +12,6 @@ import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -93,7 +93,7 @@ class TelemetryTest {
         invocation -> {
           seenTraceparents.add(String.valueOf(invocation.traceparent()));
           return java.util.concurrent.CompletableFuture.completedFuture(
-              JsonNode.createStringNode("hi"));
+              dev.iii4j.protocol.Json.nodes().textNode("hi"));
         });
     app.start().get(10, TimeUnit.SECONDS);
     return app;
@@ -107,26 +107,27 @@ class TelemetryTest {
     String traceparent = "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01";
     app.call(
             "app::hello",
-            JsonNode.createObjectNode(Map.of()),
+            new com.fasterxml.jackson.databind.node.ObjectNode(
+                dev.iii4j.protocol.Json.nodes(), Map.of()),
             CallOptions.defaults().withTraceparent(traceparent))
         .get(10, TimeUnit.SECONDS);
     JsonNode span = awaitSpan("call app::hello");
-    assertThat(span.get("trace_id").getStringValue()).isEqualTo(CALLER_TRACE);
-    assertThat(span.get("parent_span_id").getStringValue()).isEqualTo(CALLER_SPAN);
-    assertThat(span.get("status").getStringValue()).isEqualTo("ok");
+    assertThat(span.get("trace_id").textValue()).isEqualTo(CALLER_TRACE);
+    assertThat(span.get("parent_span_id").textValue()).isEqualTo(CALLER_SPAN);
+    assertThat(span.get("status").textValue()).isEqualTo("ok");
     assertThat(
-            span.get("end_time_unix_nano").getLongValue()
-                >= span.get("start_time_unix_nano").getLongValue())
+            span.get("end_time_unix_nano").longValue()
+                >= span.get("start_time_unix_nano").longValue())
         .isTrue();
     assertThat(seenTraceparents)
-        .containsExactly("00-" + CALLER_TRACE + "-" + span.get("span_id").getStringValue() + "-01");
+        .containsExactly("00-" + CALLER_TRACE + "-" + span.get("span_id").textValue() + "-01");
 
     // A failed call records the error code; a call without a context starts a trace.
     app.call("app::missing", null).handle((r, e) -> null).get(10, TimeUnit.SECONDS);
     JsonNode missing = awaitSpan("call app::missing");
-    assertThat(missing.get("status").getStringValue()).isEqualTo("error");
+    assertThat(missing.get("status").textValue()).isEqualTo("error");
     assertThat(missing.get("parent_span_id").isNull()).isTrue();
-    assertThat(dev.iii4j.protocol.JsonWriter.text(missing.get("attributes")))
+    assertThat(dev.iii4j.protocol.Json.text(missing.get("attributes")))
         .contains("function_not_found");
   }
 
@@ -192,8 +193,8 @@ class TelemetryTest {
         .until(
             () -> {
               for (JsonNode batch : batches) {
-                for (JsonNode span : batch.get("spans").values()) {
-                  if (span.get("name").getStringValue().equals(name)) {
+                for (JsonNode span : batch.get("spans")) {
+                  if (span.get("name").textValue().equals(name)) {
                     found[0] = span;
                     return true;
                   }
@@ -206,9 +207,8 @@ class TelemetryTest {
 
   private List<String> texts(String field) {
     return batches.stream()
-        .flatMap(
-            b -> java.util.stream.StreamSupport.stream(b.get(field).values().spliterator(), false))
-        .map(JsonNode::getStringValue)
+        .flatMap(b -> java.util.stream.StreamSupport.stream(b.get(field).spliterator(), false))
+        .map(JsonNode::textValue)
         .toList();
   }
 }

@@ -3,8 +3,7 @@ package dev.iii4j.protocol;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.serde.annotation.Serdeable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The error object of {@code invocationresult}, {@code triggerregistrationresult} and {@code error}
@@ -15,7 +14,6 @@ import io.micronaut.serde.annotation.Serdeable;
  * @param message a human readable message
  * @param stacktrace an optional stack trace, as produced by the executing SDK
  */
-@Serdeable
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ErrorBody(

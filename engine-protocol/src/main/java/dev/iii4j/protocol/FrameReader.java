@@ -3,12 +3,9 @@ package dev.iii4j.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
-import io.micronaut.serde.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code invokefunction} and {@code invocationresult} frames with Jackson's streaming parser,
@@ -17,18 +14,7 @@ import java.io.IOException;
  * left to the tree-based path of {@link MessageCodec}.
  */
 final class FrameReader {
-  static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          // Payloads are limited by the socket's frame size, not by the parser.
-          .streamReadConstraints(
-              StreamReadConstraints.builder()
-                  .maxStringLength(Integer.MAX_VALUE)
-                  .maxNumberLength(Integer.MAX_VALUE)
-                  .maxNestingDepth(10_000)
-                  .build())
-          // Writers go into socket buffers the caller still owns.
-          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-          .build();
+  private static final JsonFactory FACTORY = Json.FACTORY;
 
   private FrameReader() {}
 
@@ -38,7 +24,7 @@ final class FrameReader {
    * @throws ProtocolException when the frame is not a JSON object with a string {@code type}, or an
    *     invocation or result does not fit its record
    */
-  static @Nullable Message read(byte[] utf8, int offset, int length, ObjectMapper mapper) {
+  static @Nullable Message read(byte[] utf8, int offset, int length) {
     Fields f = new Fields();
     try (JsonParser p = FACTORY.createParser(utf8, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -62,9 +48,9 @@ final class FrameReader {
           case "function_id" -> f.functionId = string(p, name);
           case "traceparent" -> f.traceparent = string(p, name);
           case "baggage" -> f.baggage = string(p, name);
-          case "data" -> f.data = payload(p, utf8, offset, mapper);
-          case "result" -> f.result = payload(p, utf8, offset, mapper);
-          case "metadata" -> f.metadata = tree(p, utf8, offset, mapper);
+          case "data" -> f.data = payload(p, utf8, offset);
+          case "result" -> f.result = payload(p, utf8, offset);
+          case "metadata" -> f.metadata = tree(p, utf8, offset);
           case "action" -> f.action = action(p);
           case "error" -> f.error = error(p);
           default -> p.skipChildren();
@@ -126,13 +112,12 @@ final class FrameReader {
   /**
    * The value at the parser as a payload over the frame's bytes; the parser ends on its last token.
    */
-  private static Payload payload(JsonParser p, byte[] utf8, int offset, ObjectMapper mapper)
-      throws IOException {
+  private static Payload payload(JsonParser p, byte[] utf8, int offset) throws IOException {
     int start = offset + (int) p.currentTokenLocation().getByteOffset();
     if (p.currentToken().isStructStart()) {
       p.skipChildren();
       int end = offset + (int) p.currentLocation().getByteOffset();
-      return Payload.raw(utf8, start, end - start, mapper);
+      return Payload.raw(utf8, start, end - start);
     }
     // A scalar: its text ends before the next separator, which the next token shows.
     p.finishToken();
@@ -140,7 +125,7 @@ final class FrameReader {
     while (end > start && !endsScalar(utf8[end - 1], p.currentToken())) {
       end--;
     }
-    return Payload.raw(utf8, start, end - start, mapper);
+    return Payload.raw(utf8, start, end - start);
   }
 
   /** Whether {@code b} can be the last byte of a scalar of the given kind. */
@@ -152,12 +137,11 @@ final class FrameReader {
     };
   }
 
-  private static @Nullable JsonNode tree(JsonParser p, byte[] utf8, int offset, ObjectMapper mapper)
-      throws IOException {
+  private static @Nullable JsonNode tree(JsonParser p, byte[] utf8, int offset) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
-    Payload value = payload(p, utf8, offset, mapper);
+    Payload value = payload(p, utf8, offset);
     return value.tree();
   }
 

@@ -3,23 +3,22 @@ package dev.iii4j.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes frames with Jackson's streaming generator, field by field, {@code type} first.
  *
- * <p>Frames are written by hand rather than through Serde because Serde's {@code JsonNode} writer
- * (micronaut-serde 2.16) fails on payloads nested more than 65 levels deep, which real workers
- * send. Writing by hand also keeps the encoding exact: optional fields are left out when null,
- * {@code data} and {@code config} are always written.
+ * <p>Frames are written by hand rather than through data binding: that keeps the encoding exact
+ * (optional fields are left out when null, {@code data} and {@code config} are always written) and
+ * lets a raw payload be copied into the frame without re-encoding.
  */
 final class FrameWriter {
-  private static final JsonFactory FACTORY = FrameReader.FACTORY;
+  private static final JsonFactory FACTORY = Json.FACTORY;
 
   private FrameWriter() {}
 
@@ -57,16 +56,6 @@ final class FrameWriter {
     g.writeStringField("type", MessageCodec.typeOf(message));
     fields(g, message, out);
     g.writeEndObject();
-  }
-
-  static byte[] write(@Nullable JsonNode node) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      node(g, node);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 
   private static void fields(JsonGenerator g, Message message, @Nullable OutputStream out)
@@ -203,6 +192,10 @@ final class FrameWriter {
   }
 
   private static void node(JsonGenerator g, @Nullable JsonNode node) throws IOException {
-    JsonWriter.write(g, node);
+    if (node == null) {
+      g.writeNull();
+    } else {
+      Json.mapper().writeTree(g, node);
+    }
   }
 }

@@ -3,9 +3,8 @@ package dev.iii4j.protocol;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
-import io.micronaut.serde.annotation.Serdeable;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One frame of the iii worker protocol. Each record is named after its wire tag (the {@code type}
@@ -28,7 +27,6 @@ public sealed interface Message {
    * @param metadata optional function metadata
    * @param invocation present for HTTP-invoked functions (kept opaque)
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record RegisterFunction(
@@ -42,6 +40,10 @@ public sealed interface Message {
     /** Checks that the id is present. */
     public RegisterFunction {
       Require.present(id, "id");
+      requestFormat = Require.absentIfNull(requestFormat);
+      responseFormat = Require.absentIfNull(responseFormat);
+      metadata = Require.absentIfNull(metadata);
+      invocation = Require.absentIfNull(invocation);
     }
 
     /** A plain function with an id only. */
@@ -55,7 +57,6 @@ public sealed interface Message {
    *
    * @param id the function id
    */
-  @Serdeable
   @JsonIgnoreProperties(ignoreUnknown = true)
   record UnregisterFunction(@JsonProperty("id") String id) implements Message {
     /** Checks that the id is present. */
@@ -203,7 +204,6 @@ public sealed interface Message {
    * @param triggerRequestFormat optional schema of trigger configs (Rust SDK)
    * @param callRequestFormat optional schema of fire payloads (Rust SDK)
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record RegisterTriggerType(
@@ -216,6 +216,8 @@ public sealed interface Message {
     public RegisterTriggerType {
       Require.present(id, "id");
       description = description == null ? "" : description;
+      triggerRequestFormat = Require.absentIfNull(triggerRequestFormat);
+      callRequestFormat = Require.absentIfNull(callRequestFormat);
     }
 
     /** A type with an id and a description. */
@@ -230,7 +232,6 @@ public sealed interface Message {
    *
    * @param id the trigger type id
    */
-  @Serdeable
   @JsonIgnoreProperties(ignoreUnknown = true)
   record UnregisterTriggerType(@JsonProperty("id") String id) implements Message {
     /** Checks that the id is present. */
@@ -248,7 +249,6 @@ public sealed interface Message {
    * @param config type-specific configuration; absent is read as null and written as null
    * @param metadata optional metadata delivered with each fire
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record RegisterTrigger(
@@ -263,6 +263,8 @@ public sealed interface Message {
       Require.present(id, "id");
       Require.present(triggerType, "trigger_type");
       Require.present(functionId, "function_id");
+      config = Require.absentIfNull(config);
+      metadata = Require.absentIfNull(metadata);
     }
   }
 
@@ -275,7 +277,6 @@ public sealed interface Message {
    * @param functionId the target function
    * @param error the failure, absent on success
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record TriggerRegistrationResult(
@@ -298,7 +299,6 @@ public sealed interface Message {
    * @param id the trigger id
    * @param triggerType the trigger type, optional from workers
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record UnregisterTrigger(
@@ -316,7 +316,6 @@ public sealed interface Message {
    * @param workerId the connection's id
    * @param reattachToken the secret that proves this connection in a later {@code reattach}
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record WorkerRegistered(
@@ -336,7 +335,6 @@ public sealed interface Message {
    * @param previousWorkerId the worker id of the earlier connection
    * @param reattachToken the token issued to that connection
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Reattach(
@@ -350,12 +348,10 @@ public sealed interface Message {
   }
 
   /** JSON {@code ping}; the engine answers {@link Pong}. */
-  @Serdeable
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Ping() implements Message {}
 
   /** JSON {@code pong}. */
-  @Serdeable
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Pong() implements Message {}
 
@@ -367,7 +363,6 @@ public sealed interface Message {
    * @param description optional description
    * @param parentServiceId optional parent
    */
-  @Serdeable
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   record RegisterService(
@@ -387,7 +382,6 @@ public sealed interface Message {
    *
    * @param error why
    */
-  @Serdeable
   @JsonIgnoreProperties(ignoreUnknown = true)
   record ErrorFrame(@JsonProperty("error") ErrorBody error) implements Message {
     /** Checks that the error is present. */

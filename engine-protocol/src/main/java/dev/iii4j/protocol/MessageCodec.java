@@ -1,12 +1,11 @@
 package dev.iii4j.protocol;
 
-import io.micronaut.json.tree.JsonNode;
-import io.micronaut.serde.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns frames into {@link Message}s and back.
@@ -20,7 +19,7 @@ import java.util.Map;
  */
 public final class MessageCodec {
 
-  /** Frames read through Serde; invocations and results are read by {@link FrameReader}. */
+  /** Frames read by data binding; invocations and results are read by {@link FrameReader}. */
   private static final Map<String, Class<? extends Message>> BY_TYPE =
       Map.ofEntries(
           Map.entry("registerfunction", Message.RegisterFunction.class),
@@ -37,17 +36,8 @@ public final class MessageCodec {
           Map.entry("registerservice", Message.RegisterService.class),
           Map.entry("error", Message.ErrorFrame.class));
 
-  private final ObjectMapper mapper;
-
-  /** A codec over the given Micronaut Serde mapper (a service's bean, or the default one). */
-  public MessageCodec(ObjectMapper mapper) {
-    this.mapper = mapper;
-  }
-
-  /** The mapper this codec uses, for payload conversions next to the protocol. */
-  public ObjectMapper mapper() {
-    return mapper;
-  }
+  /** A codec; it holds no state of its own (the Jackson setup is {@link Json}'s). */
+  public MessageCodec() {}
 
   /**
    * The wire tag of a message.
@@ -98,17 +88,14 @@ public final class MessageCodec {
    * when asked for.
    */
   public Message decode(byte[] utf8, int offset, int length) {
-    Message hot = FrameReader.read(utf8, offset, length, mapper);
+    Message hot = FrameReader.read(utf8, offset, length);
     return hot != null ? hot : decodeTree(utf8, offset, length);
   }
 
   private Message decodeTree(byte[] utf8, int offset, int length) {
     JsonNode tree;
     try {
-      tree =
-          offset == 0 && length == utf8.length
-              ? mapper.readValue(utf8, JsonNode.class)
-              : mapper.readValue(Arrays.copyOfRange(utf8, offset, offset + length), JsonNode.class);
+      tree = Json.mapper().readTree(utf8, offset, length);
     } catch (IOException | RuntimeException e) {
       throw new ProtocolException("invalid JSON: " + e.getMessage(), e);
     }
@@ -116,21 +103,21 @@ public final class MessageCodec {
       throw new ProtocolException("frame is not a JSON object");
     }
     JsonNode type = tree.get("type");
-    if (type == null || !type.isString()) {
+    if (type == null || !type.isTextual()) {
       throw new ProtocolException("frame has no string `type`");
     }
-    Class<? extends Message> target = BY_TYPE.get(type.getStringValue());
+    Class<? extends Message> target = BY_TYPE.get(type.textValue());
     if (target == null) {
-      return new Message.Unknown(type.getStringValue());
+      return new Message.Unknown(type.textValue());
     }
     try {
-      Message message = mapper.readValueFromTree(tree, target);
+      Message message = Json.mapper().treeToValue(tree, target);
       if (message == null) {
-        throw new ProtocolException("empty " + type.getStringValue());
+        throw new ProtocolException("empty " + type.textValue());
       }
       return message;
     } catch (IOException | RuntimeException e) {
-      throw new ProtocolException("invalid " + type.getStringValue() + ": " + rootMessage(e), e);
+      throw new ProtocolException("invalid " + type.textValue() + ": " + rootMessage(e), e);
     }
   }
 
@@ -169,25 +156,12 @@ public final class MessageCodec {
 
   /** Reads a JSON value into a tree; for payloads the engine builds from text. */
   public JsonNode parseTree(String json) {
-    try {
-      return mapper.readValue(json, JsonNode.class);
-    } catch (IOException e) {
-      throw new ProtocolException("invalid JSON: " + e.getMessage(), e);
-    }
+    return Json.parse(json);
   }
 
   /** Writes a tree as compact JSON text; null is written as {@code null}. */
-  public String writeJson(JsonNode value) {
-    return new String(FrameWriter.write(value), StandardCharsets.UTF_8);
-  }
-
-  /** Writes any serdeable value as compact JSON text. */
-  public String writeValue(Object value) {
-    try {
-      return mapper.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new ProtocolException("cannot encode JSON: " + e.getMessage(), e);
-    }
+  public String writeJson(@Nullable JsonNode value) {
+    return Json.text(value);
   }
 
   private static String rootMessage(Throwable e) {

@@ -1,13 +1,13 @@
 package dev.iii4j.protocol;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
-import io.micronaut.serde.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The payload of an invocation or a result: a JSON value held as a tree, or as the exact UTF-8 text
@@ -25,36 +25,38 @@ public final class Payload {
   private final int offset;
   private final int length;
   private final byte[] suffix;
-  private final @Nullable ObjectMapper mapper;
   private volatile @Nullable JsonNode tree;
 
   private Payload(
-      byte @Nullable [] raw,
-      int offset,
-      int length,
-      byte[] suffix,
-      @Nullable ObjectMapper mapper,
-      @Nullable JsonNode tree) {
+      byte @Nullable [] raw, int offset, int length, byte[] suffix, @Nullable JsonNode tree) {
     this.raw = raw;
     this.offset = offset;
     this.length = length;
     this.suffix = suffix;
-    this.mapper = mapper;
     this.tree = tree;
   }
 
   /** A payload from a tree; null for null. */
   public static @Nullable Payload of(@Nullable JsonNode tree) {
-    return tree == null ? null : new Payload(null, 0, 0, NO_SUFFIX, null, tree);
+    return tree == null ? null : new Payload(null, 0, 0, NO_SUFFIX, tree);
   }
 
   /**
    * A payload over {@code length} bytes of {@code utf8} from {@code offset}: one complete, valid
-   * JSON value (the caller has checked it), parsed with {@code mapper} on demand. The array is not
-   * copied and must not change afterwards.
+   * JSON value (the caller has checked it), parsed on demand. The array is not copied and must not
+   * change afterwards.
    */
-  public static Payload raw(byte[] utf8, int offset, int length, ObjectMapper mapper) {
-    return new Payload(utf8, offset, length, NO_SUFFIX, mapper, null);
+  public static Payload raw(byte[] utf8, int offset, int length) {
+    return new Payload(utf8, offset, length, NO_SUFFIX, null);
+  }
+
+  /**
+   * A payload over the UTF-8 text of one complete, valid JSON value the caller has written (for
+   * example with another JSON library); written out as it is, parsed only when a tree is asked for.
+   * The array is not copied and must not change afterwards.
+   */
+  public static Payload raw(byte[] utf8) {
+    return raw(utf8, 0, utf8.length);
   }
 
   /** The tree of a nullable payload; null for null. */
@@ -116,17 +118,13 @@ public final class Payload {
     System.arraycopy(quotedValue, 0, tail, at, quotedValue.length);
     at += quotedValue.length;
     tail[at] = '}';
-    return new Payload(raw, offset, close - offset, tail, mapper, null);
+    return new Payload(raw, offset, close - offset, tail, null);
   }
 
   private Payload withFieldInTree(String name, String value) {
-    JsonNode object = tree();
-    java.util.LinkedHashMap<String, JsonNode> fields = new java.util.LinkedHashMap<>();
-    for (var entry : object.entries()) {
-      fields.put(entry.getKey(), entry.getValue());
-    }
-    fields.put(name, JsonNode.createStringNode(value));
-    return new Payload(null, 0, 0, NO_SUFFIX, null, JsonNode.createObjectNode(fields));
+    ObjectNode copy = ((ObjectNode) tree()).deepCopy();
+    copy.put(name, value);
+    return new Payload(null, 0, 0, NO_SUFFIX, copy);
   }
 
   /** Writes the raw text to {@code out}; only for {@link #isRaw()} payloads. */
@@ -141,8 +139,16 @@ public final class Payload {
   }
 
   /** The raw text as a string; only for {@link #isRaw()} payloads. */
-  String rawText() {
+  public String rawText() {
     return new String(rawBytes(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The JSON text as UTF-8 bytes: a copy of the raw text, or the tree written out. For handing a
+   * payload to another JSON library, a database or a topic without building a tree.
+   */
+  public byte[] utf8() {
+    return raw != null ? rawBytes() : Json.write(tree());
   }
 
   private byte[] rawBytes() {
@@ -155,12 +161,11 @@ public final class Payload {
   }
 
   private JsonNode parse() {
-    if (raw == null || mapper == null) {
+    if (raw == null) {
       throw new IllegalStateException("payload without tree or text");
     }
     try {
-      JsonNode parsed = mapper.readValue(rawBytes(), JsonNode.class);
-      return parsed == null ? JsonNode.nullNode() : parsed;
+      return Json.read(raw, offset, length, suffix);
     } catch (IOException e) {
       throw new ProtocolException("invalid JSON payload: " + e.getMessage(), e);
     }
@@ -235,6 +240,6 @@ public final class Payload {
 
   @Override
   public String toString() {
-    return raw != null ? rawText() : tree().toString();
+    return raw != null ? rawText() : new String(Json.write(tree()), StandardCharsets.UTF_8);
   }
 }

@@ -1,6 +1,7 @@
 package dev.iii4j.protocol;
 
-import io.micronaut.core.annotation.Nullable;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /** Checks of required wire fields, used in the records' compact constructors. */
 final class Require {
@@ -11,5 +12,13 @@ final class Require {
     if (value == null) {
       throw new IllegalArgumentException("missing field `" + field + "`");
     }
+  }
+
+  /**
+   * A JSON {@code null} tree as a Java null: data binding reads {@code "field": null} as a null
+   * node, and the records treat it as absent.
+   */
+  static @Nullable JsonNode absentIfNull(@Nullable JsonNode value) {
+    return value == null || value.isNull() ? null : value;
   }
 }

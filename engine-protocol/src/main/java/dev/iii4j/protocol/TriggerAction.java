@@ -4,14 +4,12 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.micronaut.serde.annotation.Serdeable;
 
 /**
  * The {@code action} of an {@code invokefunction}: absent for a synchronous call, {@code
  * {"type":"void"}} for fire-and-forget, {@code {"type":"enqueue","queue":"q"}} for a durable queue.
  * Any other type makes the whole frame undecodable, as in the reference.
  */
-@Serdeable
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = TriggerAction.Void.class, name = "void"),
@@ -20,7 +18,6 @@ import io.micronaut.serde.annotation.Serdeable;
 public sealed interface TriggerAction {
 
   /** Fire-and-forget: the caller never gets a result. */
-  @Serdeable
   @JsonIgnoreProperties(ignoreUnknown = true)
   @SuppressWarnings("JavaLangClash") // named after its wire tag, like every message record
   record Void() implements TriggerAction {}
@@ -30,7 +27,6 @@ public sealed interface TriggerAction {
    *
    * @param queue the queue name
    */
-  @Serdeable
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Enqueue(@JsonProperty("queue") String queue) implements TriggerAction {
     /** Checks that the queue is named. */

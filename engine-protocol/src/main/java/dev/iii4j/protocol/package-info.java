@@ -1,7 +1,8 @@
 /**
  * The iii worker protocol (release 0.22.1): every frame as a record under the sealed {@link
- * dev.iii4j.protocol.Message}, the error codes, and the codec that reads and writes frames. Depends
- * only on the JSON annotations, the Micronaut Serde API and Jackson's streaming core; no framework,
- * no transport.
+ * dev.iii4j.protocol.Message}, the error codes, and the one codec that reads and writes frames,
+ * used by the gateway and the worker SDK alike. Depends only on Jackson (core, databind,
+ * annotations), JSpecify and SLF4J: no Micronaut, no framework, no transport, so a plain-Java
+ * worker can use it (docs/java-sdk.md).
  */
 package dev.iii4j.protocol;

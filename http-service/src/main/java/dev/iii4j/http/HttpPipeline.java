@@ -3,6 +3,7 @@ package dev.iii4j.http;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
@@ -175,7 +176,8 @@ public final class HttpPipeline {
       }
       String id = ids.get(index);
       return worker
-          .call(id, input, callOptions())
+          .call(id, SerdeTrees.sdk(input), callOptions())
+          .thenApply(SerdeTrees::serde)
           .handle(
               (result, error) -> {
                 if (error != null) {
@@ -205,7 +207,8 @@ public final class HttpPipeline {
         return done(!isFinished());
       }
       return worker
-          .call(id, payload, callOptions())
+          .call(id, SerdeTrees.sdk(payload), callOptions())
+          .thenApply(SerdeTrees::serde)
           .handle(
               (result, error) -> {
                 if (error != null) {
@@ -250,8 +253,9 @@ public final class HttpPipeline {
       worker
           .call(
               route.functionId(),
-              JsonNode.createObjectNode(full),
-              callOptions().withMetadata(route.metadata()))
+              SerdeTrees.sdk(JsonNode.createObjectNode(full)),
+              callOptions().withMetadata(SerdeTrees.sdk(route.metadata())))
+          .thenApply(SerdeTrees::serde)
           .whenComplete(this::onResult);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,11 +123,13 @@ class HttpHostileInputTest {
     client.registerFunction(
         fn,
         invocation ->
-            CompletableFuture.supplyAsync(
-                () -> json("status_code", 200, "body", "done"),
-                CompletableFuture.delayedExecutor(IDLE_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS)));
+            (CompletableFuture.supplyAsync(
+                    () -> json("status_code", 200, "body", "done"),
+                    CompletableFuture.delayedExecutor(IDLE_TIMEOUT_MS * 2L, TimeUnit.MILLISECONDS)))
+                .thenApply(SerdeTrees::sdk));
     TriggerRef trigger =
-        client.registerTrigger("http", fn, json("api_path", path, "http_method", "GET"));
+        client.registerTrigger(
+            "http", fn, SerdeTrees.sdk(json("api_path", path, "http_method", "GET")));
     HttpTriggerTest.awaitRoute(service, trigger);
     try (Socket socket = connect()) {
       write(socket, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");

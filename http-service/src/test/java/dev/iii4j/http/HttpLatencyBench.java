@@ -3,8 +3,9 @@ package dev.iii4j.http;
 import static dev.iii4j.http.HttpServiceInstance.json;
 
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,11 +29,14 @@ public final class HttpLatencyBench {
       EngineWorker worker = gateway.worker("bench-handler");
       worker.registerFunction(
           "bench::hello",
-          FunctionHandler.sync(
-              in -> json("status_code", 200, "body", json("id", in.get("path_params").get("id")))));
+          SerdeHandler.sync(
+                  in ->
+                      json("status_code", 200, "body", json("id", in.get("path_params").get("id"))))
+              .sdk());
       worker.start().get(10, TimeUnit.SECONDS);
       TriggerRef trigger =
-          worker.registerTrigger("http", "bench::hello", json("api_path", "/bench/:id"));
+          worker.registerTrigger(
+              "http", "bench::hello", SerdeTrees.sdk(json("api_path", "/bench/:id")));
       HttpTriggerTest.awaitRoute(service, trigger);
       Files.writeString(Path.of(args[0]), service.base.toString(), StandardCharsets.UTF_8);
       System.out.println("READY " + service.base);

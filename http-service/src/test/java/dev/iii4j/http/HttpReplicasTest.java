@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.ManagementEndpoints;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -39,9 +40,10 @@ class HttpReplicasTest {
       String path = "/replicas/" + UUID.randomUUID();
       client.registerFunction(
           "test::replicas::hello",
-          FunctionHandler.sync(in -> json("body", json("hello", in.get("path_params")))));
+          SerdeHandler.sync(in -> json("body", json("hello", in.get("path_params")))).sdk());
       TriggerRef trigger =
-          client.registerTrigger("http", "test::replicas::hello", json("api_path", path + "/:who"));
+          client.registerTrigger(
+              "http", "test::replicas::hello", SerdeTrees.sdk(json("api_path", path + "/:who")));
       HttpTriggerTest.awaitRoute(first, trigger);
       try (HttpServiceInstance second = HttpServiceInstance.start(gateway, Map.of())) {
         HttpTriggerTest.awaitRoute(second, trigger);
@@ -71,9 +73,11 @@ class HttpReplicasTest {
       EngineWorker client = gateway.worker("health-client");
       client.start().get(10, TimeUnit.SECONDS);
       String path = "/health-route/" + UUID.randomUUID();
-      client.registerFunction("test::health::ok", FunctionHandler.sync(in -> json("body", "ok")));
+      client.registerFunction(
+          "test::health::ok", SerdeHandler.sync(in -> json("body", "ok")).sdk());
       TriggerRef trigger =
-          client.registerTrigger("http", "test::health::ok", json("api_path", path));
+          client.registerTrigger(
+              "http", "test::health::ok", SerdeTrees.sdk(json("api_path", path)));
       HttpTriggerTest.awaitRoute(service, trigger);
 
       EmbeddedServer management = service.context.getBean(EmbeddedServer.class).start();

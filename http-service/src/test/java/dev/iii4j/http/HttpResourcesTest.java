@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -73,12 +74,13 @@ class HttpResourcesTest {
     SLOW.shutdownNow();
   }
 
-  private static String route(String method, FunctionHandler handler) {
+  private static String route(String method, SerdeHandler handler) {
     String path = "/res/" + UUID.randomUUID().toString().substring(0, 8);
     String fn = "test::res::" + UUID.randomUUID();
-    client.registerFunction(fn, handler);
+    client.registerFunction(fn, handler.sdk());
     TriggerRef trigger =
-        client.registerTrigger("http", fn, json("api_path", path, "http_method", method));
+        client.registerTrigger(
+            "http", fn, SerdeTrees.sdk(json("api_path", path, "http_method", method)));
     HttpTriggerTest.awaitRoute(service, trigger);
     return path;
   }
@@ -100,7 +102,7 @@ class HttpResourcesTest {
   @Test
   void everyRequestReleasesItsChannels() throws Exception {
     String buffered =
-        route("POST", FunctionHandler.sync(in -> json("status_code", 200, "body", "ok")));
+        route("POST", SerdeHandler.sync(in -> json("status_code", 200, "body", "ok")));
     String streamed =
         route(
             "POST",
@@ -145,7 +147,7 @@ class HttpResourcesTest {
 
   @Test
   void requestsAreCountedByMethodRouteAndStatus() throws Exception {
-    String ok = route("POST", FunctionHandler.sync(in -> json("status_code", 201, "body", 1)));
+    String ok = route("POST", SerdeHandler.sync(in -> json("status_code", 201, "body", 1)));
     for (int i = 0; i < 3; i++) {
       assertThat(send("POST", ok).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
     }
@@ -196,7 +198,7 @@ class HttpResourcesTest {
                   },
                   SLOW);
             });
-    String other = route("GET", FunctionHandler.sync(in -> json("status_code", 200, "body", 1)));
+    String other = route("GET", SerdeHandler.sync(in -> json("status_code", 200, "body", 1)));
 
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

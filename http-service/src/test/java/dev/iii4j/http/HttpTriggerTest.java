@@ -6,8 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
-import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
@@ -74,14 +75,16 @@ class HttpTriggerTest {
   }
 
   /** Registers a function and an http trigger for it, and waits until the route is served. */
-  private static TriggerRef route(String method, String apiPath, FunctionHandler handler) {
+  private static TriggerRef route(String method, String apiPath, SerdeHandler handler) {
     return route(json("api_path", apiPath, "http_method", method), handler);
   }
 
-  private static TriggerRef route(JsonNode config, FunctionHandler handler) {
+  private static TriggerRef route(JsonNode config, SerdeHandler handler) {
     String fn = "test::http::" + unique();
-    client.registerFunction(fn, handler);
-    TriggerRef trigger = client.registerTrigger("http", fn, config, json("origin", "test"));
+    client.registerFunction(fn, handler.sdk());
+    TriggerRef trigger =
+        client.registerTrigger(
+            "http", fn, SerdeTrees.sdk(config), SerdeTrees.sdk(json("origin", "test")));
     awaitRoute(service, trigger);
     return trigger;
   }
@@ -110,7 +113,7 @@ class HttpTriggerTest {
   }
 
   /** A handler answering {@code {status_code: 200, body: <its input without channels>}}. */
-  private static FunctionHandler echo(AtomicReference<JsonNode> seen) {
+  private static SerdeHandler echo(AtomicReference<JsonNode> seen) {
     return invocation -> {
       seen.set(invocation.data());
       Map<String, JsonNode> copy = new LinkedHashMap<>();
@@ -567,17 +570,19 @@ class HttpTriggerTest {
     AtomicReference<JsonNode> conditionInput = new AtomicReference<>();
     client.registerFunction(
         condition,
-        invocation -> {
-          conditionInput.set(invocation.data());
-          String allow =
-              invocation.data().get("query_params").get("allow") == null
-                  ? ""
-                  : invocation.data().get("query_params").get("allow").getStringValue();
-          if (allow.equals("error")) {
-            throw new FunctionException("DENIED", "condition blew up");
-          }
-          return result(JsonNode.createBooleanNode(allow.equals("yes")));
-        });
+        ((SerdeHandler)
+                invocation -> {
+                  conditionInput.set(invocation.data());
+                  String allow =
+                      invocation.data().get("query_params").get("allow") == null
+                          ? ""
+                          : invocation.data().get("query_params").get("allow").getStringValue();
+                  if (allow.equals("error")) {
+                    throw new FunctionException("DENIED", "condition blew up");
+                  }
+                  return result(JsonNode.createBooleanNode(allow.equals("yes")));
+                })
+            .sdk());
     route(
         json("api_path", base, "http_method", "GET", "condition_function_id", condition),
         invocation -> body(json("ran", true)));
@@ -609,25 +614,27 @@ class HttpTriggerTest {
     AtomicReference<JsonNode> middlewareInput = new AtomicReference<>();
     client.registerFunction(
         middleware,
-        invocation -> {
-          middlewareInput.set(invocation.data());
-          JsonNode headers = invocation.data().get("request").get("headers");
-          if (headers.get("authorization") == null) {
-            return result(
-                json(
-                    "action",
-                    "respond",
-                    "response",
-                    json(
-                        "status_code",
-                        401,
-                        "body",
-                        json("error", "unauthorized"),
-                        "headers",
-                        json("www-authenticate", "Bearer"))));
-          }
-          return result(json("action", "continue"));
-        });
+        ((SerdeHandler)
+                invocation -> {
+                  middlewareInput.set(invocation.data());
+                  JsonNode headers = invocation.data().get("request").get("headers");
+                  if (headers.get("authorization") == null) {
+                    return result(
+                        json(
+                            "action",
+                            "respond",
+                            "response",
+                            json(
+                                "status_code",
+                                401,
+                                "body",
+                                json("error", "unauthorized"),
+                                "headers",
+                                json("www-authenticate", "Bearer"))));
+                  }
+                  return result(json("action", "continue"));
+                })
+            .sdk());
     route(
         json(
             "api_path",

@@ -1,10 +1,11 @@
 package dev.iii4j.microbench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.iii4j.protocol.Json;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.MessageCodec;
 import dev.iii4j.protocol.Payload;
-import io.micronaut.json.tree.JsonNode;
-import io.micronaut.serde.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -45,8 +46,8 @@ public class FrameBenchmarks {
   @Param({"100", "10240", "1048576"})
   public int payloadBytes;
 
-  private final MessageCodec codec = new MessageCodec(ObjectMapper.getDefault());
-  private final ObjectMapper mapper = codec.mapper();
+  private final MessageCodec codec = new MessageCodec();
+  private final ObjectMapper mapper = Json.mapper();
   private byte[] invocation;
   private byte[] result;
   private Message.InvokeFunction decodedInvocation;
@@ -130,7 +131,7 @@ public class FrameBenchmarks {
 
   @Benchmark
   public JsonNode decodeInvocationTree() throws IOException {
-    return mapper.readValue(invocation, JsonNode.class);
+    return mapper.readTree(invocation);
   }
 
   @Benchmark
@@ -159,7 +160,7 @@ public class FrameBenchmarks {
 
   @Benchmark
   public JsonNode decodeResultTree() throws IOException {
-    return mapper.readValue(result, JsonNode.class);
+    return mapper.readTree(result);
   }
 
   @Benchmark

@@ -1,6 +1,6 @@
 package dev.iii4j.observability;
 
-import dev.iii4j.protocol.JsonWriter;
+import dev.iii4j.ops.JsonWriter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;

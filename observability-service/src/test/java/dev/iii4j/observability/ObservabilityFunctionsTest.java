@@ -7,6 +7,7 @@ import dev.iii4j.observability.config.ObservabilityProperties;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceHarness;
@@ -153,7 +154,7 @@ class ObservabilityFunctionsTest {
 
   private static WorkerException.Remote refusal(String function, String json) {
     try {
-      client.call(function, JsonText.parse(json)).get(20, TimeUnit.SECONDS);
+      client.call(function, SerdeTrees.sdk(JsonText.parse(json))).get(20, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WorkerException.Remote remote) {
         return remote;
@@ -224,7 +225,8 @@ class ObservabilityFunctionsTest {
 
   private static JsonNode call(String function, String json) {
     try {
-      return client.call(function, JsonText.parse(json)).get(20, TimeUnit.SECONDS);
+      return SerdeTrees.serde(
+          client.call(function, SerdeTrees.sdk(JsonText.parse(json))).get(20, TimeUnit.SECONDS));
     } catch (Exception e) {
       throw new IllegalStateException(
           e.getCause() == null ? e.toString() : e.getCause().toString(), e);

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.iii4j.observability.config.ObservabilityProperties;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceHarness;
@@ -69,16 +70,17 @@ class OtlpExportTest {
       client
           .call(
               "engine::observability::ingest",
-              JsonText.parse(
-                  "{\"spans\":[{\"trace_id\":\""
-                      + TRACE
-                      + "\",\"span_id\":\""
-                      + SPAN
-                      + "\",\"parent_span_id\":null,\"name\":\"call orders::create\","
-                      + "\"start_time_unix_nano\":1000,\"end_time_unix_nano\":2000,"
-                      + "\"status\":\"error\",\"status_description\":\"boom\","
-                      + "\"attributes\":[[\"function_id\",\"orders::create\"]],"
-                      + "\"service_name\":\"checkout\",\"events\":[],\"links\":[]}]}"))
+              SerdeTrees.sdk(
+                  JsonText.parse(
+                      "{\"spans\":[{\"trace_id\":\""
+                          + TRACE
+                          + "\",\"span_id\":\""
+                          + SPAN
+                          + "\",\"parent_span_id\":null,\"name\":\"call orders::create\","
+                          + "\"start_time_unix_nano\":1000,\"end_time_unix_nano\":2000,"
+                          + "\"status\":\"error\",\"status_description\":\"boom\","
+                          + "\"attributes\":[[\"function_id\",\"orders::create\"]],"
+                          + "\"service_name\":\"checkout\",\"events\":[],\"links\":[]}]}")))
           .get(20, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(20)).until(() -> !received.isEmpty());
       Received request = received.get(0);

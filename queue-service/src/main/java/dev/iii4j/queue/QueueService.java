@@ -4,6 +4,7 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.queue.config.QueueProperties;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -324,7 +325,9 @@ public final class QueueService implements AutoCloseable {
             .withTraceparent(job.traceparent())
             .withBaggage(job.baggage());
     try {
-      return worker.call(functionId, job.data(), options);
+      return worker
+          .call(functionId, SerdeTrees.sdk(job.data()), options)
+          .thenApply(SerdeTrees::serde);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

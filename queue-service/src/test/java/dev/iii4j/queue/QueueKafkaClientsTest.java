@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.queue.kafka.KafkaQueueBackend;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.context.ApplicationContext;
@@ -99,7 +100,7 @@ class QueueKafkaClientsTest {
     // A consumer exists once a function consumes a queue.
     client.registerFunction("test::kafka-metrics", in -> null);
     client
-        .enqueue("default", "test::kafka-metrics", QueueTestSupport.json("n", 1))
+        .enqueue("default", "test::kafka-metrics", SerdeTrees.sdk(QueueTestSupport.json("n", 1)))
         .get(10, SECONDS);
     URI prometheus = service.getBean(EmbeddedServer.class).start().getURI().resolve("/prometheus");
     HttpClient http = HttpClient.newHttpClient();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import io.micronaut.context.ApplicationContext;
@@ -59,9 +60,9 @@ class QueueReplicasTest {
             fn,
             FunctionHandler.sync(
                 in -> {
-                  seen.computeIfAbsent(in.get("id").getStringValue(), k -> new AtomicInteger())
+                  seen.computeIfAbsent(in.get("id").textValue(), k -> new AtomicInteger())
                       .incrementAndGet();
-                  JsonNode caller = in.get("_caller_worker_id");
+                  JsonNode caller = SerdeTrees.serde(in.get("_caller_worker_id"));
                   byReplica
                       .computeIfAbsent(
                           caller == null ? "?" : caller.getStringValue(), k -> new AtomicInteger())
@@ -135,10 +136,10 @@ class QueueReplicasTest {
         assertThat(duplicates).isGreaterThanOrEqualTo(0);
         assertThat(
                 client
-                    .call("engine::queue::dlq_count", json("queue", "bulk"))
+                    .call("engine::queue::dlq_count", SerdeTrees.sdk(json("queue", "bulk")))
                     .get(10, SECONDS)
                     .get("count")
-                    .getLongValue())
+                    .longValue())
             .isZero();
       } finally {
         replicaA.close();
@@ -171,7 +172,7 @@ class QueueReplicasTest {
   private static void enqueue(
       EngineWorker client, String fn, String id, Semaphore window, AtomicInteger retries) {
     client
-        .enqueue("bulk", fn, json("id", id))
+        .enqueue("bulk", fn, SerdeTrees.sdk(json("id", id)))
         .whenComplete(
             (receipt, error) -> {
               if (error == null) {

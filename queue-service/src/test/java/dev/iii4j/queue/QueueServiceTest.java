@@ -13,6 +13,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.ManagementEndpoints;
@@ -134,12 +135,12 @@ class QueueServiceTest {
         fn,
         FunctionHandler.sync(
             in -> {
-              got.add(stripCaller(in));
+              got.add(stripCaller(SerdeTrees.serde(in)));
               return null;
             }));
     JsonNode data = json("order", "o-1", "amount", 42, "nested", json("ok", true));
 
-    String receipt = client.enqueue(plain, fn, data).get(10, SECONDS);
+    String receipt = client.enqueue(plain, fn, SerdeTrees.sdk(data)).get(10, SECONDS);
 
     assertThat(UUID.fromString(receipt)).isNotNull();
     await().atMost(10, SECONDS).until(() -> got.size() == 1);
@@ -148,7 +149,8 @@ class QueueServiceTest {
 
   @Test
   void enqueueToAnUndeclaredQueueNamesTheDeclaredOnes() {
-    assertThatThrownBy(() -> client.enqueue("nope", fn("x"), json("a", 1)).get(10, SECONDS))
+    assertThatThrownBy(
+            () -> client.enqueue("nope", fn("x"), SerdeTrees.sdk(json("a", 1))).get(10, SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOfSatisfying(
@@ -165,7 +167,8 @@ class QueueServiceTest {
 
   @Test
   void fifoEnqueueWithoutTheGroupFieldIsRejected() {
-    assertThatThrownBy(() -> client.enqueue(fifo, fn("x"), json("a", 1)).get(10, SECONDS))
+    assertThatThrownBy(
+            () -> client.enqueue(fifo, fn("x"), SerdeTrees.sdk(json("a", 1))).get(10, SECONDS))
         .cause()
         .isInstanceOfSatisfying(
             WorkerException.Remote.class,
@@ -189,7 +192,7 @@ class QueueServiceTest {
               return null;
             }));
 
-    client.enqueue(backoff, fn, json("n", 1)).get(10, SECONDS);
+    client.enqueue(backoff, fn, SerdeTrees.sdk(json("n", 1))).get(10, SECONDS);
 
     await().atMost(15, SECONDS).until(() -> calls.size() >= 3);
     long first = (calls.get(1) - calls.get(0)) / 1_000_000;
@@ -211,7 +214,7 @@ class QueueServiceTest {
     client.registerFunction(fn, held(release, running, handled));
     List<CompletableFuture<String>> sent = new ArrayList<>();
     for (int i = 0; i < 70; i++) {
-      sent.add(client.enqueue(wide, fn, json("n", i)));
+      sent.add(client.enqueue(wide, fn, SerdeTrees.sdk(json("n", i))));
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, SECONDS);
 
@@ -232,7 +235,7 @@ class QueueServiceTest {
     double before = gauge("iii.queue.depth", plain);
     // Six messages, four taken at once (concurrency 4), none handled yet.
     for (int i = 0; i < 6; i++) {
-      client.enqueue(plain, fn, json("n", i)).get(10, SECONDS);
+      client.enqueue(plain, fn, SerdeTrees.sdk(json("n", i))).get(10, SECONDS);
     }
     metrics.refresh();
     assertThat(gauge("iii.queue.depth", plain) - before).isEqualTo(6.0);
@@ -268,17 +271,17 @@ class QueueServiceTest {
         fn,
         FunctionHandler.sync(
             in -> {
-              String id = in.get("id").getStringValue();
+              String id = in.get("id").textValue();
               attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
               if (!fixed.get()) {
                 throw new FunctionException("boom", "cannot handle " + id);
               }
-              succeeded.add(stripCaller(in));
+              succeeded.add(stripCaller(SerdeTrees.serde(in)));
               return null;
             }));
     long before = System.currentTimeMillis() / 1000;
 
-    String receipt = client.enqueue(dead, fn, json("id", "m1")).get(10, SECONDS);
+    String receipt = client.enqueue(dead, fn, SerdeTrees.sdk(json("id", "m1"))).get(10, SECONDS);
 
     await().atMost(15, SECONDS).until(() -> dlqCount(dead) == 1);
     assertThat(attempts.get("m1")).hasValue(2);
@@ -296,7 +299,10 @@ class QueueServiceTest {
         .contains(receipt);
     // Listed through the function, with the spec's fields.
     JsonNode list =
-        client.call("engine::queue::dlq_messages", json("topic", dead)).get(10, SECONDS);
+        SerdeTrees.serde(
+            client
+                .call("engine::queue::dlq_messages", SerdeTrees.sdk(json("topic", dead)))
+                .get(10, SECONDS));
     assertThat(list.size()).isEqualTo(1);
     JsonNode entry = list.get(0);
     assertThat(stripCaller(entry.get("payload"))).isEqualTo(json("id", "m1"));
@@ -310,55 +316,73 @@ class QueueServiceTest {
     // Redrive one after the fix: it runs again, with a fresh attempt count, and succeeds.
     fixed.set(true);
     JsonNode redriven =
-        client
-            .call("iii::queue::redrive_message", json("queue", dead, "message_id", id))
-            .get(10, SECONDS);
+        SerdeTrees.serde(
+            client
+                .call(
+                    "iii::queue::redrive_message",
+                    SerdeTrees.sdk(json("queue", dead, "message_id", id)))
+                .get(10, SECONDS));
     assertThat(redriven).isEqualTo(json("queue", dead, "message_id", id, "redriven", 1));
     await().atMost(10, SECONDS).until(() -> succeeded.size() == 1);
     assertThat(dlqCount(dead)).isZero();
     JsonNode again =
-        client
-            .call("iii::queue::redrive_message", json("queue", dead, "message_id", id))
-            .get(10, SECONDS);
+        SerdeTrees.serde(
+            client
+                .call(
+                    "iii::queue::redrive_message",
+                    SerdeTrees.sdk(json("queue", dead, "message_id", id)))
+                .get(10, SECONDS));
     assertThat(again.get("redriven").getIntValue()).isZero();
 
     // Two more failures, then redrive all.
     fixed.set(false);
-    client.enqueue(dead, fn, json("id", "m2")).get(10, SECONDS);
-    client.enqueue(dead, fn, json("id", "m3")).get(10, SECONDS);
+    client.enqueue(dead, fn, SerdeTrees.sdk(json("id", "m2"))).get(10, SECONDS);
+    client.enqueue(dead, fn, SerdeTrees.sdk(json("id", "m3"))).get(10, SECONDS);
     await().atMost(15, SECONDS).until(() -> dlqCount(dead) == 2);
     // Paging: newest first, one per page.
     JsonNode page2 =
-        client
-            .call("engine::queue::dlq_messages", json("queue", dead, "offset", 1, "limit", 1))
-            .get(10, SECONDS);
+        SerdeTrees.serde(
+            client
+                .call(
+                    "engine::queue::dlq_messages",
+                    SerdeTrees.sdk(json("queue", dead, "offset", 1, "limit", 1)))
+                .get(10, SECONDS));
     assertThat(page2.size()).isEqualTo(1);
     fixed.set(true);
-    assertThat(client.call("iii::queue::redrive", json("queue", dead)).get(10, SECONDS))
-        .isEqualTo(json("queue", dead, "redriven", 2));
+    assertThat(
+            client
+                .call("iii::queue::redrive", SerdeTrees.sdk(json("queue", dead)))
+                .get(10, SECONDS))
+        .isEqualTo(SerdeTrees.sdk(json("queue", dead, "redriven", 2)));
     await().atMost(10, SECONDS).until(() -> succeeded.size() == 3);
     assertThat(attempts.get("m2")).hasValue(3);
 
     // Discard: gone for good, never delivered again.
     fixed.set(false);
-    client.enqueue(dead, fn, json("id", "m4")).get(10, SECONDS);
+    client.enqueue(dead, fn, SerdeTrees.sdk(json("id", "m4"))).get(10, SECONDS);
     await().atMost(15, SECONDS).until(() -> dlqCount(dead) == 1);
     String m4 =
         client
-            .call("engine::queue::dlq_messages", json("topic", dead))
+            .call("engine::queue::dlq_messages", SerdeTrees.sdk(json("topic", dead)))
             .get(10, SECONDS)
             .get(0)
             .get("id")
-            .getStringValue();
+            .textValue();
     JsonNode discarded =
-        client
-            .call("iii::queue::discard_message", json("queue", dead, "message_id", m4))
-            .get(10, SECONDS);
+        SerdeTrees.serde(
+            client
+                .call(
+                    "iii::queue::discard_message",
+                    SerdeTrees.sdk(json("queue", dead, "message_id", m4)))
+                .get(10, SECONDS));
     assertThat(discarded.get("redriven").getIntValue()).isEqualTo(1);
     assertThat(dlqCount(dead)).isZero();
     assertThat(attempts.get("m4")).hasValue(2);
     JsonNode stats =
-        client.call("engine::queue::topic_stats", json("topic", dead)).get(10, SECONDS);
+        SerdeTrees.serde(
+            client
+                .call("engine::queue::topic_stats", SerdeTrees.sdk(json("topic", dead)))
+                .get(10, SECONDS));
     assertThat(stats.get("dlq_depth").getLongValue()).isZero();
   }
 
@@ -374,18 +398,18 @@ class QueueServiceTest {
         fnA,
         FunctionHandler.sync(
             in -> {
-              gotA.add(stripCaller(in));
+              gotA.add(stripCaller(SerdeTrees.serde(in)));
               return null;
             }));
     subscriber.registerFunction(
         fnB,
         FunctionHandler.sync(
             in -> {
-              gotB.add(stripCaller(in));
+              gotB.add(stripCaller(SerdeTrees.serde(in)));
               return null;
             }));
-    subscriber.registerTrigger("durable:subscriber", fnA, json("topic", topic));
-    subscriber.registerTrigger("durable:subscriber", fnB, json("topic", topic));
+    subscriber.registerTrigger("durable:subscriber", fnA, SerdeTrees.sdk(json("topic", topic)));
+    subscriber.registerTrigger("durable:subscriber", fnB, SerdeTrees.sdk(json("topic", topic)));
     subscriber.start().get(10, SECONDS);
     await()
         .atMost(15, SECONDS)
@@ -395,7 +419,9 @@ class QueueServiceTest {
     for (int i = 0; i < 20; i++) {
       assertThat(
               client
-                  .call("iii::durable::publish", json("topic", topic, "data", json("seq", i)))
+                  .call(
+                      "iii::durable::publish",
+                      SerdeTrees.sdk(json("topic", topic, "data", json("seq", i))))
                   .get(10, SECONDS))
           .isNull();
     }
@@ -405,14 +431,17 @@ class QueueServiceTest {
     assertThat(gotB).hasSize(20);
     assertThat(seqs(gotA)).containsExactlyInAnyOrderElementsOf(range(20));
     assertThat(seqs(gotB)).containsExactlyInAnyOrderElementsOf(range(20));
-    JsonNode topics = client.call("engine::queue::list_topics", json()).get(10, SECONDS);
+    JsonNode topics =
+        SerdeTrees.serde(
+            client.call("engine::queue::list_topics", SerdeTrees.sdk(json())).get(10, SECONDS));
     List<String> names = new ArrayList<>();
     topics.values().forEach(t -> names.add(t.get("name").getStringValue()));
     assertThat(names).contains(topic, plain, "default");
     assertThatThrownBy(
             () ->
                 client
-                    .call("iii::durable::publish", json("topic", "", "data", json()))
+                    .call(
+                        "iii::durable::publish", SerdeTrees.sdk(json("topic", "", "data", json())))
                     .get(10, SECONDS))
         .cause()
         .isInstanceOfSatisfying(
@@ -430,8 +459,8 @@ class QueueServiceTest {
         fn,
         FunctionHandler.sync(
             in -> {
-              String g = in.get("g").getStringValue();
-              int seq = in.get("seq").getIntValue();
+              String g = in.get("g").textValue();
+              int seq = in.get("seq").intValue();
               attemptsByGroup.computeIfAbsent(g, k -> new CopyOnWriteArrayList<>()).add(seq);
               if (g.equals("A") && seq == 2 && a2Failures.incrementAndGet() <= 2) {
                 throw new FunctionException("flaky", "A2 fails");
@@ -442,8 +471,8 @@ class QueueServiceTest {
             }));
 
     for (int seq = 1; seq <= 5; seq++) {
-      client.enqueue(fifo, fn, json("g", "A", "seq", seq)).get(10, SECONDS);
-      client.enqueue(fifo, fn, json("g", "B", "seq", seq)).get(10, SECONDS);
+      client.enqueue(fifo, fn, SerdeTrees.sdk(json("g", "A", "seq", seq))).get(10, SECONDS);
+      client.enqueue(fifo, fn, SerdeTrees.sdk(json("g", "B", "seq", seq))).get(10, SECONDS);
     }
 
     await()
@@ -462,10 +491,10 @@ class QueueServiceTest {
 
   private long dlqCount(String queue) throws Exception {
     return client
-        .call("engine::queue::dlq_count", json("queue", queue))
+        .call("engine::queue::dlq_count", SerdeTrees.sdk(json("queue", queue)))
         .get(10, SECONDS)
         .get("count")
-        .getLongValue();
+        .longValue();
   }
 
   private static List<Integer> seqs(List<JsonNode> got) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.queue.config.QueueServiceProperties;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.ServiceHarness;
@@ -43,7 +44,7 @@ final class QueueTestSupport {
         .until(
             () ->
                 client
-                        .call("engine::queue::dlq_count", json("queue", "default"))
+                        .call("engine::queue::dlq_count", SerdeTrees.sdk(json("queue", "default")))
                         .get(2, TimeUnit.SECONDS)
                     != null);
   }

@@ -47,11 +47,15 @@ public final class BlockingCalls implements AutoCloseable {
     this.threads = Executors.newFixedThreadPool(size, factory);
   }
 
-  /** A handler that runs {@code body} on this pool; what it throws fails the call as it is. */
+  /**
+   * A handler that runs {@code body} on this pool, its input and result converted at the SDK
+   * boundary ({@link SerdeTrees}); what it throws fails the call as it is.
+   */
   public FunctionHandler handler(Function<JsonNode, JsonNode> body) {
     return invocation -> {
       try {
-        return CompletableFuture.supplyAsync(() -> body.apply(invocation.data()), threads);
+        return CompletableFuture.supplyAsync(
+            () -> SerdeTrees.sdk(body.apply(SerdeTrees.serde(invocation.data()))), threads);
       } catch (RejectedExecutionException e) {
         return CompletableFuture.failedFuture(e);
       }

@@ -4,7 +4,6 @@ import dev.iii4j.sdk.EngineWorker;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.serde.ObjectMapper;
 import jakarta.inject.Singleton;
 
 /**
@@ -19,7 +18,7 @@ final class EngineWorkerFactory {
   @Singleton
   @Requires(beans = GatewayConnection.class)
   @Bean(preDestroy = "close")
-  EngineWorker engineWorker(GatewayConnection connection, ObjectMapper objectMapper) {
-    return EngineWorker.create(connection.options().objectMapper(objectMapper).build());
+  EngineWorker engineWorker(GatewayConnection connection) {
+    return EngineWorker.create(connection.options().build());
   }
 }

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.state.functions.StateTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
@@ -37,7 +38,7 @@ class OutboxDeliveryTest {
         fn,
         FunctionHandler.sync(
             payload -> {
-              received.add(Calls.stripCaller(payload));
+              received.add(Calls.stripCaller(SerdeTrees.serde(payload)));
               return null;
             }));
     return received;
@@ -55,7 +56,8 @@ class OutboxDeliveryTest {
     EngineWorker client = gateway.worker(name);
     String fn = unique("test::" + name);
     List<JsonNode> received = recorder(client, fn);
-    client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
+    client.registerTrigger(
+        "state", fn, SerdeTrees.sdk(JsonText.parse("{\"scope\":\"" + scope + "\"}")));
     client.start().get(10, TimeUnit.SECONDS);
     Calls.awaitAnswer(client, "state::list_groups");
     for (ApplicationContext service : services) {
@@ -94,7 +96,8 @@ class OutboxDeliveryTest {
       String scope = unique("durable");
       String fn = unique("test::durable");
       List<JsonNode> received = recorder(client, fn);
-      client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
+      client.registerTrigger(
+          "state", fn, SerdeTrees.sdk(JsonText.parse("{\"scope\":\"" + scope + "\"}")));
       client.start().get(10, TimeUnit.SECONDS);
       Calls.awaitAnswer(client, "state::list_groups");
       awaitBinding(first, scope, fn);
@@ -142,13 +145,19 @@ class OutboxDeliveryTest {
 
       List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        calls.add(client.call("state::set", JsonText.parse(set(scope, "k" + i, "" + i))));
+        calls.add(
+            client
+                .call("state::set", SerdeTrees.sdk(JsonText.parse(set(scope, "k" + i, "" + i))))
+                .thenApply(SerdeTrees::serde));
       }
       String inc =
           StateFunctionsTest.update(
               scope, "hot", "[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]");
       for (int i = 0; i < 30; i++) {
-        calls.add(client.call("state::update", JsonText.parse(inc)));
+        calls.add(
+            client
+                .call("state::update", SerdeTrees.sdk(JsonText.parse(inc)))
+                .thenApply(SerdeTrees::serde));
       }
       CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 70);

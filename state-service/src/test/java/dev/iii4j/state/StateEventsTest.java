@@ -12,6 +12,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.state.functions.StateTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.PostgresFixture;
@@ -56,10 +57,10 @@ class StateEventsTest {
         fn,
         FunctionHandler.sync(
             payload -> {
-              received.add(Calls.stripCaller(payload));
+              received.add(Calls.stripCaller(SerdeTrees.serde(payload)));
               return null;
             }));
-    worker.registerTrigger("state", fn, JsonText.parse(config));
+    worker.registerTrigger("state", fn, SerdeTrees.sdk(JsonText.parse(config)));
     awaitBinding(stack.service(), scope, key, fn);
     return received;
   }
@@ -169,8 +170,9 @@ class StateEventsTest {
         condition,
         FunctionHandler.sync(
             payload -> {
-              conditionInputs.add(payload);
-              return JsonNode.createBooleanNode(payload.get("new_value").getLongValue() >= 10);
+              conditionInputs.add(SerdeTrees.serde(payload));
+              return SerdeTrees.sdk(
+                  JsonNode.createBooleanNode(payload.get("new_value").longValue() >= 10));
             }));
     List<JsonNode> metadata = new CopyOnWriteArrayList<>();
     List<JsonNode> values = new CopyOnWriteArrayList<>();
@@ -178,16 +180,17 @@ class StateEventsTest {
     client.registerFunction(
         fn,
         invocation -> {
-          values.add(invocation.data().get("new_value"));
-          metadata.add(invocation.metadata());
+          values.add(SerdeTrees.serde(invocation.data()).get("new_value"));
+          metadata.add(SerdeTrees.serde(invocation.metadata()));
           return CompletableFuture.completedFuture(null);
         });
     client.registerTrigger(
         "state",
         fn,
-        JsonText.parse(
-            "{\"scope\":\"" + scope + "\",\"condition_function_id\":\"" + condition + "\"}"),
-        JsonText.parse("{\"team\":\"blue\"}"));
+        SerdeTrees.sdk(
+            JsonText.parse(
+                "{\"scope\":\"" + scope + "\",\"condition_function_id\":\"" + condition + "\"}")),
+        SerdeTrees.sdk(JsonText.parse("{\"team\":\"blue\"}")));
     awaitBinding(stack.service(), scope, "k", fn);
     call(client, "state::set", set(scope, "k", "5"));
     call(client, "state::set", set(scope, "k", "50"));
@@ -207,7 +210,11 @@ class StateEventsTest {
             .table()
             .registerTrigger(
                 new TriggerBinding(
-                    unique("t"), "state", "f", JsonText.parse("{\"scope\":5}"), null))
+                    unique("t"),
+                    "state",
+                    "f",
+                    SerdeTrees.sdk(JsonText.parse("{\"scope\":5}")),
+                    null))
             .toCompletableFuture();
     assertThat(registration)
         .failsWithin(Duration.ofSeconds(1))
@@ -224,7 +231,8 @@ class StateEventsTest {
     String fn = unique("test::late");
     List<JsonNode> received = new CopyOnWriteArrayList<>();
     // The trigger is bound now; the function's worker connects only later.
-    client.registerTrigger("state", fn, JsonText.parse("{\"scope\":\"" + scope + "\"}"));
+    client.registerTrigger(
+        "state", fn, SerdeTrees.sdk(JsonText.parse("{\"scope\":\"" + scope + "\"}")));
     awaitBinding(stack.service(), scope, "k", fn);
     call(client, "state::set", set(scope, "k", "\"v\""));
     StateStore store = stack.service().getBean(StateStore.class);
@@ -234,7 +242,7 @@ class StateEventsTest {
         fn,
         FunctionHandler.sync(
             payload -> {
-              received.add(payload);
+              received.add(SerdeTrees.serde(payload));
               return null;
             }));
     late.start().get(10, TimeUnit.SECONDS);

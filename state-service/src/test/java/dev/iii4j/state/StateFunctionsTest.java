@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
@@ -185,7 +186,10 @@ class StateFunctionsTest {
     long started = System.nanoTime();
     List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      calls.add(client.call("state::update", JsonText.parse(op)));
+      calls.add(
+          client
+              .call("state::update", SerdeTrees.sdk(JsonText.parse(op)))
+              .thenApply(SerdeTrees::serde));
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     long millis = (System.nanoTime() - started) / 1_000_000;
@@ -203,7 +207,10 @@ class StateFunctionsTest {
     String scope = unique("racing");
     List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      calls.add(client.call("state::set", JsonText.parse(set(scope, "k", "" + i))));
+      calls.add(
+          client
+              .call("state::set", SerdeTrees.sdk(JsonText.parse(set(scope, "k", "" + i))))
+              .thenApply(SerdeTrees::serde));
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     // The sets ran one after another: each replaced exactly the previous one's value, the first

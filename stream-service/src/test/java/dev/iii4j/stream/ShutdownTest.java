@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.functions.SubscriptionTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
@@ -39,11 +40,11 @@ class ShutdownTest {
           "test::shutdown-leave",
           FunctionHandler.sync(
               p -> {
-                leaves.add(Calls.stripCaller(p));
+                leaves.add(Calls.stripCaller(SerdeTrees.serde(p)));
                 return null;
               }));
       watcher.registerTrigger(
-          SubscriptionTriggers.LEAVE, "test::shutdown-leave", JsonText.parse("{}"));
+          SubscriptionTriggers.LEAVE, "test::shutdown-leave", SerdeTrees.sdk(JsonText.parse("{}")));
       watcher.start().get(10, TimeUnit.SECONDS);
       SubscriptionTriggers triggers = service.getBean(SubscriptionTriggers.class);
       await().atMost(Duration.ofSeconds(10)).until(() -> !triggers.leaves().bindings().isEmpty());

@@ -11,6 +11,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.clients.ClientHub;
 import dev.iii4j.stream.functions.SubscriptionTriggers;
 import dev.iii4j.testing.Calls;
@@ -49,11 +50,13 @@ class StreamClientsTest {
         "test::stream-auth",
         FunctionHandler.sync(
             input -> {
-              authCalls.add(Calls.stripCaller(input));
-              JsonNode user = input.get("query_params").get("user");
+              authCalls.add(Calls.stripCaller(SerdeTrees.serde(input)));
+              JsonNode user = SerdeTrees.serde(input.get("query_params").get("user"));
               return user == null
-                  ? JsonText.parse("{}")
-                  : JsonText.parse("{\"context\":{\"user\":" + JsonText.write(user.get(0)) + "}}");
+                  ? SerdeTrees.sdk(JsonText.parse("{}"))
+                  : SerdeTrees.sdk(
+                      JsonText.parse(
+                          "{\"context\":{\"user\":" + JsonText.write(user.get(0)) + "}}"));
             }));
     client.start().get(10, TimeUnit.SECONDS);
     Map<String, Object> properties =
@@ -180,22 +183,23 @@ class StreamClientsTest {
     guard.registerFunction(
         "test::join-guard",
         invocation -> {
-          JsonNode payload = Calls.stripCaller(invocation.data());
+          JsonNode payload = Calls.stripCaller(SerdeTrees.serde(invocation.data()));
           if (!payload.get("stream_name").getStringValue().equals(s)) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
           }
           joins.add(payload);
-          metadata.add(invocation.metadata());
+          metadata.add(SerdeTrees.serde(invocation.metadata()));
           boolean refused = payload.get("group_id").getStringValue().equals("secret");
-          return java.util.concurrent.CompletableFuture.completedFuture(
-              JsonText.parse("{\"unauthorized\":" + refused + "}"));
+          return (java.util.concurrent.CompletableFuture.completedFuture(
+                  JsonText.parse("{\"unauthorized\":" + refused + "}")))
+              .thenApply(SerdeTrees::sdk);
         });
     TriggerRef trigger =
         guard.registerTrigger(
             SubscriptionTriggers.JOIN,
             "test::join-guard",
-            JsonText.parse("{}"),
-            JsonText.parse("{\"why\":\"guard\"}"));
+            SerdeTrees.sdk(JsonText.parse("{}")),
+            SerdeTrees.sdk(JsonText.parse("{\"why\":\"guard\"}")));
     guard.start().get(10, TimeUnit.SECONDS);
     SubscriptionTriggers triggers = service.getBean(SubscriptionTriggers.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> !triggers.joins().bindings().isEmpty());
@@ -249,8 +253,8 @@ class StreamClientsTest {
         "test::leave-watcher",
         FunctionHandler.sync(
             payload -> {
-              if (payload.get("stream_name").getStringValue().equals(s)) {
-                leaves.add(Calls.stripCaller(payload));
+              if (payload.get("stream_name").textValue().equals(s)) {
+                leaves.add(Calls.stripCaller(SerdeTrees.serde(payload)));
               }
               return null;
             }));

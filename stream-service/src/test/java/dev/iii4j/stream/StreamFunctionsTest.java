@@ -13,6 +13,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
@@ -156,7 +157,10 @@ class StreamFunctionsTest {
     String inc = item(s, "g", "n", "\"ops\":[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]");
     List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      calls.add(client.call("stream::update", JsonText.parse(inc)));
+      calls.add(
+          client
+              .call("stream::update", SerdeTrees.sdk(JsonText.parse(inc)))
+              .thenApply(SerdeTrees::serde));
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     assertThat(text(client, "stream::get", item(s, "g", "n"))).isEqualTo("50");
@@ -224,29 +228,34 @@ class StreamFunctionsTest {
     Map<String, JsonNode> custom = new ConcurrentHashMap<>();
     EngineWorker provider = stack.gateway().worker("custom-provider");
     provider.registerFunction(
-        "stream::get(" + s + ")", FunctionHandler.sync(in -> custom.get(key(in))));
+        "stream::get(" + s + ")",
+        FunctionHandler.sync(in -> SerdeTrees.sdk(custom.get(key(SerdeTrees.serde(in))))));
     provider.registerFunction(
         "stream::set(" + s + ")",
         FunctionHandler.sync(
             in -> {
-              JsonNode old = custom.put(key(in), in.get("data"));
-              return JsonText.parse(
-                  "{\"old_value\":"
-                      + (old == null ? "null" : JsonText.write(old))
-                      + ",\"new_value\":"
-                      + JsonText.write(in.get("data"))
-                      + "}");
+              JsonNode old =
+                  custom.put(key(SerdeTrees.serde(in)), SerdeTrees.serde(in.get("data")));
+              return SerdeTrees.sdk(
+                  JsonText.parse(
+                      "{\"old_value\":"
+                          + (old == null ? "null" : JsonText.write(old))
+                          + ",\"new_value\":"
+                          + JsonText.write(SerdeTrees.serde(in.get("data")))
+                          + "}"));
             }));
     provider.registerFunction(
         "stream::delete(" + s + ")",
         FunctionHandler.sync(
             in -> {
-              JsonNode old = custom.remove(key(in));
-              return JsonText.parse(
-                  "{\"old_value\":" + (old == null ? "null" : JsonText.write(old)) + "}");
+              JsonNode old = custom.remove(key(SerdeTrees.serde(in)));
+              return SerdeTrees.sdk(
+                  JsonText.parse(
+                      "{\"old_value\":" + (old == null ? "null" : JsonText.write(old)) + "}"));
             }));
     provider.registerFunction(
-        "stream::list(" + s + ")", FunctionHandler.sync(in -> JsonText.parse("[\"custom\"]")));
+        "stream::list(" + s + ")",
+        FunctionHandler.sync(in -> SerdeTrees.sdk(JsonText.parse("[\"custom\"]"))));
     provider.registerFunction(
         "stream::list_groups(" + s + ")",
         FunctionHandler.sync(
@@ -254,7 +263,8 @@ class StreamFunctionsTest {
               throw new FunctionException("LIST_GROUPS_FAILED", "custom list_groups failed");
             }));
     provider.registerFunction(
-        "stream::update(" + s + ")", FunctionHandler.sync(in -> JsonText.parse("[1]")));
+        "stream::update(" + s + ")",
+        FunctionHandler.sync(in -> SerdeTrees.sdk(JsonText.parse("[1]"))));
     provider.start().get(10, TimeUnit.SECONDS);
     try {
       assertThatJson(text(client, "stream::set", item(s, "g", "i", "\"data\":{\"v\":1}")))

@@ -6,6 +6,7 @@ import static dev.iii4j.testing.Calls.unique;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
@@ -97,8 +98,11 @@ class StreamLatencyBench {
       for (int i = 0; i < n; i++) {
         window.acquire();
         CompletableFuture<JsonNode> f =
-            client.call(
-                "stream::set", JsonText.parse(item(s, "g", "i" + (i % 100), "\"data\":" + i)));
+            client
+                .call(
+                    "stream::set",
+                    SerdeTrees.sdk(JsonText.parse(item(s, "g", "i" + (i % 100), "\"data\":" + i))))
+                .thenApply(SerdeTrees::serde);
         f.whenComplete((r, e) -> window.release());
         calls.add(f);
       }
@@ -120,7 +124,9 @@ class StreamLatencyBench {
     for (int i = 0; i < n; i++) {
       long start = System.nanoTime();
       try {
-        client.call("stream::get(bench-none)", JsonText.parse("{}")).get(10, TimeUnit.SECONDS);
+        client
+            .call("stream::get(bench-none)", SerdeTrees.sdk(JsonText.parse("{}")))
+            .get(10, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof WorkerException.Remote)) {
           throw e;
@@ -149,7 +155,9 @@ class StreamLatencyBench {
       }
       long start = System.nanoTime();
       for (int i = 0; i < writes; i++) {
-        client.call("stream::set", JsonText.parse(item(s, "g", "i" + (i % 10), "\"data\":" + i)));
+        client.call(
+            "stream::set",
+            SerdeTrees.sdk(JsonText.parse(item(s, "g", "i" + (i % 10), "\"data\":" + i))));
       }
       for (StreamClient ws : all) {
         for (int i = 0; i < writes; i++) {

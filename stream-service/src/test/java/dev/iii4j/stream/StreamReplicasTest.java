@@ -9,6 +9,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.clients.ClientHub;
 import dev.iii4j.stream.functions.StreamTriggers;
 import dev.iii4j.testing.Calls;
@@ -118,12 +119,13 @@ class StreamReplicasTest {
                       client
                           .call(
                               "stream::update",
-                              JsonText.parse(
-                                  item(
-                                      s,
-                                      "g",
-                                      "n",
-                                      "\"ops\":[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]")))
+                              SerdeTrees.sdk(
+                                  JsonText.parse(
+                                      item(
+                                          s,
+                                          "g",
+                                          "n",
+                                          "\"ops\":[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"))))
                           .join();
                     }
                   }
@@ -158,11 +160,11 @@ class StreamReplicasTest {
         fn,
         FunctionHandler.sync(
             p -> {
-              received.add(Calls.stripCaller(p));
+              received.add(Calls.stripCaller(SerdeTrees.serde(p)));
               return null;
             }));
     worker.registerTrigger(
-        StreamTriggers.TYPE, fn, JsonText.parse("{\"stream_name\":\"" + s + "\"}"));
+        StreamTriggers.TYPE, fn, SerdeTrees.sdk(JsonText.parse("{\"stream_name\":\"" + s + "\"}")));
     worker.start().get(10, TimeUnit.SECONDS);
     try {
       for (ApplicationContext replica : List.of(one, two)) {
@@ -174,18 +176,25 @@ class StreamReplicasTest {
       List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
         calls.add(
-            client.call("stream::set", JsonText.parse(item(s, "g", "k" + i, "\"data\":" + i))));
+            client
+                .call(
+                    "stream::set",
+                    SerdeTrees.sdk(JsonText.parse(item(s, "g", "k" + i, "\"data\":" + i))))
+                .thenApply(SerdeTrees::serde));
       }
       for (int i = 0; i < 30; i++) {
         calls.add(
-            client.call(
-                "stream::update",
-                JsonText.parse(
-                    item(
-                        s,
-                        "g",
-                        "hot",
-                        "\"ops\":[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"))));
+            client
+                .call(
+                    "stream::update",
+                    SerdeTrees.sdk(
+                        JsonText.parse(
+                            item(
+                                s,
+                                "g",
+                                "hot",
+                                "\"ops\":[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"))))
+                .thenApply(SerdeTrees::serde));
       }
       CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 60);

@@ -11,6 +11,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.TriggerRef;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.functions.StreamTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.PostgresFixture;
@@ -64,16 +65,19 @@ class StreamTriggersTest {
     worker.registerFunction(
         fn,
         invocation -> {
-          payloads.add(Calls.stripCaller(invocation.data()));
-          metadata.add(invocation.metadata() == null ? JsonNode.nullNode() : invocation.metadata());
+          payloads.add(Calls.stripCaller(SerdeTrees.serde(invocation.data())));
+          metadata.add(
+              SerdeTrees.serde(invocation.metadata()) == null
+                  ? JsonNode.nullNode()
+                  : SerdeTrees.serde(invocation.metadata()));
           return java.util.concurrent.CompletableFuture.completedFuture(null);
         });
     TriggerRef trigger =
         worker.registerTrigger(
             StreamTriggers.TYPE,
             fn,
-            JsonText.parse(config),
-            metadataJson == null ? null : JsonText.parse(metadataJson));
+            SerdeTrees.sdk(JsonText.parse(config)),
+            metadataJson == null ? null : SerdeTrees.sdk(JsonText.parse(metadataJson)));
     worker.start().get(10, TimeUnit.SECONDS);
     StreamTriggers triggers = stack.service().getBean(StreamTriggers.class);
     await()
@@ -159,9 +163,9 @@ class StreamTriggersTest {
         "test::only-big",
         FunctionHandler.sync(
             payload -> {
-              asked.add(Calls.stripCaller(payload));
-              return JsonNode.createBooleanNode(
-                  payload.get("event").get("data").getIntValue() > 10);
+              asked.add(Calls.stripCaller(SerdeTrees.serde(payload)));
+              return SerdeTrees.sdk(
+                  JsonNode.createBooleanNode(payload.get("event").get("data").intValue() > 10));
             }));
     conditions.start().get(10, TimeUnit.SECONDS);
     try (Recorder r =
@@ -190,7 +194,11 @@ class StreamTriggersTest {
                 .table()
                 .registerTrigger(
                     new dev.iii4j.sdk.TriggerBinding(
-                        "t1", "stream", "fn", JsonText.parse("{\"group_id\":\"g\"}"), null))
+                        "t1",
+                        "stream",
+                        "fn",
+                        SerdeTrees.sdk(JsonText.parse("{\"group_id\":\"g\"}")),
+                        null))
                 .toCompletableFuture())
         .failsWithin(Duration.ofSeconds(1))
         .withThrowableThat()
@@ -203,7 +211,7 @@ class StreamTriggersTest {
                         "t2",
                         "stream",
                         "fn",
-                        JsonText.parse("{\"stream_name\":\"s\",\"item_id\":7}"),
+                        SerdeTrees.sdk(JsonText.parse("{\"stream_name\":\"s\",\"item_id\":7}")),
                         null))
                 .toCompletableFuture())
         .failsWithin(Duration.ofSeconds(1))
@@ -242,7 +250,7 @@ class StreamTriggersTest {
         fn,
         FunctionHandler.sync(
             p -> {
-              received.add(p.get("event").get("data"));
+              received.add(SerdeTrees.serde(p.get("event").get("data")));
               return null;
             }));
     late.start().get(10, TimeUnit.SECONDS);

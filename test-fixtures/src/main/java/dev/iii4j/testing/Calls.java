@@ -3,6 +3,7 @@ package dev.iii4j.testing;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -22,10 +23,14 @@ public final class Calls {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** The result of a call (null for no result); fails on an error answer. */
+  /**
+   * The result of a call (null for no result), as a Serde tree like the services use; fails on an
+   * error answer.
+   */
   public static @Nullable JsonNode call(EngineWorker client, String functionId, String json)
       throws Exception {
-    return client.call(functionId, JsonText.parse(json)).get(15, TimeUnit.SECONDS);
+    return SerdeTrees.serde(
+        client.call(functionId, SerdeTrees.sdk(JsonText.parse(json))).get(15, TimeUnit.SECONDS));
   }
 
   /** The result as JSON text, without the gateway's injected caller id; "none" for no result. */
@@ -39,7 +44,8 @@ public final class Calls {
       EngineWorker client, String functionId, @Nullable String json) throws Exception {
     try {
       client
-          .call(functionId, json == null ? JsonNode.nullNode() : JsonText.parse(json))
+          .call(
+              functionId, SerdeTrees.sdk(json == null ? JsonNode.nullNode() : JsonText.parse(json)))
           .get(15, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof WorkerException.Remote remote) {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
-import io.micronaut.json.tree.JsonNode;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,9 +20,9 @@ class GatewayHarnessTest {
             () -> {
               answer[0] =
                   caller
-                      .call(functionId, JsonNode.nullNode())
+                      .call(functionId, com.fasterxml.jackson.databind.node.NullNode.getInstance())
                       .get(2, TimeUnit.SECONDS)
-                      .getStringValue();
+                      .textValue();
               return true;
             });
     return answer[0];
@@ -36,7 +35,8 @@ class GatewayHarnessTest {
       int extraPort = gateway.url("extra").getPort();
       EngineWorker service = gateway.serviceWorker("stand-in-state");
       service.registerFunction(
-          "state::get", FunctionHandler.sync(in -> JsonNode.createStringNode("from service")));
+          "state::get",
+          FunctionHandler.sync(in -> dev.iii4j.protocol.Json.nodes().textNode("from service")));
       service.start().get(10, TimeUnit.SECONDS);
       EngineWorker client = gateway.worker("client");
       client.start().get(10, TimeUnit.SECONDS);

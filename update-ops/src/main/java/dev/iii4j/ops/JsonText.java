@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.iii4j.protocol.JsonWriter;
 import io.micronaut.json.tree.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;

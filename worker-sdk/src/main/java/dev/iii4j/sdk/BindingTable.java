@@ -1,7 +1,6 @@
 package dev.iii4j.sdk;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,7 +153,7 @@ public final class BindingTable implements TriggerTypeProvider {
                           error);
                       return false;
                     }
-                    return !(result != null && result.isBoolean() && !result.getBooleanValue());
+                    return !(result != null && result.isBoolean() && !result.booleanValue());
                   });
     }
     return gate.thenCompose(
@@ -173,9 +173,7 @@ public final class BindingTable implements TriggerTypeProvider {
       return null;
     }
     JsonNode id = config.get(CONDITION_FUNCTION_ID);
-    return id != null && id.isString() && !id.getStringValue().isBlank()
-        ? id.getStringValue()
-        : null;
+    return id != null && id.isTextual() && !id.textValue().isBlank() ? id.textValue() : null;
   }
 
   private void notifyListeners(TriggerBinding binding, boolean added) {

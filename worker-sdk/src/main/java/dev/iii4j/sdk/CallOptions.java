@@ -1,8 +1,8 @@
 package dev.iii4j.sdk;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call settings of {@link EngineWorker#call(String, JsonNode, CallOptions)}. Immutable; start

@@ -1,7 +1,6 @@
 package dev.iii4j.sdk;
 
 import dev.iii4j.protocol.Message;
-import io.micronaut.core.annotation.Nullable;
 import java.io.ByteArrayOutputStream;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -10,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One WebSocket connection attempt and, once open, the connection itself. The JDK calls the
@@ -29,7 +29,7 @@ final class Connection implements WebSocket.Listener {
 
   private volatile @Nullable WebSocket socket;
   private volatile @Nullable FrameWriter writer;
-  volatile @Nullable Message.WorkerRegistered registration;
+  volatile Message.@Nullable WorkerRegistered registration;
   volatile long lastInboundNanos = System.nanoTime();
   volatile long lastPingNanos = System.nanoTime();
   volatile @Nullable ScheduledFuture<?> keepalive;

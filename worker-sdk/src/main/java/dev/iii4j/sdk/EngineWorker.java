@@ -1,9 +1,9 @@
 package dev.iii4j.sdk;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A worker: one WebSocket to the engine, over which it registers functions, trigger types and

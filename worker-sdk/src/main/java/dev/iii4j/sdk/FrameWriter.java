@@ -1,6 +1,5 @@
 package dev.iii4j.sdk;
 
-import io.micronaut.core.annotation.Nullable;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -8,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The single writer of one connection. {@link WebSocket} allows one outstanding send, so frames

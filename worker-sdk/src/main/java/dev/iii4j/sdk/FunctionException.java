@@ -1,6 +1,6 @@
 package dev.iii4j.sdk;
 
-import io.micronaut.core.annotation.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by a {@link FunctionHandler} (or used to fail its stage) to answer with a chosen error

@@ -1,7 +1,7 @@
 package dev.iii4j.sdk;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /** A trigger this worker registered; it keeps its id across reconnects. Thread-safe. */
 public interface TriggerRef {
@@ -16,8 +16,7 @@ public interface TriggerRef {
   String functionId();
 
   /** The configuration sent with the registration. */
-  @Nullable
-  JsonNode config();
+  @Nullable JsonNode config();
 
   /**
    * Removes the trigger locally and sends {@code unregistertrigger}; while disconnected the frame

@@ -1,7 +1,7 @@
 package dev.iii4j.sdk;
 
 import dev.iii4j.protocol.ErrorBody;
-import io.micronaut.core.annotation.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every failure the SDK reports through the futures of {@link EngineWorker}: a closed set, so

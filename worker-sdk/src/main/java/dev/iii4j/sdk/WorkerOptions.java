@@ -1,7 +1,5 @@
 package dev.iii4j.sdk;
 
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.serde.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an {@link EngineWorker} connects to the engine. Immutable; create it with {@link
@@ -25,7 +24,6 @@ import java.util.Set;
  * @param reconnectInitialDelay the first reconnect delay; it doubles per failed attempt
  * @param reconnectMaxDelay the cap of the reconnect delay (before jitter)
  * @param connectTimeout the deadline of the WebSocket opening handshake
- * @param objectMapper the Micronaut Serde mapper used for every frame
  */
 public record WorkerOptions(
     URI engineUrl,
@@ -35,8 +33,7 @@ public record WorkerOptions(
     Duration invocationTimeout,
     Duration reconnectInitialDelay,
     Duration reconnectMaxDelay,
-    Duration connectTimeout,
-    ObjectMapper objectMapper) {
+    Duration connectTimeout) {
 
   /** The upgrade header that carries {@link #serviceToken()}. */
   public static final String SERVICE_TOKEN_HEADER = "x-iii-service-token";
@@ -70,7 +67,6 @@ public record WorkerOptions(
     Objects.requireNonNull(reconnectInitialDelay, "reconnectInitialDelay");
     Objects.requireNonNull(reconnectMaxDelay, "reconnectMaxDelay");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
-    Objects.requireNonNull(objectMapper, "objectMapper");
   }
 
   /**
@@ -92,7 +88,6 @@ public record WorkerOptions(
     b.reconnectInitialDelay = reconnectInitialDelay;
     b.reconnectMaxDelay = reconnectMaxDelay;
     b.connectTimeout = connectTimeout;
-    b.objectMapper = objectMapper;
     return b;
   }
 
@@ -193,7 +188,6 @@ public record WorkerOptions(
     private Duration reconnectInitialDelay = DEFAULT_RECONNECT_INITIAL_DELAY;
     private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private @Nullable ObjectMapper objectMapper;
 
     private Builder(URI engineUrl) {
       this.engineUrl = Objects.requireNonNull(engineUrl, "engineUrl");
@@ -241,12 +235,6 @@ public record WorkerOptions(
       return this;
     }
 
-    /** The serde mapper; default {@link ObjectMapper#getDefault()}. */
-    public Builder objectMapper(ObjectMapper objectMapper) {
-      this.objectMapper = objectMapper;
-      return this;
-    }
-
     /**
      * The options, validated.
      *
@@ -254,7 +242,6 @@ public record WorkerOptions(
      * @throws NullPointerException when a duration was set to null
      */
     public WorkerOptions build() {
-      ObjectMapper mapper = objectMapper != null ? objectMapper : ObjectMapper.getDefault();
       return new WorkerOptions(
               engineUrl,
               workerName,
@@ -263,8 +250,7 @@ public record WorkerOptions(
               invocationTimeout,
               reconnectInitialDelay,
               reconnectMaxDelay,
-              connectTimeout,
-              mapper)
+              connectTimeout)
           .validate();
     }
   }

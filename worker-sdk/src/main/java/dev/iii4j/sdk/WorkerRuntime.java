@@ -1,5 +1,6 @@
 package dev.iii4j.sdk;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.Message;
@@ -7,8 +8,6 @@ import dev.iii4j.protocol.MessageCodec;
 import dev.iii4j.protocol.ProtocolException;
 import dev.iii4j.protocol.SerialExecutor;
 import dev.iii4j.protocol.TriggerAction;
-import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpClient;
@@ -38,6 +37,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -97,7 +97,7 @@ final class WorkerRuntime implements EngineWorker {
   private final Deque<Queued> offline = new ArrayDeque<>();
   private @Nullable Connection connecting;
   private @Nullable ScheduledFuture<?> reconnectTask;
-  private @Nullable Message.WorkerRegistered lastRegistration;
+  private Message.@Nullable WorkerRegistered lastRegistration;
   private int attempt;
   private boolean started;
   private boolean closed;
@@ -118,7 +118,7 @@ final class WorkerRuntime implements EngineWorker {
   WorkerRuntime(WorkerOptions options, Timings timings) {
     this.options = Objects.requireNonNull(options, "options").validate();
     this.timings = Objects.requireNonNull(timings, "timings");
-    this.codec = new MessageCodec(options.objectMapper());
+    this.codec = new MessageCodec();
     this.backoff = new Backoff(options.reconnectInitialDelay(), options.reconnectMaxDelay());
     this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
     ScheduledThreadPoolExecutor timer =
@@ -417,11 +417,11 @@ final class WorkerRuntime implements EngineWorker {
         .thenApply(
             result -> {
               JsonNode receipt = result == null ? null : result.get("messageReceiptId");
-              if (receipt == null || !receipt.isString()) {
+              if (receipt == null || !receipt.isTextual()) {
                 throw new WorkerException.Protocol(
                     "enqueue result without a string messageReceiptId", null);
               }
-              return receipt.getStringValue();
+              return receipt.textValue();
             });
   }
 
@@ -715,7 +715,7 @@ final class WorkerRuntime implements EngineWorker {
       return;
     }
     Invocation invocation =
-        new Invocation(id, m.functionId(), m.data(), m.metadata(), m.traceparent(), m.baggage());
+        new Invocation(id, m.functionId(), m.payload(), m.metadata(), m.traceparent(), m.baggage());
     CompletionStage<JsonNode> stage;
     // The handler's own log lines (on this thread) carry the function and invocation.
     MDC.put(MDC_FUNCTION, m.functionId());
@@ -921,19 +921,21 @@ final class WorkerRuntime implements EngineWorker {
 
   private Message.InvokeFunction registerWorkerMessage() {
     Map<String, JsonNode> fields = new LinkedHashMap<>();
-    fields.put("runtime", JsonNode.createStringNode(SdkInfo.RUNTIME));
-    fields.put("version", JsonNode.createStringNode(SdkInfo.VERSION));
-    fields.put("name", JsonNode.createStringNode(workerName));
-    fields.put("os", JsonNode.createStringNode(SdkInfo.os()));
-    fields.put("pid", JsonNode.createNumberNode(SdkInfo.pid()));
+    fields.put("runtime", dev.iii4j.protocol.Json.nodes().textNode(SdkInfo.RUNTIME));
+    fields.put("version", dev.iii4j.protocol.Json.nodes().textNode(SdkInfo.VERSION));
+    fields.put("name", dev.iii4j.protocol.Json.nodes().textNode(workerName));
+    fields.put("os", dev.iii4j.protocol.Json.nodes().textNode(SdkInfo.os()));
+    fields.put("pid", dev.iii4j.protocol.Json.nodes().numberNode(SdkInfo.pid()));
     String isolation = System.getenv("III_ISOLATION");
     fields.put(
         "isolation",
-        isolation == null ? JsonNode.nullNode() : JsonNode.createStringNode(isolation));
+        isolation == null
+            ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+            : dev.iii4j.protocol.Json.nodes().textNode(isolation));
     return Message.InvokeFunction.of(
         null,
         WORKERS_REGISTER,
-        JsonNode.createObjectNode(fields),
+        new com.fasterxml.jackson.databind.node.ObjectNode(dev.iii4j.protocol.Json.nodes(), fields),
         null,
         null,
         new TriggerAction.Void(),

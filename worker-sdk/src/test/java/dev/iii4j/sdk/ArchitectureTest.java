@@ -13,4 +13,10 @@ class ArchitectureTest {
     // The project's rule.
     ArchitectureRules.noPackageCycles().check(CLASSES);
   }
+
+  @Test
+  void publicApiMentionsNoMicronautType() {
+    // Issue 21: the SDK works in a plain java -jar program.
+    ArchitectureRules.publicApiMentionsNo("dev.iii4j.sdk", "io.micronaut").check(CLASSES);
+  }
 }

@@ -2,7 +2,7 @@ package dev.iii4j.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micronaut.json.tree.JsonNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,9 @@ class BindingTableTest {
         id,
         "webhook",
         "orders::on-webhook",
-        JsonNode.createObjectNode(Map.of("path", JsonNode.createStringNode(path))),
+        new com.fasterxml.jackson.databind.node.ObjectNode(
+            dev.iii4j.protocol.Json.nodes(),
+            Map.of("path", dev.iii4j.protocol.Json.nodes().textNode(path))),
         null);
   }
 
@@ -24,7 +26,7 @@ class BindingTableTest {
       new BindingTable(
           b -> {
             JsonNode path = b.config() == null ? null : b.config().get("path");
-            return path != null && path.isString() && path.getStringValue().startsWith("/")
+            return path != null && path.isTextual() && path.textValue().startsWith("/")
                 ? Optional.empty()
                 : Optional.of("path must start with /");
           });
@@ -36,12 +38,12 @@ class BindingTableTest {
         new BindingTable.Listener() {
           @Override
           public void bindingAdded(TriggerBinding b) {
-            events.add("+" + b.id() + b.config().get("path").getStringValue());
+            events.add("+" + b.id() + b.config().get("path").textValue());
           }
 
           @Override
           public void bindingRemoved(TriggerBinding b) {
-            events.add("-" + b.id() + b.config().get("path").getStringValue());
+            events.add("-" + b.id() + b.config().get("path").textValue());
           }
         });
   }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.MessageCodec;
-import io.micronaut.serde.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -39,7 +38,7 @@ import java.util.function.Predicate;
  */
 final class TestEngine implements AutoCloseable {
 
-  static final MessageCodec CODEC = new MessageCodec(ObjectMapper.getDefault());
+  static final MessageCodec CODEC = new MessageCodec();
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   private final ServerSocket server;

@@ -3,7 +3,6 @@ package dev.iii4j.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micronaut.serde.ObjectMapper;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -24,7 +23,6 @@ class WorkerOptionsTest {
     assertThat(o.reconnectInitialDelay()).isEqualTo(Duration.ofMillis(200));
     assertThat(o.reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(o.objectMapper()).isSameAs(ObjectMapper.getDefault());
     assertThat(WorkerOptions.DEFAULT_INVOCATION_TIMEOUT).isEqualTo(o.invocationTimeout());
     assertThat(WorkerOptions.DEFAULT_RECONNECT_INITIAL_DELAY).isEqualTo(o.reconnectInitialDelay());
     assertThat(WorkerOptions.DEFAULT_RECONNECT_MAX_DELAY).isEqualTo(o.reconnectMaxDelay());

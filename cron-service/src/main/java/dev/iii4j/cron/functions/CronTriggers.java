@@ -6,6 +6,7 @@ import dev.iii4j.cron.CronTriggerConfig;
 import dev.iii4j.cron.InvalidTriggerConfigException;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.context.annotation.Requires;
 import jakarta.inject.Singleton;
 import java.util.Optional;
@@ -34,7 +35,8 @@ public final class CronTriggers {
         new BindingTable.Listener() {
           @Override
           public void bindingAdded(TriggerBinding binding) {
-            scheduler.schedule(CronTriggerConfig.job(binding.id(), binding.config()));
+            scheduler.schedule(
+                CronTriggerConfig.job(binding.id(), SerdeTrees.serde(binding.config())));
           }
 
           @Override
@@ -51,7 +53,7 @@ public final class CronTriggers {
 
   private Optional<String> validate(TriggerBinding binding) {
     try {
-      CronJob job = CronTriggerConfig.job(binding.id(), binding.config());
+      CronJob job = CronTriggerConfig.job(binding.id(), SerdeTrees.serde(binding.config()));
       // The gateway withdraws a binding before it re-sends one with the same id, so a different
       // binding under a known id is a conflict, as in the reference; the same one is a replay.
       Optional<TriggerBinding> known = table.binding(job.id());

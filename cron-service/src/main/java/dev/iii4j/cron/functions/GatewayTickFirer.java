@@ -5,6 +5,7 @@ import dev.iii4j.cron.TickFirer;
 import dev.iii4j.cron.TickOutcome;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.service.SerdeTrees;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.json.tree.JsonNode;
@@ -57,7 +58,7 @@ final class GatewayTickFirer implements TickFirer {
     TriggerBinding b = binding.get();
     return triggers
         .table()
-        .fire(worker, b, payload)
+        .fire(worker, b, SerdeTrees.sdk(payload))
         .handle(
             (ran, error) -> {
               if (error == null) {

@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.access;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.ExposeFilter;
 import dev.iii4j.gateway.ListenerPolicy;
 import dev.iii4j.gateway.SessionAccess;
@@ -16,7 +17,6 @@ import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.Message;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -77,18 +77,32 @@ public final class AccessControl implements InvokeGuard {
       return SessionAccess.PERMISSIVE;
     }
     Map<String, JsonNode> headers = new LinkedHashMap<>();
-    session.handshake().headers().forEach((k, v) -> headers.put(k, JsonNode.createStringNode(v)));
+    session
+        .handshake()
+        .headers()
+        .forEach((k, v) -> headers.put(k, dev.iii4j.protocol.Json.nodes().textNode(v)));
     Map<String, JsonNode> query = new LinkedHashMap<>();
     session
         .handshake()
         .queryParams()
         .forEach(
             (k, values) ->
-                query.put(k, Json.array(values.stream().map(JsonNode::createStringNode).toList())));
+                query.put(
+                    k,
+                    Json.array(
+                        values.stream()
+                            .<JsonNode>map(dev.iii4j.protocol.Json.nodes()::textNode)
+                            .toList())));
     JsonNode input =
         Json.object()
-            .put("headers", JsonNode.createObjectNode(headers))
-            .put("query_params", JsonNode.createObjectNode(query))
+            .put(
+                "headers",
+                new com.fasterxml.jackson.databind.node.ObjectNode(
+                    dev.iii4j.protocol.Json.nodes(), headers))
+            .put(
+                "query_params",
+                new com.fasterxml.jackson.databind.node.ObjectNode(
+                    dev.iii4j.protocol.Json.nodes(), query))
             .put("ip_address", session.ipAddress())
             .build();
     Outcome outcome = call(rbac.authFunctionId(), input, null);
@@ -109,7 +123,8 @@ public final class AccessControl implements InvokeGuard {
         flag(result, "allow_trigger_type_registration", false),
         flag(result, "allow_function_registration", true),
         result.get("context") == null || result.get("context").isNull()
-            ? JsonNode.createObjectNode(Map.of())
+            ? new com.fasterxml.jackson.databind.node.ObjectNode(
+                dev.iii4j.protocol.Json.nodes(), Map.of())
             : result.get("context"),
         prefix(result));
   }
@@ -125,12 +140,12 @@ public final class AccessControl implements InvokeGuard {
           "auth function returned an invalid `" + field + "`: expected a list of strings");
     }
     Set<String> out = new LinkedHashSet<>();
-    for (JsonNode item : value.values()) {
-      if (!item.isString()) {
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
         throw new AuthFailedException(
             "auth function returned an invalid `" + field + "`: expected a list of strings");
       }
-      out.add(item.getStringValue());
+      out.add(item.textValue());
     }
     return Set.copyOf(out);
   }
@@ -144,7 +159,7 @@ public final class AccessControl implements InvokeGuard {
       throw new AuthFailedException(
           "auth function returned an invalid `" + field + "`: expected a boolean");
     }
-    return value.getBooleanValue();
+    return value.booleanValue();
   }
 
   private static @Nullable String prefix(JsonNode result) {
@@ -152,11 +167,11 @@ public final class AccessControl implements InvokeGuard {
     if (value == null || value.isNull()) {
       return null;
     }
-    if (!value.isString()) {
+    if (!value.isTextual()) {
       throw new AuthFailedException(
           "auth function returned an invalid `function_registration_prefix`: expected a string");
     }
-    return value.getStringValue().isEmpty() ? null : value.getStringValue();
+    return value.textValue().isEmpty() ? null : value.textValue();
   }
 
   /**
@@ -300,8 +315,10 @@ public final class AccessControl implements InvokeGuard {
     if (result != null && result.isObject()) {
       return Optional.of(result);
     }
-    if (result != null && result.isBoolean() && result.getBooleanValue()) {
-      return Optional.of(JsonNode.createObjectNode(Map.of()));
+    if (result != null && result.isBoolean() && result.booleanValue()) {
+      return Optional.of(
+          new com.fasterxml.jackson.databind.node.ObjectNode(
+              dev.iii4j.protocol.Json.nodes(), Map.of()));
     }
     LOG.info("hook {} denied a registration of worker {}", hookId, session);
     return Optional.empty();
@@ -326,6 +343,6 @@ public final class AccessControl implements InvokeGuard {
 
   private static @Nullable String text(JsonNode rewrite, String field, @Nullable String original) {
     JsonNode value = rewrite.get(field);
-    return value != null && value.isString() ? value.getStringValue() : original;
+    return value != null && value.isTextual() ? value.textValue() : original;
   }
 }

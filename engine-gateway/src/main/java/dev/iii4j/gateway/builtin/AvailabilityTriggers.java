@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
@@ -11,7 +12,6 @@ import dev.iii4j.gateway.registry.TriggerRegistry;
 import dev.iii4j.gateway.registry.TriggerTypeProvider;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Set;

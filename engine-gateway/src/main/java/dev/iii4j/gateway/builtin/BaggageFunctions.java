@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.BuiltinCall;
@@ -10,7 +11,6 @@ import dev.iii4j.gateway.registry.FunctionRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

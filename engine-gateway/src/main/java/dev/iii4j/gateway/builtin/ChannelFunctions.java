@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.channel.ChannelRegistry;
 import dev.iii4j.gateway.channel.StreamChannel;
 import dev.iii4j.gateway.config.GatewayProperties;
@@ -13,7 +14,6 @@ import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -112,7 +112,7 @@ public final class ChannelFunctions {
       throw new BuiltinException(
           ErrorCode.INVALID_ARGUMENTS, OPEN + ": `channels` must be an array of channels");
     }
-    for (JsonNode item : list.values()) {
+    for (JsonNode item : list) {
       BuiltinCall entry = new BuiltinCall(call.functionId(), item, null, call.caller());
       String id = entry.requiredString("channel_id");
       String key = entry.requiredString("access_key");
@@ -147,12 +147,12 @@ public final class ChannelFunctions {
       return null;
     }
     if (!size.isNumber()
-        || size.getNumberValue().doubleValue() != Math.rint(size.getNumberValue().doubleValue())) {
+        || size.numberValue().doubleValue() != Math.rint(size.numberValue().doubleValue())) {
       throw BuiltinException.deserialization(
           call.functionId(), "invalid type for `buffer_size`: expected an integer");
     }
     return (int)
-        Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, size.getNumberValue().longValue()));
+        Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, size.numberValue().longValue()));
   }
 
   private static byte @Nullable [] content(BuiltinCall call) {

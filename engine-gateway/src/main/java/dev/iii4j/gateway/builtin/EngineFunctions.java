@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
@@ -21,7 +22,6 @@ import dev.iii4j.protocol.MessageCodec;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +104,7 @@ public final class EngineFunctions {
       JsonNode pidNode = input.get("pid");
       Long pid = old.pid();
       if (pidNode != null && pidNode.isNumber()) {
-        Number n = pidNode.getNumberValue();
+        Number n = pidNode.numberValue();
         if (n.doubleValue() == Math.rint(n.doubleValue())) {
           pid = n.longValue();
         }
@@ -203,7 +203,7 @@ public final class EngineFunctions {
     static @Nullable String topic(TriggerEntry trigger) {
       JsonNode config = trigger.config();
       JsonNode topic = config != null && config.isObject() ? config.get("topic") : null;
-      return topic != null && topic.isString() ? topic.getStringValue() : null;
+      return topic != null && topic.isTextual() ? topic.textValue() : null;
     }
 
     @Override

@@ -1,11 +1,11 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.FunctionDefinition;
@@ -10,7 +11,6 @@ import dev.iii4j.gateway.registry.TriggerRegistry;
 import dev.iii4j.gateway.registry.TriggerTypeProvider;
 import dev.iii4j.protocol.MessageCodec;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.util.Comparator;
 import java.util.List;

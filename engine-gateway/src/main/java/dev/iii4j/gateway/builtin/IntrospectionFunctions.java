@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.access.AccessControl;
 import dev.iii4j.gateway.config.GatewayProperties;
@@ -17,7 +18,6 @@ import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -114,9 +114,9 @@ public final class IntrospectionFunctions {
     }
     JsonNode many = input.get("workers");
     if (many != null && many.isArray()) {
-      for (JsonNode w : many.values()) {
-        if (w.isString()) {
-          wanted.add(w.getStringValue());
+      for (JsonNode w : many) {
+        if (w.isTextual()) {
+          wanted.add(w.textValue());
         }
       }
     }
@@ -410,6 +410,6 @@ public final class IntrospectionFunctions {
 
   private static @Nullable String text(JsonNode row, String key) {
     JsonNode value = row.get(key);
-    return value != null && value.isString() ? value.getStringValue() : null;
+    return value != null && value.isTextual() ? value.textValue() : null;
   }
 }

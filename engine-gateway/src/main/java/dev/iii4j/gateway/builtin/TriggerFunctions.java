@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.builtin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.SessionAccess;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.json.Json;
@@ -15,7 +16,6 @@ import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.ErrorCode;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package dev.iii4j.gateway.httpfn;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
@@ -78,10 +78,10 @@ public record HttpInvocation(
     long timeout = DEFAULT_TIMEOUT_MS;
     JsonNode t = node.get("timeout_ms");
     if (t != null && !t.isNull()) {
-      if (!t.isNumber() || t.getNumberValue().longValue() <= 0) {
+      if (!t.isNumber() || t.numberValue().longValue() <= 0) {
         throw new IllegalArgumentException("invocation.timeout_ms must be a positive integer");
       }
-      timeout = t.getNumberValue().longValue();
+      timeout = t.numberValue().longValue();
     }
     Map<String, String> headers = new LinkedHashMap<>();
     JsonNode h = node.get("headers");
@@ -89,12 +89,12 @@ public record HttpInvocation(
       if (!h.isObject()) {
         throw new IllegalArgumentException("invocation.headers must be an object of strings");
       }
-      for (Map.Entry<String, JsonNode> e : h.entries()) {
-        if (!e.getValue().isString()) {
+      for (Map.Entry<String, JsonNode> e : h.properties()) {
+        if (!e.getValue().isTextual()) {
           throw new IllegalArgumentException(
               "invocation.headers." + e.getKey() + " must be a string");
         }
-        headers.put(e.getKey(), e.getValue().getStringValue());
+        headers.put(e.getKey(), e.getValue().textValue());
       }
     }
     return new HttpInvocation(uri, method, timeout, Map.copyOf(headers), auth(node.get("auth")));
@@ -126,10 +126,10 @@ public record HttpInvocation(
       }
       return null;
     }
-    if (!value.isString()) {
+    if (!value.isTextual()) {
       throw new IllegalArgumentException("invocation." + field + " must be a string");
     }
-    return value.getStringValue();
+    return value.textValue();
   }
 
   /** The environment variables this invocation's auth needs. */

@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.invocation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.httpfn.HttpFunctionsProperties;
 import dev.iii4j.gateway.httpfn.HttpInvocation;
 import dev.iii4j.gateway.httpfn.UrlGuard;
@@ -8,7 +9,6 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.protocol.MessageCodec;
 import dev.iii4j.protocol.ProtocolException;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -212,9 +212,9 @@ public final class HttpFunctionCaller {
       JsonNode message = error.get("message");
       return Outcome.failed(
           new ErrorBody(
-              code != null && code.isString() ? code.getStringValue() : ErrorCode.HTTP_ERROR.wire(),
-              message != null && message.isString()
-                  ? message.getStringValue()
+              code != null && code.isTextual() ? code.textValue() : ErrorCode.HTTP_ERROR.wire(),
+              message != null && message.isTextual()
+                  ? message.textValue()
                   : "HTTP request failed"));
     }
     String reason = REASONS.get(status);

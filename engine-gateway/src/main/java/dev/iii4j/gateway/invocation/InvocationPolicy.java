@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.invocation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.json.Json;
 import dev.iii4j.protocol.ErrorBody;
@@ -8,7 +9,6 @@ import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.Payload;
 import dev.iii4j.protocol.TriggerAction;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.iii4j.gateway.invocation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Payload;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 
 /**
  * How an invocation ended: a value (possibly none) or an error.

@@ -1,8 +1,8 @@
 package dev.iii4j.gateway.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,11 +46,11 @@ public record BuiltinCall(
     if (value == null) {
       throw BuiltinException.deserialization(functionId, "missing field `" + field + "`");
     }
-    if (!value.isString()) {
+    if (!value.isTextual()) {
       throw BuiltinException.deserialization(
           functionId, "invalid type for `" + field + "`: " + kind(value) + ", expected a string");
     }
-    return value.getStringValue();
+    return value.textValue();
   }
 
   /** An optional string field of the input; absent or null gives null. */
@@ -59,11 +59,11 @@ public record BuiltinCall(
     if (value == null || value.isNull()) {
       return null;
     }
-    if (!value.isString()) {
+    if (!value.isTextual()) {
       throw BuiltinException.deserialization(
           functionId, "invalid type for `" + field + "`: " + kind(value) + ", expected a string");
     }
-    return value.getStringValue();
+    return value.textValue();
   }
 
   /**
@@ -81,13 +81,13 @@ public record BuiltinCall(
           functionId, "invalid type for `" + field + "`: " + kind(value) + ", expected a sequence");
     }
     List<String> strings = new ArrayList<>();
-    for (JsonNode item : value.values()) {
-      if (!item.isString()) {
+    for (JsonNode item : value) {
+      if (!item.isTextual()) {
         throw BuiltinException.deserialization(
             functionId,
             "invalid type for `" + field + "` item: " + kind(item) + ", expected a string");
       }
-      strings.add(item.getStringValue());
+      strings.add(item.textValue());
     }
     return strings;
   }
@@ -101,7 +101,7 @@ public record BuiltinCall(
   /** An optional boolean field of the input. */
   public boolean flag(String field) {
     JsonNode value = object().get(field);
-    return value != null && value.isBoolean() && value.getBooleanValue();
+    return value != null && value.isBoolean() && value.booleanValue();
   }
 
   static String kind(@Nullable JsonNode node) {
@@ -114,7 +114,7 @@ public record BuiltinCall(
     if (node.isArray()) {
       return "sequence";
     }
-    if (node.isString()) {
+    if (node.isTextual()) {
       return "string";
     }
     if (node.isBoolean()) {

@@ -1,7 +1,7 @@
 package dev.iii4j.gateway.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 
 /**
  * A function the engine runs in-process ({@code engine::*}, {@code publish}). Runs on a virtual

@@ -1,7 +1,7 @@
 package dev.iii4j.gateway.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 
 /**
  * What a registrant said about a function.
@@ -25,6 +25,6 @@ public record FunctionDefinition(
       return false;
     }
     JsonNode flag = metadata.get("internal");
-    return flag != null && flag.isBoolean() && flag.getBooleanValue();
+    return flag != null && flag.isBoolean() && flag.booleanValue();
   }
 }

@@ -1,9 +1,9 @@
 package dev.iii4j.gateway.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.protocol.Message;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 
 /**
  * A trigger binding.

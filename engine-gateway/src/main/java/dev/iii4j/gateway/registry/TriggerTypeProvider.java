@@ -1,8 +1,8 @@
 package dev.iii4j.gateway.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.WorkerSession;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 
 /** Who provides a trigger type: a worker connection or the engine itself. */
 public sealed interface TriggerTypeProvider {

@@ -1,7 +1,7 @@
 package dev.iii4j.gateway.telemetry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +38,14 @@ public record EngineSpan(
     Map<String, JsonNode> doc = new LinkedHashMap<>();
     doc.put("trace_id", text(traceId));
     doc.put("span_id", text(spanId));
-    doc.put("parent_span_id", parentSpanId == null ? JsonNode.nullNode() : text(parentSpanId));
+    doc.put(
+        "parent_span_id",
+        parentSpanId == null
+            ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+            : text(parentSpanId));
     doc.put("name", text("call " + functionId));
-    doc.put("start_time_unix_nano", JsonNode.createNumberNode(startNanos));
-    doc.put("end_time_unix_nano", JsonNode.createNumberNode(endNanos));
+    doc.put("start_time_unix_nano", dev.iii4j.protocol.Json.nodes().numberNode(startNanos));
+    doc.put("end_time_unix_nano", dev.iii4j.protocol.Json.nodes().numberNode(endNanos));
     doc.put("status", text(errorCode == null ? "ok" : "error"));
     if (errorMessage != null && !errorMessage.isEmpty()) {
       doc.put("status_description", text(errorMessage));
@@ -59,20 +63,31 @@ public record EngineSpan(
     if (errorCode != null) {
       attribute(attributes, "error.type", errorCode);
     }
-    doc.put("attributes", JsonNode.createArrayNode(attributes));
+    doc.put(
+        "attributes",
+        new com.fasterxml.jackson.databind.node.ArrayNode(
+            dev.iii4j.protocol.Json.nodes(), attributes));
     doc.put("service_name", text(serviceName));
-    doc.put("events", JsonNode.createArrayNode(List.of()));
-    doc.put("links", JsonNode.createArrayNode(List.of()));
+    doc.put(
+        "events",
+        new com.fasterxml.jackson.databind.node.ArrayNode(
+            dev.iii4j.protocol.Json.nodes(), List.of()));
+    doc.put(
+        "links",
+        new com.fasterxml.jackson.databind.node.ArrayNode(
+            dev.iii4j.protocol.Json.nodes(), List.of()));
     doc.put("instrumentation_scope_name", text("iii-engine"));
-    doc.put("flags", JsonNode.createNumberNode(1));
-    return JsonNode.createObjectNode(doc);
+    doc.put("flags", dev.iii4j.protocol.Json.nodes().numberNode(1));
+    return new com.fasterxml.jackson.databind.node.ObjectNode(dev.iii4j.protocol.Json.nodes(), doc);
   }
 
   private static void attribute(List<JsonNode> attributes, String key, String value) {
-    attributes.add(JsonNode.createArrayNode(List.of(text(key), text(value))));
+    attributes.add(
+        new com.fasterxml.jackson.databind.node.ArrayNode(
+            dev.iii4j.protocol.Json.nodes(), List.of(text(key), text(value))));
   }
 
   private static JsonNode text(String value) {
-    return JsonNode.createStringNode(value);
+    return dev.iii4j.protocol.Json.nodes().textNode(value);
   }
 }

@@ -1,5 +1,6 @@
 package dev.iii4j.gateway.telemetry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
@@ -12,7 +13,6 @@ import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -157,7 +157,7 @@ public final class TelemetryForwarder {
       switch (item) {
         case EngineSpan span -> spans.add(span.toJson(serviceName));
         case Frame frame -> {
-          JsonNode text = JsonNode.createStringNode(frame.json());
+          JsonNode text = dev.iii4j.protocol.Json.nodes().textNode(frame.json());
           switch (frame.prefix()) {
             case "OTLP" -> traces.add(text);
             case "LOGS" -> logs.add(text);
@@ -168,15 +168,26 @@ public final class TelemetryForwarder {
       }
     }
     Map<String, JsonNode> data = new LinkedHashMap<>();
-    data.put("spans", JsonNode.createArrayNode(spans));
-    data.put("traces", JsonNode.createArrayNode(traces));
-    data.put("logs", JsonNode.createArrayNode(logs));
-    data.put("metrics", JsonNode.createArrayNode(metrics));
+    data.put(
+        "spans",
+        new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), spans));
+    data.put(
+        "traces",
+        new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), traces));
+    data.put(
+        "logs",
+        new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), logs));
+    data.put(
+        "metrics",
+        new com.fasterxml.jackson.databind.node.ArrayNode(
+            dev.iii4j.protocol.Json.nodes(), metrics));
     Call call =
         new Call(
             UUID.randomUUID().toString(),
             INGEST,
-            Payload.of(JsonNode.createObjectNode(data)),
+            Payload.of(
+                new com.fasterxml.jackson.databind.node.ObjectNode(
+                    dev.iii4j.protocol.Json.nodes(), data)),
             null,
             null,
             null,

@@ -1,12 +1,12 @@
 package dev.iii4j.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerOptions;
-import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>Run with {@code III_URL=ws://127.0.0.1:49134/} against a running stack.
  */
 public final class OrderStats {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
   private OrderStats() {}
 
   /** Entry point. */
@@ -30,33 +32,24 @@ public final class OrderStats {
           FunctionHandler.sync(
               tick -> {
                 JsonNode orders =
-                    worker.call("state::list", object(Map.of("scope", text("orders")))).join();
+                    worker.call("state::list", JSON.objectNode().put("scope", "orders")).join();
                 long count = 0;
                 long quantity = 0;
                 if (orders != null && orders.isArray()) {
-                  for (JsonNode order : orders.values()) {
+                  for (JsonNode order : orders) {
                     count++;
-                    JsonNode qty = order.get("qty");
-                    quantity +=
-                        qty != null && qty.isNumber() ? qty.getNumberValue().longValue() : 0;
+                    quantity += order.path("qty").asLong(0);
                   }
                 }
-                JsonNode stats =
-                    object(
-                        Map.of(
-                            "orders", JsonNode.createNumberNode(count),
-                            "quantity", JsonNode.createNumberNode(quantity),
-                            "at", tick.get("scheduled_time")));
-                worker
-                    .call(
-                        "state::set",
-                        object(
-                            Map.of("scope", text("stats"), "key", text("orders"), "value", stats)))
-                    .join();
+                ObjectNode stats = JSON.objectNode().put("orders", count).put("quantity", quantity);
+                stats.set("at", tick == null ? null : tick.get("scheduled_time"));
+                ObjectNode set = JSON.objectNode().put("scope", "stats").put("key", "orders");
+                set.set("value", stats);
+                worker.call("state::set", set).join();
                 return stats;
               }));
       worker.registerTrigger(
-          "cron", "stats::orders", object(Map.of("expression", text("*/10 * * * * *"))));
+          "cron", "stats::orders", JSON.objectNode().put("expression", "*/10 * * * * *"));
       worker.start().get();
       System.out.println(
           "orders-stats: aggregating every 10 s into state stats/orders; Ctrl-C stops");
@@ -64,13 +57,5 @@ public final class OrderStats {
       Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
       forever.await();
     }
-  }
-
-  private static JsonNode text(String value) {
-    return JsonNode.createStringNode(value);
-  }
-
-  private static JsonNode object(Map<String, JsonNode> fields) {
-    return JsonNode.createObjectNode(new LinkedHashMap<>(fields));
   }
 }

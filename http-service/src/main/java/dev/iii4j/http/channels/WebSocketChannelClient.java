@@ -2,6 +2,7 @@ package dev.iii4j.http.channels;
 
 import dev.iii4j.http.ChannelClient;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.net.URI;
@@ -100,7 +101,7 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
                     List.of(
                         channel(bodyId, bodyKey, Base64.getEncoder().encodeToString(body)),
                         channel(responseId, responseKey, null)))));
-    worker.callVoid(CHANNELS_OPEN, input);
+    worker.callVoid(CHANNELS_OPEN, SerdeTrees.sdk(input));
     return new Opened(
         new Ref(bodyId, bodyKey, "read"),
         new Pair(
@@ -163,7 +164,8 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
     try {
       worker.callVoid(
           CHANNELS_RELEASE,
-          JsonNode.createObjectNode(Map.of("channel_ids", JsonNode.createArrayNode(ids))));
+          SerdeTrees.sdk(
+              JsonNode.createObjectNode(Map.of("channel_ids", JsonNode.createArrayNode(ids)))));
     } catch (IllegalStateException closed) {
       // Shutting down: the gateway drops this connection's channels when it goes.
       LOG.debug("not releasing {} channels: {}", ids.size(), closed.getMessage());

@@ -5,6 +5,7 @@ import dev.iii4j.http.RouteConflictException;
 import dev.iii4j.http.RouteTable;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.sdk.TriggerTypeProvider;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class HttpTriggerProvider implements TriggerTypeProvider {
   }
 
   static Route route(TriggerBinding binding) {
-    JsonNode config = binding.config();
+    JsonNode config = SerdeTrees.serde(binding.config());
     String path = config != null && config.isObject() ? text(config.get("api_path")) : null;
     if (path == null) {
       throw new IllegalArgumentException(MISSING_PATH);
@@ -75,7 +76,7 @@ final class HttpTriggerProvider implements TriggerTypeProvider {
         path,
         condition == null || condition.isBlank() ? null : condition,
         middleware,
-        binding.metadata());
+        SerdeTrees.serde(binding.metadata()));
   }
 
   private static @Nullable String text(@Nullable JsonNode node) {

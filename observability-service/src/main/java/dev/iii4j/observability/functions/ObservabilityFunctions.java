@@ -11,6 +11,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.service.RequestErrors;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.json.tree.JsonNode;
@@ -75,7 +76,7 @@ final class ObservabilityFunctions {
         FunctionHandler.sync(
             input -> {
               try {
-                return guarded.apply(input);
+                return SerdeTrees.sdk(guarded.apply(SerdeTrees.serde(input)));
               } catch (TelemetryStoreException e) {
                 LOG.warn("{} failed", id, e);
                 throw new FunctionException(

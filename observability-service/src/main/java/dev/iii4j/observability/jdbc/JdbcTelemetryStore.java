@@ -5,7 +5,7 @@ import dev.iii4j.observability.LogRecord;
 import dev.iii4j.observability.Span;
 import dev.iii4j.observability.TelemetryStore;
 import dev.iii4j.observability.TelemetryStoreException;
-import dev.iii4j.protocol.JsonWriter;
+import dev.iii4j.ops.JsonWriter;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.JsonMapper;

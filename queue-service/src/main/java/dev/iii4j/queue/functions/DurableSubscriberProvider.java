@@ -6,6 +6,7 @@ import dev.iii4j.queue.RetryPolicy;
 import dev.iii4j.queue.Subscription;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.sdk.TriggerTypeProvider;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,7 @@ final class DurableSubscriberProvider implements TriggerTypeProvider {
   @Override
   public CompletionStage<Void> registerTrigger(TriggerBinding binding) {
     try {
-      JsonNode config = binding.config();
+      JsonNode config = SerdeTrees.serde(binding.config());
       String topic =
           config != null && config.isObject()
               ? Requests.optionalText(config, "topic", "queue")

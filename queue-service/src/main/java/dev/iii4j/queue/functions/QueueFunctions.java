@@ -12,6 +12,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -58,8 +59,8 @@ final class QueueFunctions {
   QueueFunctions(QueueService service, EngineWorker worker) {
     this.service = service;
     this.worker = worker;
-    worker.registerFunction(ENQUEUE, this::enqueue);
-    worker.registerFunction(PUBLISH, this::publish);
+    worker.registerFunction(ENQUEUE, invocation -> enqueue(invocation).thenApply(SerdeTrees::sdk));
+    worker.registerFunction(PUBLISH, invocation -> publish(invocation).thenApply(SerdeTrees::sdk));
     worker.registerFunction(REDRIVE, blocking(this::redrive));
     worker.registerFunction(REDRIVE_MESSAGE, blocking(in -> oneMessage(REDRIVE_MESSAGE, in)));
     worker.registerFunction(DISCARD_MESSAGE, blocking(in -> oneMessage(DISCARD_MESSAGE, in)));
@@ -85,7 +86,8 @@ final class QueueFunctions {
   private static FunctionHandler blocking(Function<JsonNode, JsonNode> body) {
     return invocation -> {
       try {
-        return CompletableFuture.completedFuture(body.apply(invocation.data()));
+        return CompletableFuture.completedFuture(
+            SerdeTrees.sdk(body.apply(SerdeTrees.serde(invocation.data()))));
       } catch (QueueException e) {
         throw new FunctionException(e.code().wire(), e.getMessage(), e);
       }
@@ -93,7 +95,7 @@ final class QueueFunctions {
   }
 
   private CompletionStage<JsonNode> enqueue(Invocation invocation) {
-    JsonNode in = Requests.object(ENQUEUE, invocation.data());
+    JsonNode in = Requests.object(ENQUEUE, SerdeTrees.serde(invocation.data()));
     String queue = Requests.requiredText(ENQUEUE, in, "queue");
     String functionId = Requests.requiredText(ENQUEUE, in, "function_id");
     JsonNode data = Requests.requiredAny(ENQUEUE, in, "data");
@@ -119,7 +121,7 @@ final class QueueFunctions {
   }
 
   private CompletionStage<JsonNode> publish(Invocation invocation) {
-    JsonNode in = Requests.object(PUBLISH, invocation.data());
+    JsonNode in = Requests.object(PUBLISH, SerdeTrees.serde(invocation.data()));
     String topic = Requests.requiredText(PUBLISH, in, "topic");
     JsonNode data = Requests.requiredAny(PUBLISH, in, "data");
     try {

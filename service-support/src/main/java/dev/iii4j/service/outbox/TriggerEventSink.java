@@ -4,6 +4,7 @@ import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.CallFailure;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.json.tree.JsonNode;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
@@ -63,10 +64,10 @@ public final class TriggerEventSink<E> implements EventSink<E> {
             target.triggerId(),
             triggerType,
             target.functionId(),
-            target.config(),
-            target.metadata());
+            SerdeTrees.sdk(target.config()),
+            SerdeTrees.sdk(target.metadata()));
     try {
-      table.fire(worker, binding, payload.apply(event)).get();
+      table.fire(worker, binding, SerdeTrees.sdk(payload.apply(event))).get();
       return Result.DONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package dev.iii4j.state.functions;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.TriggerBindings;
@@ -40,10 +41,11 @@ public final class StateTriggers implements TriggerBindings {
   public List<EventTarget> matching(String scope, String key) {
     List<EventTarget> targets = new ArrayList<>();
     for (TriggerBinding binding : table.bindings()) {
-      JsonNode config = binding.config();
+      JsonNode config = SerdeTrees.serde(binding.config());
       if (matches(field(config, "scope"), scope) && matches(field(config, "key"), key)) {
         targets.add(
-            new EventTarget(binding.id(), binding.functionId(), config, binding.metadata()));
+            new EventTarget(
+                binding.id(), binding.functionId(), config, SerdeTrees.serde(binding.metadata())));
       }
     }
     // Bindings come from a hash map; a stable order keeps deliveries reproducible.
@@ -64,7 +66,7 @@ public final class StateTriggers implements TriggerBindings {
   }
 
   private static Optional<String> validate(TriggerBinding binding) {
-    JsonNode config = binding.config();
+    JsonNode config = SerdeTrees.serde(binding.config());
     if (config == null || config.isNull()) {
       return Optional.empty();
     }

@@ -2,6 +2,7 @@ package dev.iii4j.stream.functions;
 
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.ConnectionAuth;
 import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.config.StreamProperties;
@@ -45,7 +46,8 @@ final class GatewayConnectionAuth implements ConnectionAuth {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return worker
-        .call(functionId, input, options)
+        .call(functionId, SerdeTrees.sdk(input), options)
+        .thenApply(SerdeTrees::serde)
         .handle(
             (result, error) -> {
               if (error != null) {

@@ -4,6 +4,7 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.WorkerException;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.CustomStorage;
 import dev.iii4j.stream.CustomStorageException;
 import dev.iii4j.stream.StreamService;
@@ -40,9 +41,10 @@ final class GatewayCustomStorage implements CustomStorage {
     String id = "stream::" + op + "(" + streamName + ")";
     try {
       JsonNode result =
-          worker
-              .call(id, request, CallOptions.defaults().withTimeout(timeout))
-              .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          SerdeTrees.serde(
+              worker
+                  .call(id, SerdeTrees.sdk(request), CallOptions.defaults().withTimeout(timeout))
+                  .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
       return Optional.of(new Answer(result));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

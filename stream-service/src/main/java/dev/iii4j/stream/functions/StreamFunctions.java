@@ -8,6 +8,7 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.service.RequestErrors;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.CustomStorageException;
 import dev.iii4j.stream.ItemChange;
 import dev.iii4j.stream.StreamService;
@@ -112,7 +113,7 @@ final class StreamFunctions {
         FunctionHandler.sync(
             input -> {
               try {
-                return guarded.apply(input);
+                return SerdeTrees.sdk(guarded.apply(SerdeTrees.serde(input)));
               } catch (StreamStoreException e) {
                 LOG.warn("{} failed", id, e);
                 throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.iii4j.stream.functions;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.TriggerBindings;
@@ -42,12 +43,13 @@ public final class StreamTriggers implements TriggerBindings {
     List<EventTarget> targets = new ArrayList<>();
     String itemId = id == null ? "" : id;
     for (TriggerBinding binding : table.bindings()) {
-      JsonNode config = binding.config();
+      JsonNode config = SerdeTrees.serde(binding.config());
       if (streamName.equals(field(config, "stream_name"))
           && matches(field(config, "group_id"), groupId)
           && matches(field(config, "item_id"), itemId)) {
         targets.add(
-            new EventTarget(binding.id(), binding.functionId(), config, binding.metadata()));
+            new EventTarget(
+                binding.id(), binding.functionId(), config, SerdeTrees.serde(binding.metadata())));
       }
     }
     // Bindings come from a hash map; a stable order keeps deliveries reproducible.
@@ -68,7 +70,7 @@ public final class StreamTriggers implements TriggerBindings {
   }
 
   private static Optional<String> validate(TriggerBinding binding) {
-    JsonNode config = binding.config();
+    JsonNode config = SerdeTrees.serde(binding.config());
     if (config == null || !config.isObject()) {
       return Optional.of(
           "Failed to deserialize stream trigger: invalid type: "

@@ -4,6 +4,7 @@ import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.SubscriptionEvent;
 import dev.iii4j.stream.SubscriptionHooks;
@@ -90,12 +91,13 @@ public final class SubscriptionTriggers implements SubscriptionHooks {
 
   private JsonNode call(TriggerBinding binding, SubscriptionEvent event) {
     try {
-      return worker
-          .call(
-              binding.functionId(),
-              event.payload(),
-              CallOptions.defaults().withMetadata(binding.metadata()).withTimeout(timeout))
-          .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return SerdeTrees.serde(
+          worker
+              .call(
+                  binding.functionId(),
+                  SerdeTrees.sdk(event.payload()),
+                  CallOptions.defaults().withMetadata(binding.metadata()).withTimeout(timeout))
+              .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;

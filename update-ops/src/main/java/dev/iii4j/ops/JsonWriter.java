@@ -1,4 +1,4 @@
-package dev.iii4j.protocol;
+package dev.iii4j.ops;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
