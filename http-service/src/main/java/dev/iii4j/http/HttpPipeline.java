@@ -176,7 +176,7 @@ public final class HttpPipeline {
       }
       String id = ids.get(index);
       return worker
-          .call(id, SerdeTrees.sdk(input), callOptions())
+          .call(id, SerdeTrees.raw(input), callOptions())
           .thenApply(SerdeTrees::serde)
           .handle(
               (result, error) -> {
@@ -207,7 +207,7 @@ public final class HttpPipeline {
         return done(!isFinished());
       }
       return worker
-          .call(id, SerdeTrees.sdk(payload), callOptions())
+          .call(id, SerdeTrees.raw(payload), callOptions())
           .thenApply(SerdeTrees::serde)
           .handle(
               (result, error) -> {
@@ -253,7 +253,7 @@ public final class HttpPipeline {
       worker
           .call(
               route.functionId(),
-              SerdeTrees.sdk(JsonNode.createObjectNode(full)),
+              SerdeTrees.raw(JsonNode.createObjectNode(full)),
               callOptions().withMetadata(SerdeTrees.sdk(route.metadata())))
           .thenApply(SerdeTrees::serde)
           .whenComplete(this::onResult);

@@ -326,7 +326,7 @@ public final class QueueService implements AutoCloseable {
             .withBaggage(job.baggage());
     try {
       return worker
-          .call(functionId, SerdeTrees.sdk(job.data()), options)
+          .call(functionId, SerdeTrees.raw(job.data()), options)
           .thenApply(SerdeTrees::serde);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

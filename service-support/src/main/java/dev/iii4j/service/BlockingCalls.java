@@ -48,14 +48,15 @@ public final class BlockingCalls implements AutoCloseable {
   }
 
   /**
-   * A handler that runs {@code body} on this pool, its input and result converted at the SDK
-   * boundary ({@link SerdeTrees}); what it throws fails the call as it is.
+   * A handler that runs {@code body} on this pool, its input parsed once into a Serde tree and its
+   * result written once ({@link SerdeTrees#data}, {@link SerdeTrees#raw}); what it throws fails the
+   * call as it is.
    */
   public FunctionHandler handler(Function<JsonNode, JsonNode> body) {
     return invocation -> {
       try {
         return CompletableFuture.supplyAsync(
-            () -> SerdeTrees.sdk(body.apply(SerdeTrees.serde(invocation.data()))), threads);
+            () -> SerdeTrees.raw(body.apply(SerdeTrees.data(invocation))), threads);
       } catch (RejectedExecutionException e) {
         return CompletableFuture.failedFuture(e);
       }

@@ -3,8 +3,14 @@ package dev.iii4j.service;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.iii4j.ops.JsonWriter;
+import dev.iii4j.protocol.ProtocolException;
+import dev.iii4j.sdk.Invocation;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -24,7 +30,38 @@ import java.util.Map;
 public final class SerdeTrees {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  private static final JsonMapper SERDE = JsonMapper.createDefault();
+
   private SerdeTrees() {}
+
+  /**
+   * The payload of an invocation as a Serde tree, parsed once from the text it arrived in (no
+   * Jackson tree is built); null when the call carried none.
+   *
+   * @throws ProtocolException when the text is not JSON
+   */
+  public static @Nullable JsonNode data(Invocation invocation) {
+    String json = invocation.dataJson();
+    if (json == null) {
+      return null;
+    }
+    try {
+      JsonNode tree = SERDE.readValue(json, JsonNode.class);
+      return tree == null ? JsonNode.nullNode() : tree;
+    } catch (IOException e) {
+      throw new ProtocolException("invalid JSON payload: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A Serde tree for the SDK as its JSON text, written once (with {@link JsonWriter}, which has no
+   * depth limit): the SDK copies the text into the frame without building a Jackson tree. The node
+   * is opaque to Jackson's tree API, so use it only for what is sent (results, call payloads); null
+   * for null.
+   */
+  public static com.fasterxml.jackson.databind.@Nullable JsonNode raw(@Nullable JsonNode node) {
+    return node == null ? null : NODES.rawValueNode(new RawValue(JsonWriter.text(node)));
+  }
 
   /** The Serde tree of an SDK tree; null for null. */
   public static @Nullable JsonNode serde(com.fasterxml.jackson.databind.@Nullable JsonNode node) {

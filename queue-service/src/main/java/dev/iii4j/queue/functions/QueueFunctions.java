@@ -95,7 +95,7 @@ final class QueueFunctions {
   }
 
   private CompletionStage<JsonNode> enqueue(Invocation invocation) {
-    JsonNode in = Requests.object(ENQUEUE, SerdeTrees.serde(invocation.data()));
+    JsonNode in = Requests.object(ENQUEUE, SerdeTrees.data(invocation));
     String queue = Requests.requiredText(ENQUEUE, in, "queue");
     String functionId = Requests.requiredText(ENQUEUE, in, "function_id");
     JsonNode data = Requests.requiredAny(ENQUEUE, in, "data");
@@ -121,7 +121,7 @@ final class QueueFunctions {
   }
 
   private CompletionStage<JsonNode> publish(Invocation invocation) {
-    JsonNode in = Requests.object(PUBLISH, SerdeTrees.serde(invocation.data()));
+    JsonNode in = Requests.object(PUBLISH, SerdeTrees.data(invocation));
     String topic = Requests.requiredText(PUBLISH, in, "topic");
     JsonNode data = Requests.requiredAny(PUBLISH, in, "data");
     try {

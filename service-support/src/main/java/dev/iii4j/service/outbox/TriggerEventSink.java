@@ -67,7 +67,7 @@ public final class TriggerEventSink<E> implements EventSink<E> {
             SerdeTrees.sdk(target.config()),
             SerdeTrees.sdk(target.metadata()));
     try {
-      table.fire(worker, binding, SerdeTrees.sdk(payload.apply(event))).get();
+      table.fire(worker, binding, SerdeTrees.raw(payload.apply(event))).get();
       return Result.DONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
