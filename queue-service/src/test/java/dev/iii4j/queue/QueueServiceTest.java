@@ -298,11 +298,7 @@ class QueueServiceTest {
         .contains("boom: cannot handle m1")
         .contains(receipt);
     // Listed through the function, with the spec's fields.
-    JsonNode list =
-        SerdeTrees.serde(
-            client
-                .call("engine::queue::dlq_messages", SerdeTrees.sdk(json("topic", dead)))
-                .get(10, SECONDS));
+    JsonNode list = call("engine::queue::dlq_messages", json("topic", dead));
     assertThat(list.size()).isEqualTo(1);
     JsonNode entry = list.get(0);
     assertThat(stripCaller(entry.get("payload"))).isEqualTo(json("id", "m1"));
@@ -315,23 +311,11 @@ class QueueServiceTest {
 
     // Redrive one after the fix: it runs again, with a fresh attempt count, and succeeds.
     fixed.set(true);
-    JsonNode redriven =
-        SerdeTrees.serde(
-            client
-                .call(
-                    "iii::queue::redrive_message",
-                    SerdeTrees.sdk(json("queue", dead, "message_id", id)))
-                .get(10, SECONDS));
+    JsonNode redriven = call("iii::queue::redrive_message", json("queue", dead, "message_id", id));
     assertThat(redriven).isEqualTo(json("queue", dead, "message_id", id, "redriven", 1));
     await().atMost(10, SECONDS).until(() -> succeeded.size() == 1);
     assertThat(dlqCount(dead)).isZero();
-    JsonNode again =
-        SerdeTrees.serde(
-            client
-                .call(
-                    "iii::queue::redrive_message",
-                    SerdeTrees.sdk(json("queue", dead, "message_id", id)))
-                .get(10, SECONDS));
+    JsonNode again = call("iii::queue::redrive_message", json("queue", dead, "message_id", id));
     assertThat(again.get("redriven").getIntValue()).isZero();
 
     // Two more failures, then redrive all.
@@ -341,12 +325,7 @@ class QueueServiceTest {
     await().atMost(15, SECONDS).until(() -> dlqCount(dead) == 2);
     // Paging: newest first, one per page.
     JsonNode page2 =
-        SerdeTrees.serde(
-            client
-                .call(
-                    "engine::queue::dlq_messages",
-                    SerdeTrees.sdk(json("queue", dead, "offset", 1, "limit", 1)))
-                .get(10, SECONDS));
+        call("engine::queue::dlq_messages", json("queue", dead, "offset", 1, "limit", 1));
     assertThat(page2.size()).isEqualTo(1);
     fixed.set(true);
     assertThat(
@@ -368,21 +347,11 @@ class QueueServiceTest {
             .get(0)
             .get("id")
             .textValue();
-    JsonNode discarded =
-        SerdeTrees.serde(
-            client
-                .call(
-                    "iii::queue::discard_message",
-                    SerdeTrees.sdk(json("queue", dead, "message_id", m4)))
-                .get(10, SECONDS));
+    JsonNode discarded = call("iii::queue::discard_message", json("queue", dead, "message_id", m4));
     assertThat(discarded.get("redriven").getIntValue()).isEqualTo(1);
     assertThat(dlqCount(dead)).isZero();
     assertThat(attempts.get("m4")).hasValue(2);
-    JsonNode stats =
-        SerdeTrees.serde(
-            client
-                .call("engine::queue::topic_stats", SerdeTrees.sdk(json("topic", dead)))
-                .get(10, SECONDS));
+    JsonNode stats = call("engine::queue::topic_stats", json("topic", dead));
     assertThat(stats.get("dlq_depth").getLongValue()).isZero();
   }
 
@@ -431,9 +400,7 @@ class QueueServiceTest {
     assertThat(gotB).hasSize(20);
     assertThat(seqs(gotA)).containsExactlyInAnyOrderElementsOf(range(20));
     assertThat(seqs(gotB)).containsExactlyInAnyOrderElementsOf(range(20));
-    JsonNode topics =
-        SerdeTrees.serde(
-            client.call("engine::queue::list_topics", SerdeTrees.sdk(json())).get(10, SECONDS));
+    JsonNode topics = call("engine::queue::list_topics", json());
     List<String> names = new ArrayList<>();
     topics.values().forEach(t -> names.add(t.get("name").getStringValue()));
     assertThat(names).contains(topic, plain, "default");
@@ -495,6 +462,11 @@ class QueueServiceTest {
         .get(10, SECONDS)
         .get("count")
         .longValue();
+  }
+
+  /** Calls {@code functionId} through the gateway with a Serde tree; the answer as one. */
+  private JsonNode call(String functionId, JsonNode input) throws Exception {
+    return SerdeTrees.serde(client.call(functionId, SerdeTrees.sdk(input)).get(10, SECONDS));
   }
 
   private static List<Integer> seqs(List<JsonNode> got) {
