@@ -21,6 +21,10 @@ import java.util.Set;
  * @param serviceOpts JVM flags of every service JVM and of the floor server
  * @param gatewayOpts extra JVM flags of the gateway only
  * @param serviceEnv extra environment of every service process
+ * @param queueWarmupTime B5's warm-up of our side lasts at least this long (rounds of {@link
+ *     #queueWarmup()} messages): the queue replicas are fresh JVMs, and on a loaded machine their
+ *     JIT compiler is still busy with the hot path for tens of seconds; 20 s in full mode, none in
+ *     quick mode, {@code --queue-warmup-seconds N} to change it
  */
 record Options(
     boolean quick,
@@ -30,7 +34,8 @@ record Options(
     String label,
     String serviceOpts,
     String gatewayOpts,
-    Map<String, String> serviceEnv) {
+    Map<String, String> serviceEnv,
+    Duration queueWarmupTime) {
 
   static final String DEFAULT_SERVICE_OPTS = "-Xmx384m";
 
@@ -43,6 +48,7 @@ record Options(
     String serviceOpts = DEFAULT_SERVICE_OPTS;
     String gatewayOpts = "";
     Map<String, String> env = new LinkedHashMap<>();
+    Duration queueWarmupTime = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -58,6 +64,8 @@ record Options(
         case "--label" -> label = args[++i];
         case "--service-opts" -> serviceOpts = args[++i];
         case "--gateway-opts" -> gatewayOpts = args[++i];
+        case "--queue-warmup-seconds" ->
+            queueWarmupTime = Duration.ofSeconds(Long.parseLong(args[++i]));
         case "--service-env" -> {
           String kv = args[++i];
           int eq = kv.indexOf('=');
@@ -73,15 +81,26 @@ record Options(
     if (out == null) {
       out = quick ? root.resolve("bench/target/bench-quick") : root.resolve("bench/results");
     }
+    if (queueWarmupTime == null) {
+      queueWarmupTime = quick ? Duration.ZERO : Duration.ofSeconds(20);
+    }
     return new Options(
-        quick, root, out.toAbsolutePath(), only, label, serviceOpts, gatewayOpts, Map.copyOf(env));
+        quick,
+        root,
+        out.toAbsolutePath(),
+        only,
+        label,
+        serviceOpts,
+        gatewayOpts,
+        Map.copyOf(env),
+        queueWarmupTime);
   }
 
   static String usage() {
     return """
         usage: bin/bench [--quick|--full] [--only B1,B2,...] [--out DIR] [--label TEXT]
                          [--service-opts "JVM flags"] [--gateway-opts "JVM flags"]
-                         [--service-env KEY=VALUE]... [--no-build]""";
+                         [--service-env KEY=VALUE]... [--queue-warmup-seconds N] [--no-build]""";
   }
 
   boolean runs(String id) {

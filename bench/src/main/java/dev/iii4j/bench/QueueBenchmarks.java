@@ -39,13 +39,17 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * queue-service delivers each message through the gateway to a Java SDK worker; with one and with
  * two queue-service replicas. Floor: a raw Kafka producer (acks=all, idempotent, the same linger as
  * queue-service) to a raw consumer on the same broker, same partition count, same window of
- * unacknowledged sends, records of about the size of queue-service's.
+ * unacknowledged sends, records of about the size of queue-service's. Each measured batch comes
+ * after a warm-up of at least {@link Options#queueWarmupTime()}, the floor's as well as ours.
  */
 final class QueueBenchmarks {
   private static final int WINDOW = 64;
   private static final int PARTITIONS = 3;
   private static final int RECORD_BYTES = 320;
   private static final String GROUP = "iii.queue.default";
+
+  /** The index a warm-up message carries; the handler counts them apart. */
+  private static final int WARM_UP = -2;
 
   private final Stack stack;
   private final Options options;
@@ -95,10 +99,12 @@ final class QueueBenchmarks {
             .withNote(
                 String.format(
                     Locale.ROOT,
-                    "%d messages, %d enqueues in flight; floor: raw producer (acks=all,"
-                        + " idempotent, linger 1 ms) → raw consumer, %d partitions",
+                    "%d messages, %d enqueues in flight, after a warm-up of at least %d s (ours"
+                        + " and the floor alike); floor: raw producer (acks=all, idempotent, linger"
+                        + " 1 ms) → raw consumer, %d partitions",
                     options.queueMessages(),
                     WINDOW,
+                    options.queueWarmupTime().toSeconds(),
                     PARTITIONS)));
     report.add(
         Row.vsFloor(
@@ -145,10 +151,10 @@ final class QueueBenchmarks {
     String fn = "bench::queue::" + replicas + "-" + suffix();
     int warm = options.queueWarmup();
     int count = options.queueMessages();
-    AtomicIntegerArray seen = new AtomicIntegerArray(warm + count);
+    AtomicIntegerArray seen = new AtomicIntegerArray(count);
     long[] latency = new long[count];
     AtomicLong lastHandled = new AtomicLong();
-    CountDownLatch warmed = new CountDownLatch(warm);
+    Semaphore warmed = new Semaphore(0);
     CountDownLatch handled = new CountDownLatch(count);
     Stack.Service gw = stack.gateway();
     EngineWorker worker = Workers.create(gw.wsUrl(), "bench-queue-worker");
@@ -158,14 +164,12 @@ final class QueueBenchmarks {
             in -> {
               long now = System.nanoTime();
               int i = in.get("i").intValue();
-              if (i >= 0 && seen.compareAndSet(i, 0, 1)) {
-                if (i < warm) {
-                  warmed.countDown();
-                } else {
-                  latency[i - warm] = now - in.get("t").longValue();
-                  lastHandled.accumulateAndGet(now, Math::max);
-                  handled.countDown();
-                }
+              if (i == WARM_UP) {
+                warmed.release();
+              } else if (i >= 0 && seen.compareAndSet(i, 0, 1)) {
+                latency[i] = now - in.get("t").longValue();
+                lastHandled.accumulateAndGet(now, Math::max);
+                handled.countDown();
               }
               return null;
             }));
@@ -174,15 +178,20 @@ final class QueueBenchmarks {
     try {
       Workers.awaitCallable(caller, fn, Json.object("i", -1, "t", 0));
       awaitEnqueue(caller, fn);
-      send(caller, fn, 0, warm);
-      if (!warmed.await(5, TimeUnit.MINUTES)) {
-        throw new IllegalStateException(warmed.getCount() + " warm-up messages never handled");
-      }
+      // Rounds of warm-up messages until the warm-up time passed: the service JVMs are fresh
+      // processes, and a fixed count ends while their JIT is still compiling the hot path.
+      long warmUntil = System.nanoTime() + options.queueWarmupTime().toNanos();
+      do {
+        send(caller, fn, WARM_UP, warm);
+        if (!warmed.tryAcquire(warm, 5, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("warm-up messages never handled");
+        }
+      } while (System.nanoTime() < warmUntil);
       long t0 = System.nanoTime();
       if (rate > 0) {
-        sendAtRate(caller, fn, warm, count, rate);
+        sendAtRate(caller, fn, 0, count, rate);
       } else {
-        send(caller, fn, warm, count);
+        send(caller, fn, 0, count);
       }
       if (!handled.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException(handled.getCount() + " messages never handled");
@@ -210,10 +219,16 @@ final class QueueBenchmarks {
     throw new IllegalStateException("enqueue never succeeded: " + last, last);
   }
 
+  /**
+   * Closed loop: {@code count} messages, at most {@link #WINDOW} unanswered; message {@code k}
+   * carries index {@code from + k}, or {@link #WARM_UP} for all when {@code from} is {@link
+   * #WARM_UP}.
+   */
   private static void send(EngineWorker caller, String fn, int from, int count) throws Exception {
     Semaphore window = new Semaphore(WINDOW);
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    for (int i = from; i < from + count; i++) {
+    for (int k = 0; k < count; k++) {
+      int i = from == WARM_UP ? WARM_UP : from + k;
       window.acquire();
       if (failure.get() != null) {
         throw new IllegalStateException("enqueue failed: " + failure.get(), failure.get());
@@ -287,9 +302,9 @@ final class QueueBenchmarks {
     int warm = options.queueWarmup();
     int count = options.queueMessages();
     long[] latency = new long[count];
-    AtomicIntegerArray seen = new AtomicIntegerArray(warm + count);
+    AtomicIntegerArray seen = new AtomicIntegerArray(count);
     AtomicLong lastHandled = new AtomicLong();
-    CountDownLatch warmed = new CountDownLatch(warm);
+    Semaphore warmed = new Semaphore(0);
     CountDownLatch handled = new CountDownLatch(count);
     CountDownLatch assigned = new CountDownLatch(1);
     AtomicBoolean stop = new AtomicBoolean();
@@ -324,14 +339,12 @@ final class QueueBenchmarks {
                         int comma = v.indexOf(',');
                         int i = Integer.parseInt(v.substring(0, comma));
                         long t = Long.parseLong(v.substring(comma + 1, v.indexOf(',', comma + 1)));
-                        if (seen.compareAndSet(i, 0, 1)) {
-                          if (i < warm) {
-                            warmed.countDown();
-                          } else {
-                            latency[i - warm] = now - t;
-                            lastHandled.accumulateAndGet(now, Math::max);
-                            handled.countDown();
-                          }
+                        if (i == WARM_UP) {
+                          warmed.release();
+                        } else if (seen.compareAndSet(i, 0, 1)) {
+                          latency[i] = now - t;
+                          lastHandled.accumulateAndGet(now, Math::max);
+                          handled.countDown();
                         }
                       }
                       if (!records.isEmpty()) {
@@ -358,12 +371,16 @@ final class QueueBenchmarks {
       if (!assigned.await(2, TimeUnit.MINUTES)) {
         throw new IllegalStateException("the floor consumer got no partitions");
       }
-      produce(producer, topic, 0, warm);
-      if (!warmed.await(5, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("floor: warm-up records never consumed");
-      }
+      // The same warm-up as ours: rounds until the warm-up time passed.
+      long warmUntil = System.nanoTime() + options.queueWarmupTime().toNanos();
+      do {
+        produce(producer, topic, WARM_UP, warm);
+        if (!warmed.tryAcquire(warm, 5, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("floor: warm-up records never consumed");
+        }
+      } while (System.nanoTime() < warmUntil);
       long t0 = System.nanoTime();
-      produce(producer, topic, warm, count);
+      produce(producer, topic, 0, count);
       if (!handled.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException("floor: " + handled.getCount() + " records not consumed");
       }
@@ -378,19 +395,21 @@ final class QueueBenchmarks {
     }
   }
 
+  /** {@code n} records keyed {@code from + k}, or warm-up records when {@code from} is WARM_UP. */
   private static void produce(KafkaProducer<String, String> producer, String topic, int from, int n)
       throws InterruptedException {
     Semaphore window = new Semaphore(WINDOW);
     AtomicReference<Exception> failure = new AtomicReference<>();
     String pad = "x".repeat(RECORD_BYTES);
-    for (int i = from; i < from + n; i++) {
+    for (int k = 0; k < n; k++) {
+      int i = from == WARM_UP ? WARM_UP : from + k;
       window.acquire();
       if (failure.get() != null) {
         throw new IllegalStateException("floor produce failed", failure.get());
       }
       String value = i + "," + System.nanoTime() + "," + pad;
       producer.send(
-          new ProducerRecord<>(topic, Integer.toString(i), value),
+          new ProducerRecord<>(topic, Integer.toString(from == WARM_UP ? k : i), value),
           (meta, e) -> {
             if (e != null) {
               failure.compareAndSet(null, e);

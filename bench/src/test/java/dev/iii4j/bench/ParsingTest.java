@@ -3,6 +3,7 @@ package dev.iii4j.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +99,17 @@ class ParsingTest {
         .isEqualTo("/tmp/r/bench/results");
     assertThatThrownBy(() -> Options.parse(new String[] {"--bogus"}))
         .hasMessageContaining("unknown option --bogus");
+  }
+
+  @Test
+  void theQueueWarmUpLastsTwentySecondsInFullModeUnlessTold() {
+    assertThat(Options.parse(new String[] {"--root", "/tmp/r"}).queueWarmupTime())
+        .isEqualTo(Duration.ofSeconds(20));
+    assertThat(Options.parse(new String[] {"--quick", "--root", "/tmp/r"}).queueWarmupTime())
+        .isZero();
+    assertThat(
+            Options.parse(new String[] {"--root", "/tmp/r", "--queue-warmup-seconds", "3"})
+                .queueWarmupTime())
+        .isEqualTo(Duration.ofSeconds(3));
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.iii4j.queue.config.QueueProperties;
 import dev.iii4j.queue.kafka.KafkaQueueBackend;
 import dev.iii4j.queue.metrics.QueueMetrics;
 import dev.iii4j.sdk.EngineWorker;
@@ -206,22 +207,27 @@ class QueueServiceTest {
   }
 
   @Test
-  void aQueueWithoutConcurrencyDeliversSixtyFourAtOnce() throws Exception {
+  void aQueueWithoutConcurrencyDeliversTheDefaultNumberAtOnce() throws Exception {
     String fn = fn("wide");
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger handled = new AtomicInteger();
     client.registerFunction(fn, held(release, running, handled));
     List<CompletableFuture<String>> sent = new ArrayList<>();
-    for (int i = 0; i < 70; i++) {
+    for (int i = 0; i < QueueProperties.DEFAULT_CONCURRENCY + 6; i++) {
       sent.add(client.enqueue(wide, fn, SerdeTrees.sdk(json("n", i))));
     }
     CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, SECONDS);
 
-    await().atMost(20, SECONDS).until(() -> running.get() == 64);
-    await().during(Duration.ofMillis(500)).atMost(2, SECONDS).until(() -> running.get() == 64);
+    await().atMost(20, SECONDS).until(() -> running.get() == QueueProperties.DEFAULT_CONCURRENCY);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(2, SECONDS)
+        .until(() -> running.get() == QueueProperties.DEFAULT_CONCURRENCY);
     release.countDown();
-    await().atMost(20, SECONDS).until(() -> handled.get() == 70);
+    await()
+        .atMost(20, SECONDS)
+        .until(() -> handled.get() == QueueProperties.DEFAULT_CONCURRENCY + 6);
   }
 
   @Test

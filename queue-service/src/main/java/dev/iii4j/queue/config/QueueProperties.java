@@ -17,9 +17,10 @@ import java.time.Duration;
  * @param concurrency the most messages in flight at once per replica; at least 1. The default is
  *     {@value #DEFAULT_CONCURRENCY}, not the reference's 10: every delivery here is a call through
  *     the gateway (another process and two more WebSocket hops), so one slot turns over more slowly
- *     and a replica needs more of them to deliver as fast as it accepts enqueues (with 10 a replica
- *     fell seconds behind under load; the bench's B5 measures it). Lower it for handlers that must
- *     not run that many at once
+ *     and a replica needs more of them to deliver as fast as it accepts enqueues: one replica
+ *     delivers at most {@code concurrency} over the delivery round trip (10 to 15 ms under load),
+ *     so with 10 a replica fell seconds behind, and with 64 it still built a backlog in some B5
+ *     runs. Lower it for handlers that must not run that many at once
  * @param type {@code standard} or {@code fifo}
  * @param messageGroupField for {@code fifo}: the top-level payload field whose value is the group
  * @param backoffMs the delay after the first failure, in milliseconds
@@ -35,7 +36,7 @@ import java.time.Duration;
 public record QueueProperties(
     @Parameter String name,
     @Bindable(defaultValue = "3") int maxRetries,
-    @Bindable(defaultValue = "64") int concurrency,
+    @Bindable(defaultValue = "256") int concurrency,
     @Bindable(defaultValue = "standard") String type,
     @Nullable String messageGroupField,
     @Bindable(defaultValue = "1000") long backoffMs,
@@ -48,7 +49,7 @@ public record QueueProperties(
   public static final String PREFIX = "engine.queues";
 
   /** Deliveries in flight per replica of a queue that does not set {@code concurrency}. */
-  public static final int DEFAULT_CONCURRENCY = 64;
+  public static final int DEFAULT_CONCURRENCY = 256;
 
   /** The queue that always exists. */
   public static final String DEFAULT_QUEUE = "default";

@@ -1,6 +1,7 @@
 package dev.iii4j.queue.kafka;
 
 import dev.iii4j.protocol.ErrorCode;
+import dev.iii4j.protocol.SerialExecutor;
 import dev.iii4j.queue.Application;
 import dev.iii4j.queue.Consumer;
 import dev.iii4j.queue.DeadLetter;
@@ -95,8 +96,14 @@ public final class KafkaQueueBackend implements QueueBackend {
   private final Admin admin;
   private final Set<Destination> declared = ConcurrentHashMap.newKeySet();
   private final Set<ConsumerLoop> loops = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Where write acknowledgements complete: in order, one virtual thread per burst (the records of
+   * one produce response are acknowledged together), not one per record.
+   */
   private final Executor completions =
-      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("queue-write-", 0).factory());
+      new SerialExecutor(
+          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("queue-write-", 0).factory()));
 
   /**
    * Connects a producer and an admin client; consumers are created per {@link #consume} call.
@@ -135,6 +142,8 @@ public final class KafkaQueueBackend implements QueueBackend {
         settings(
             copy(producerConfiguration.getConfig()),
             Map.of(
+                ProducerConfig.ENABLE_METRICS_PUSH_CONFIG,
+                false,
                 ProducerConfig.LINGER_MS_CONFIG,
                 1,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
@@ -293,7 +302,8 @@ public final class KafkaQueueBackend implements QueueBackend {
    * Sends without waiting: concurrent writes share the producer's batches, and each future
    * completes once Kafka acknowledged its record (acks=all). The future completes on a virtual
    * thread, not on the producer's I/O thread: what callers chain to it (answering the enqueue
-   * through the gateway) must not hold up the acknowledgement of the next batch.
+   * through the gateway) must not hold up the acknowledgement of the next batch. The
+   * acknowledgements of one batch complete one after another on one such thread.
    */
   private CompletableFuture<Void> write(ProducerRecord<String, byte[]> record) {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -324,6 +334,8 @@ public final class KafkaQueueBackend implements QueueBackend {
     Map<String, Object> c =
         consumerConfig(
             Map.of(
+                ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG,
+                false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
                 Math.max(10, properties.maxBuffered() / 2),
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
