@@ -2,6 +2,7 @@ package dev.iii4j.cron;
 
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records what a test function received: one {@link Fire} per invocation. */
 final class Fires {
   /** One invocation of the recording handler. */
-  record Fire(Instant receivedAt, JsonNode payload, JsonNode metadata) {
+  record Fire(
+      Instant receivedAt, JsonNode payload, JsonNode metadata, @Nullable String traceparent) {
     Instant scheduled() {
       return OffsetDateTime.parse(payload.get("scheduled_time").getStringValue()).toInstant();
     }
@@ -40,7 +42,9 @@ final class Fires {
   }
 
   void record(Invocation invocation) {
-    fires.add(new Fire(Instant.now(), invocation.data(), invocation.metadata()));
+    fires.add(
+        new Fire(
+            Instant.now(), invocation.data(), invocation.metadata(), invocation.traceparent()));
   }
 
   List<Fire> all() {

@@ -1,6 +1,7 @@
 package dev.iii4j.service;
 
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.Invocation;
 import io.micronaut.json.tree.JsonNode;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -49,9 +50,17 @@ public final class BlockingCalls implements AutoCloseable {
 
   /** A handler that runs {@code body} on this pool; what it throws fails the call as it is. */
   public FunctionHandler handler(Function<JsonNode, JsonNode> body) {
+    return invocationHandler(invocation -> body.apply(invocation.data()));
+  }
+
+  /**
+   * A handler that runs {@code body} on this pool with the whole invocation (its trace context as
+   * well as its payload); what it throws fails the call as it is.
+   */
+  public FunctionHandler invocationHandler(Function<Invocation, JsonNode> body) {
     return invocation -> {
       try {
-        return CompletableFuture.supplyAsync(() -> body.apply(invocation.data()), threads);
+        return CompletableFuture.supplyAsync(() -> body.apply(invocation), threads);
       } catch (RejectedExecutionException e) {
         return CompletableFuture.failedFuture(e);
       }

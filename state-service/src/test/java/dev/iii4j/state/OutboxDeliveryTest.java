@@ -250,7 +250,9 @@ class OutboxDeliveryTest {
     try (GatewayHarness gateway = GatewayHarness.start()) {
       Map<String, Object> properties = StateServiceInstance.properties(gateway, db);
       try (ApplicationContext first = StateServiceInstance.start(properties)) {
-        first.getBean(StateStore.class).write("s", "k", old -> JsonText.parse("1"), List.of());
+        first
+            .getBean(StateStore.class)
+            .write("s", "k", old -> JsonText.parse("1"), List.of(), null);
       }
       assertThat(count(db, "SELECT count(*) FROM flyway_schema_history WHERE success"))
           .isEqualTo(1);

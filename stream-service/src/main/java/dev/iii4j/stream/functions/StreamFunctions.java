@@ -6,8 +6,9 @@ import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
-import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.Invocation;
 import dev.iii4j.service.RequestErrors;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.stream.CustomStorageException;
 import dev.iii4j.stream.ItemChange;
 import dev.iii4j.stream.StreamService;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +78,7 @@ final class StreamFunctions {
     register(
         "stream::get",
         new Errors(ErrorCode.STREAM_GET_ERROR.wire(), "Failed to get value: ", true),
-        this::get);
+        in -> get(in.data()));
     register(
         "stream::delete",
         new Errors(ErrorCode.STREAM_DELETE_ERROR.wire(), "Failed to delete value: ", false),
@@ -84,15 +86,15 @@ final class StreamFunctions {
     register(
         "stream::list",
         new Errors(ErrorCode.STREAM_GET_GROUP_ERROR.wire(), "Failed to get group: ", true),
-        this::list);
+        in -> list(in.data()));
     register(
         "stream::list_groups",
         new Errors(ErrorCode.STREAM_LIST_GROUPS_ERROR.wire(), "Failed to list groups: ", true),
-        this::listGroups);
+        in -> listGroups(in.data()));
     register(
         "stream::list_all",
         new Errors(ErrorCode.STREAM_LIST_ALL_ERROR.wire(), "Failed to list stream: ", false),
-        this::listAll);
+        in -> listAll(in.data()));
     register(
         "stream::send",
         new Errors(ErrorCode.STREAM_SEND_ERROR.wire(), "Failed to send event: ", false),
@@ -105,21 +107,20 @@ final class StreamFunctions {
     LOG.info("stream service connecting to {}", worker.options().engineUrl());
   }
 
-  private void register(String id, Errors errors, Function<JsonNode, JsonNode> body) {
-    Function<JsonNode, JsonNode> guarded = RequestErrors.guarded(id, body);
+  private void register(String id, Errors errors, Function<Invocation, JsonNode> body) {
+    Function<Invocation, JsonNode> guarded = RequestErrors.guarded(id, body);
     worker.registerFunction(
         id,
-        FunctionHandler.sync(
-            input -> {
-              try {
-                return guarded.apply(input);
-              } catch (StreamStoreException e) {
-                LOG.warn("{} failed", id, e);
-                throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
-              } catch (CustomStorageException e) {
-                throw custom(id, errors, e);
-              }
-            }));
+        invocation -> {
+          try {
+            return CompletableFuture.completedFuture(guarded.apply(invocation));
+          } catch (StreamStoreException e) {
+            LOG.warn("{} failed", id, e);
+            throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
+          } catch (CustomStorageException e) {
+            throw custom(id, errors, e);
+          }
+        });
   }
 
   private static FunctionException custom(String id, Errors errors, CustomStorageException e) {
@@ -139,14 +140,15 @@ final class StreamFunctions {
     };
   }
 
-  private JsonNode set(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode set(Invocation invocation) {
+    JsonNode request = Requests.object(invocation.data());
     ItemChange change =
         streams.set(
             Requests.string(request, "stream_name", ""),
             Requests.string(request, "group_id", ""),
             Requests.string(request, "item_id", ""),
-            Requests.any(request, "data", ""));
+            Requests.any(request, "data", ""),
+            EventTrace.of(invocation));
     return oldAndNew(change, List.of());
   }
 
@@ -162,13 +164,14 @@ final class StreamFunctions {
         .orElse(null);
   }
 
-  private JsonNode delete(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode delete(Invocation invocation) {
+    JsonNode request = Requests.object(invocation.data());
     Optional<JsonNode> old =
         streams.delete(
             Requests.string(request, "stream_name", ""),
             Requests.string(request, "group_id", ""),
-            Requests.string(request, "item_id", ""));
+            Requests.string(request, "item_id", ""),
+            EventTrace.of(invocation));
     Map<String, JsonNode> result = new LinkedHashMap<>();
     result.put("old_value", old.orElse(JsonNode.nullNode()));
     return JsonNode.createObjectNode(result);
@@ -205,26 +208,28 @@ final class StreamFunctions {
     return JsonNode.createObjectNode(result);
   }
 
-  private JsonNode send(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode send(Invocation invocation) {
+    JsonNode request = Requests.object(invocation.data());
     streams.send(
         Requests.string(request, "stream_name", ""),
         Requests.string(request, "group_id", ""),
         Requests.optionalString(request, "id", ""),
         Requests.string(request, "type", ""),
-        Requests.any(request, "data", ""));
+        Requests.any(request, "data", ""),
+        EventTrace.of(invocation));
     // The reference answers an explicit null; the gateway forwards it from this trusted service.
     return JsonNode.nullNode();
   }
 
-  private JsonNode update(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode update(Invocation invocation) {
+    JsonNode request = Requests.object(invocation.data());
     String streamName = Requests.string(request, "stream_name", "");
     String groupId = Requests.string(request, "group_id", "");
     String itemId = Requests.string(request, "item_id", "");
     List<UpdateOp> ops = Requests.ops(request);
     StreamService.UpdateResult result =
-        streams.update(streamName, groupId, itemId, ops, request.get("ops"));
+        streams.update(
+            streamName, groupId, itemId, ops, request.get("ops"), EventTrace.of(invocation));
     return oldAndNew(result.change(), result.errors());
   }
 
