@@ -95,6 +95,7 @@ class CliObservabilityTest {
   @Test
   void tracesPrintsATraceAsATreeOfSpansAndAsJson() throws Exception {
     String traceId = tracedCall();
+    String later = tracedCall();
 
     CliProcess.Result text = cli().run("traces", "--trace", traceId);
     CliProcess.Result json = cli().run("traces", "--trace", traceId, "--json");
@@ -111,6 +112,7 @@ class CliObservabilityTest {
                             + FUNCTION.replace(":", "\\:")
                             + "  \\[iii, ok, \\d+\\.\\d\\d ms\\]"));
     assertThat(json.exitCode()).as(json.toString()).isZero();
+    assertThat(text.stdout()).doesNotContain(later);
     JsonNode trees = JsonText.parse(json.stdout());
     assertThat(trees.size()).isEqualTo(1);
     JsonNode root = trees.get(0).get("roots").get(0);
@@ -120,7 +122,9 @@ class CliObservabilityTest {
   }
 
   @Test
-  void tracesSaysSoWhenThereIsNoSuchTrace() {
+  void tracesSaysSoWhenThereIsNoSuchTrace() throws Exception {
+    tracedCall();
+
     CliProcess.Result r = cli().run("traces", "--trace", "0123456789abcdef0123456789abcdef");
 
     assertThat(r.exitCode()).as(r.toString()).isZero();
