@@ -1,10 +1,12 @@
 package dev.iii4j.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.iii4j.cron.CronScheduler;
+import dev.iii4j.observability.config.ObservabilityProperties;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.state.StateService;
@@ -51,6 +53,7 @@ class NodeSdkCompatibilityTest {
   private static ApplicationContext cronService;
   private static ApplicationContext httpService;
   private static ApplicationContext streamService;
+  private static ApplicationContext observabilityService;
   private static EngineWorker javaWorker;
   private static HttpServer control;
   private static final List<String> output = new ArrayList<>();
@@ -62,6 +65,7 @@ class NodeSdkCompatibilityTest {
     stateService = startStateService(gateway);
     cronService = startCronService(gateway);
     streamService = startStreamService(gateway);
+    observabilityService = startObservabilityService(gateway);
     javaWorker = gateway.worker("compat-java");
     javaWorker.registerFunction(
         "compat::java::echo", FunctionHandler.sync(NodeSdkCompatibilityTest::echo));
@@ -112,6 +116,7 @@ class NodeSdkCompatibilityTest {
     env.put("III_QUEUE_DLQ", QueueServiceProcess.DEAD_LETTER_QUEUE);
     env.put("III_HTTP_URL", HttpServiceProcess.url(httpService));
     env.put("III_STREAM", "1");
+    env.put("III_OBSERVABILITY", "1");
     env.put(
         "III_STREAM_URL",
         "ws://127.0.0.1:" + streamService.getBean(StreamSocketServer.class).port() + "/");
@@ -124,7 +129,7 @@ class NodeSdkCompatibilityTest {
             "--test-concurrency=1",
             "--test-timeout=60000",
             "--test-reporter=tap",
-            "test/"),
+            System.getProperty("compat.node.tests", "test/")),
         SUITE_TIMEOUT);
     Files.write(Path.of("target", "compat-node.log"), output, StandardCharsets.UTF_8);
   }
@@ -148,6 +153,9 @@ class NodeSdkCompatibilityTest {
     }
     if (streamService != null) {
       streamService.close();
+    }
+    if (observabilityService != null) {
+      observabilityService.close();
     }
     if (gateway != null) {
       gateway.close();
@@ -223,6 +231,25 @@ class NodeSdkCompatibilityTest {
         .property("engine.stream.host", "127.0.0.1")
         .property("engine.stream.port", 0)
         .start();
+  }
+
+  /**
+   * The observability service in this JVM, on a fresh database: the gateway forwards its own spans
+   * and what the Node SDKs send over {@code /otel} to it. Its beans live in the {@code
+   * observability-service} environment.
+   */
+  private static ApplicationContext startObservabilityService(GatewayHarness gateway) {
+    ApplicationContext context =
+        ServiceHarness.service(
+                dev.iii4j.observability.Application.ENVIRONMENT, ObservabilityProperties.PREFIX)
+            .gateway(gateway)
+            .database(PostgresFixture.instance().createDatabase("compat_observability"))
+            .property("datasources.default.maximum-pool-size", 3)
+            .start();
+    await("observability service registered")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> gateway.hasFunction("engine::traces::tree"));
+    return context;
   }
 
   private static JsonNode echo(JsonNode input) {

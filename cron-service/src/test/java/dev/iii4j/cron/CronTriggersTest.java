@@ -15,6 +15,7 @@ import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.TraceContexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
@@ -69,6 +70,44 @@ class CronTriggersTest {
 
   private static String unique(String name) {
     return "cron-test::" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void eachFireIsATraceOfItsOwnSharedByTheConditionAndTheHandler() {
+    Fires fires = new Fires();
+    Fires conditions = new Fires();
+    String fn = unique("traced");
+    String condition = unique("traced-condition");
+    client.registerFunction(fn, fires.handler());
+    client.registerFunction(
+        condition,
+        invocation -> {
+          conditions.record(invocation);
+          return CompletableFuture.completedFuture(
+              SerdeTrees.sdk(JsonNode.createBooleanNode(true)));
+        });
+    TriggerRef trigger =
+        client.registerTrigger(
+            "cron",
+            fn,
+            SerdeTrees.sdk(object("expression", EVERY_SECOND, "condition_function_id", condition)));
+    try {
+      await().atMost(WAIT).until(() -> fires.size() >= 2);
+    } finally {
+      trigger.unregister();
+    }
+    List<String> traces = new java.util.ArrayList<>();
+    for (Fires.Fire fire : fires.all().subList(0, 2)) {
+      String traceId = TraceContexts.traceId(fire.traceparent());
+      Fires.Fire gate =
+          conditions.all().stream()
+              .filter(c -> c.scheduled().equals(fire.scheduled()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(TraceContexts.traceId(gate.traceparent())).isEqualTo(traceId);
+      traces.add(traceId);
+    }
+    assertThat(traces).doesNotHaveDuplicates();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.iii4j.cron;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
 import dev.iii4j.service.SerdeTrees;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records what a test function received: one {@link Fire} per invocation. */
 final class Fires {
   /** One invocation of the recording handler. */
-  record Fire(Instant receivedAt, JsonNode payload, JsonNode metadata) {
+  record Fire(
+      Instant receivedAt, JsonNode payload, JsonNode metadata, @Nullable String traceparent) {
     Instant scheduled() {
       return OffsetDateTime.parse(payload.get("scheduled_time").getStringValue()).toInstant();
     }
@@ -45,7 +47,8 @@ final class Fires {
         new Fire(
             Instant.now(),
             SerdeTrees.serde(invocation.data()),
-            SerdeTrees.serde(invocation.metadata())));
+            SerdeTrees.serde(invocation.metadata()),
+            invocation.traceparent()));
   }
 
   List<Fire> all() {

@@ -10,15 +10,18 @@ import static org.awaitility.Awaitility.await;
 import dev.iii4j.queue.config.QueueProperties;
 import dev.iii4j.queue.kafka.KafkaQueueBackend;
 import dev.iii4j.queue.metrics.QueueMetrics;
+import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.Invocation;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.ServiceWithClient;
+import dev.iii4j.testing.TraceContexts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -146,6 +149,32 @@ class QueueServiceTest {
     assertThat(UUID.fromString(receipt)).isNotNull();
     await().atMost(10, SECONDS).until(() -> got.size() == 1);
     assertThat(got.get(0)).isEqualTo(data);
+  }
+
+  @Test
+  void aDeliveryContinuesTheTraceOfItsEnqueue() throws Exception {
+    String fn = fn("traced");
+    List<Invocation> got = new CopyOnWriteArrayList<>();
+    client.registerFunction(
+        fn,
+        invocation -> {
+          got.add(invocation);
+          return CompletableFuture.completedFuture(null);
+        });
+    String traceparent = TraceContexts.newTraceparent();
+
+    client
+        .enqueue(
+            plain,
+            fn,
+            SerdeTrees.sdk(json("order", "o-2")),
+            CallOptions.defaults().withTraceparent(traceparent).withBaggage("tenant=t1"))
+        .get(10, SECONDS);
+
+    await().atMost(10, SECONDS).until(() -> got.size() == 1);
+    assertThat(TraceContexts.traceId(got.get(0).traceparent()))
+        .isEqualTo(TraceContexts.traceId(traceparent));
+    assertThat(got.get(0).baggage()).startsWith("tenant=t1");
   }
 
   @Test

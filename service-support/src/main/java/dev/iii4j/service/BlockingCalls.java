@@ -1,6 +1,7 @@
 package dev.iii4j.service;
 
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.Invocation;
 import io.micronaut.json.tree.JsonNode;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -53,10 +54,18 @@ public final class BlockingCalls implements AutoCloseable {
    * call as it is.
    */
   public FunctionHandler handler(Function<JsonNode, JsonNode> body) {
+    return invocationHandler(invocation -> body.apply(SerdeTrees.data(invocation)));
+  }
+
+  /**
+   * A handler that runs {@code body} on this pool with the whole invocation (its trace context as
+   * well as its payload: read it with {@link SerdeTrees#data}), its result written once; what it
+   * throws fails the call as it is.
+   */
+  public FunctionHandler invocationHandler(Function<Invocation, JsonNode> body) {
     return invocation -> {
       try {
-        return CompletableFuture.supplyAsync(
-            () -> SerdeTrees.raw(body.apply(SerdeTrees.data(invocation))), threads);
+        return CompletableFuture.supplyAsync(() -> SerdeTrees.raw(body.apply(invocation)), threads);
       } catch (RejectedExecutionException e) {
         return CompletableFuture.failedFuture(e);
       }

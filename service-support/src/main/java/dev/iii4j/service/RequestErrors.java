@@ -15,8 +15,7 @@ public final class RequestErrors {
    * {@code body}, with an {@link InvalidRequestException} it throws answered as {@code
    * deserialization_error} with a message naming {@code functionId}.
    */
-  public static Function<JsonNode, JsonNode> guarded(
-      String functionId, Function<JsonNode, JsonNode> body) {
+  public static <T> Function<T, JsonNode> guarded(String functionId, Function<T, JsonNode> body) {
     return input -> {
       try {
         return body.apply(input);

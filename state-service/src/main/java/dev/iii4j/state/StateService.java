@@ -6,8 +6,10 @@ import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.ops.UpdateOps;
 import dev.iii4j.service.outbox.EventDispatcher;
 import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.state.config.StateProperties;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +66,10 @@ public final class StateService {
   /**
    * Stores a value (a null node stores JSON null).
    *
+   * @param trace the caller's trace context, which the trigger calls of the change continue
    * @throws ValueTooLargeException when the JSON is longer than {@code max-value-bytes}
    */
-  public StateChange set(String scope, String key, JsonNode value) {
+  public StateChange set(String scope, String key, JsonNode value, @Nullable EventTrace trace) {
     long limit = properties.maxValueBytes();
     if (limit > 0) {
       long bytes = JsonText.write(value).getBytes(StandardCharsets.UTF_8).length;
@@ -75,13 +78,17 @@ public final class StateService {
       }
     }
     List<EventTarget> targets = targets(scope, key);
-    StateChange change = store.put(scope, key, value, targets);
+    StateChange change = store.put(scope, key, value, targets, trace);
     wakeFor(targets);
     return change;
   }
 
-  /** Applies ops atomically; the result is stored even when some ops failed. */
-  public UpdateResult update(String scope, String key, List<UpdateOp> ops) {
+  /**
+   * Applies ops atomically; the result is stored even when some ops failed. {@code trace} is the
+   * caller's trace context, which the trigger calls of the change continue.
+   */
+  public UpdateResult update(
+      String scope, String key, List<UpdateOp> ops, @Nullable EventTrace trace) {
     AtomicReference<UpdateOps.Result> result = new AtomicReference<>();
     List<EventTarget> targets = targets(scope, key);
     StateChange change =
@@ -93,15 +100,19 @@ public final class StateService {
               result.set(applied);
               return applied.value();
             },
-            targets);
+            targets,
+            trace);
     wakeFor(targets);
     return new UpdateResult(change, result.get().errors());
   }
 
-  /** Deletes a key; the change's previous value is what was deleted. */
-  public StateChange delete(String scope, String key) {
+  /**
+   * Deletes a key; the change's previous value is what was deleted. {@code trace} is the caller's
+   * trace context, which the trigger calls of the change continue.
+   */
+  public StateChange delete(String scope, String key, @Nullable EventTrace trace) {
     List<EventTarget> targets = targets(scope, key);
-    StateChange change = store.delete(scope, key, targets);
+    StateChange change = store.delete(scope, key, targets, trace);
     wakeFor(targets);
     return change;
   }

@@ -1,7 +1,9 @@
 package dev.iii4j.state;
 
 import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.service.outbox.OutboxStore;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.List;
 import java.util.Optional;
@@ -37,9 +39,15 @@ public interface StateStore extends OutboxStore<StateEvent> {
    * state:updated} event for {@code targets}.
    *
    * @param targets the triggers to deliver the event to; empty records no event
+   * @param trace the writer's trace context, kept with the event; null when it had none
    * @return the previous and the stored value
    */
-  StateChange put(String scope, String key, JsonNode value, List<EventTarget> targets);
+  StateChange put(
+      String scope,
+      String key,
+      JsonNode value,
+      List<EventTarget> targets,
+      @Nullable EventTrace trace);
 
   /**
    * Replaces a value with what {@code compute} makes of the current one, atomically, and records a
@@ -48,21 +56,25 @@ public interface StateStore extends OutboxStore<StateEvent> {
    * @param compute the new value from the current one (empty when there is no entry); it runs while
    *     the key is locked and must not block on other keys; it may throw to abort the write
    * @param targets the triggers to deliver the event to; empty records no event
+   * @param trace the writer's trace context, kept with the event; null when it had none
    * @return the previous and the stored value
    */
   StateChange write(
       String scope,
       String key,
       Function<Optional<JsonNode>, JsonNode> compute,
-      List<EventTarget> targets);
+      List<EventTarget> targets,
+      @Nullable EventTrace trace);
 
   /**
    * Deletes a value atomically and records a {@code state:deleted} event for {@code targets}, also
    * when there was no entry (none when {@code targets} is empty).
    *
+   * @param trace the writer's trace context, kept with the event; null when it had none
    * @return the deleted value (empty when there was none) and a null current value
    */
-  StateChange delete(String scope, String key, List<EventTarget> targets);
+  StateChange delete(
+      String scope, String key, List<EventTarget> targets, @Nullable EventTrace trace);
 
   /** The values of a scope, in the order their keys were first written; rewriting keeps it. */
   List<JsonNode> list(String scope);

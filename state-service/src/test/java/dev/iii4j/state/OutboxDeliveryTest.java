@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /** The outbox: durability across a restart, once-only delivery by replicas, pruning, Flyway. */
@@ -259,16 +260,46 @@ class OutboxDeliveryTest {
     try (GatewayHarness gateway = GatewayHarness.start()) {
       Map<String, Object> properties = StateServiceInstance.properties(gateway, db);
       try (ApplicationContext first = StateServiceInstance.start(properties)) {
-        first.getBean(StateStore.class).write("s", "k", old -> JsonText.parse("1"), List.of());
+        first
+            .getBean(StateStore.class)
+            .write("s", "k", old -> JsonText.parse("1"), List.of(), null);
       }
       assertThat(count(db, "SELECT count(*) FROM flyway_schema_history WHERE success"))
-          .isEqualTo(1);
+          .isEqualTo(2);
       String installed = "SELECT count(*) FROM flyway_schema_history WHERE version = '1'";
       assertThat(count(db, installed)).isEqualTo(1);
       try (ApplicationContext second = StateServiceInstance.start(properties)) {
         assertThat(second.getBean(StateStore.class).get("s", "k")).isPresent();
       }
-      assertThat(count(db, "SELECT count(*) FROM flyway_schema_history")).isEqualTo(1);
+      assertThat(count(db, "SELECT count(*) FROM flyway_schema_history")).isEqualTo(2);
     }
+  }
+
+  @Test
+  void aDatabaseOfTheFirstSchemaGainsTheTraceColumnsAndKeepsItsPendingEvents() throws Exception {
+    String db = PostgresFixture.instance().createDatabase("state_v1");
+    Flyway.configure()
+        .dataSource(PostgresFixture.instance().dataSource(db))
+        .locations("classpath:db/migration")
+        .target("1")
+        .load()
+        .migrate();
+    try (Connection c = PostgresFixture.instance().dataSource(db).getConnection();
+        Statement st = c.createStatement()) {
+      st.executeUpdate(
+          "INSERT INTO state_event (scope, key, event_type, new_value, targets, pending)"
+              + " VALUES ('s', 'k', 'state:created', '1', '[]', '[{\"trigger_id\":\"t\","
+              + "\"function_id\":\"f\",\"config\":null,\"metadata\":null}]')");
+    }
+    try (GatewayHarness gateway = GatewayHarness.start()) {
+      Map<String, Object> properties = StateServiceInstance.properties(gateway, db);
+      properties.put("engine.state.events.dispatch-enabled", false);
+      try (ApplicationContext service = StateServiceInstance.start(properties)) {
+        assertThat(service.getBean(StateStore.class).undelivered()).isEqualTo(1);
+      }
+    }
+    assertThat(count(db, "SELECT count(*) FROM flyway_schema_history WHERE success")).isEqualTo(2);
+    assertThat(count(db, "SELECT count(*) FROM state_event WHERE traceparent IS NULL"))
+        .isEqualTo(1);
   }
 }

@@ -9,14 +9,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.ops.JsonText;
+import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.Invocation;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.state.functions.StateTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
+import dev.iii4j.testing.TraceContexts;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -252,5 +255,61 @@ class StateEventsTest {
         .during(Duration.ofMillis(400))
         .atMost(Duration.ofSeconds(2))
         .until(() -> received.size() == 1);
+  }
+
+  @Test
+  void triggerCallsContinueTheTraceOfTheWriteThatCausedThem() throws Exception {
+    String scope = unique("traced");
+    String fn = unique("test::traced");
+    List<Invocation> received = new CopyOnWriteArrayList<>();
+    client.registerFunction(
+        fn,
+        invocation -> {
+          received.add(invocation);
+          return CompletableFuture.completedFuture(null);
+        });
+    client.registerTrigger(
+        "state", fn, SerdeTrees.sdk(JsonText.parse("{\"scope\":\"" + scope + "\"}")));
+    awaitBinding(stack.service(), scope, "k", fn);
+    String set = TraceContexts.newTraceparent();
+    String update = TraceContexts.newTraceparent();
+    String delete = TraceContexts.newTraceparent();
+
+    client
+        .call(
+            "state::set",
+            SerdeTrees.sdk(JsonText.parse(set(scope, "k", "1"))),
+            traced(set, "from=set"))
+        .get(10, TimeUnit.SECONDS);
+    client
+        .call(
+            "state::update",
+            SerdeTrees.sdk(
+                JsonText.parse(
+                    StateFunctionsTest.update(
+                        scope, "k", "[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"))),
+            traced(update, "from=update"))
+        .get(10, TimeUnit.SECONDS);
+    client
+        .call(
+            "state::delete",
+            SerdeTrees.sdk(JsonText.parse(key(scope, "k"))),
+            traced(delete, "from=delete"))
+        .get(10, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+    List<String> traces =
+        received.stream().map(i -> TraceContexts.traceId(i.traceparent())).toList();
+    assertThat(traces)
+        .containsExactly(
+            TraceContexts.traceId(set),
+            TraceContexts.traceId(update),
+            TraceContexts.traceId(delete));
+    assertThat(received.stream().map(Invocation::baggage))
+        .containsExactly("from=set", "from=update", "from=delete");
+  }
+
+  private static CallOptions traced(String traceparent, String baggage) {
+    return CallOptions.defaults().withTraceparent(traceparent).withBaggage(baggage);
   }
 }

@@ -255,8 +255,8 @@ class StateFunctionsTest {
                     JsonNode value = JsonNode.createNumberNode(writer * 1000 + i);
                     StateChange change =
                         i % 3 == 2
-                            ? store.write(scope, "k", old -> value, List.of())
-                            : store.put(scope, "k", value, List.of());
+                            ? store.write(scope, "k", old -> value, List.of(), null)
+                            : store.put(scope, "k", value, List.of(), null);
                     replaced.add(change.previous().map(JsonText::write).orElse("absent"));
                   }
                   return replaced;

@@ -8,6 +8,7 @@ import dev.iii4j.ops.UpdateOps;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.service.outbox.EventDispatcher;
 import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.EventTrace;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -63,8 +64,11 @@ public final class StreamService {
 
   /**
    * Stores an item (a null node stores JSON null) and publishes {@code create} or {@code update}.
+   *
+   * @param trace the caller's trace context, which the trigger calls of the change continue
    */
-  public ItemChange set(String streamName, String groupId, String itemId, JsonNode data) {
+  public ItemChange set(
+      String streamName, String groupId, String itemId, JsonNode data, @Nullable EventTrace trace) {
     Map<String, JsonNode> request = item(streamName, groupId, itemId);
     request.put("data", data);
     Optional<CustomStorage.Answer> answer =
@@ -72,11 +76,11 @@ public final class StreamService {
     if (answer.isPresent()) {
       JsonNode result = required(answer.get(), "StreamSetResult");
       ItemChange change = new ItemChange(oldValue(result), field(result, "new_value"));
-      publishChange(streamName, groupId, itemId, change);
+      publishChange(streamName, groupId, itemId, change, trace);
       return change;
     }
     List<EventTarget> targets = bindings.matching(streamName, groupId, itemId);
-    ItemChange change = store.write(streamName, groupId, itemId, old -> data, targets);
+    ItemChange change = store.write(streamName, groupId, itemId, old -> data, targets, trace);
     wake(targets);
     return change;
   }
@@ -92,8 +96,12 @@ public final class StreamService {
     return store.get(streamName, groupId, itemId);
   }
 
-  /** Deletes an item; publishes {@code delete} when it existed. Returns the deleted value. */
-  public Optional<JsonNode> delete(String streamName, String groupId, String itemId) {
+  /**
+   * Deletes an item; publishes {@code delete} when it existed. Returns the deleted value. {@code
+   * trace} is the caller's trace context, which the trigger calls of the change continue.
+   */
+  public Optional<JsonNode> delete(
+      String streamName, String groupId, String itemId, @Nullable EventTrace trace) {
     Optional<CustomStorage.Answer> answer =
         custom.call(
             "delete", streamName, JsonNode.createObjectNode(item(streamName, groupId, itemId)));
@@ -103,12 +111,12 @@ public final class StreamService {
         StreamMessage message =
             StreamMessage.deleted(
                 streamName, groupId, itemId, old.get(), System.currentTimeMillis());
-        publish(message);
+        publish(message, trace);
       }
       return old;
     }
     List<EventTarget> targets = bindings.matching(streamName, groupId, itemId);
-    Optional<JsonNode> deleted = store.delete(streamName, groupId, itemId, targets);
+    Optional<JsonNode> deleted = store.delete(streamName, groupId, itemId, targets, trace);
     wake(targets);
     return deleted;
   }
@@ -118,9 +126,15 @@ public final class StreamService {
    *
    * @param ops the parsed ops
    * @param rawOps the ops as received, passed on to a custom {@code update} function
+   * @param trace the caller's trace context, which the trigger calls of the change continue
    */
   public UpdateResult update(
-      String streamName, String groupId, String itemId, List<UpdateOp> ops, JsonNode rawOps) {
+      String streamName,
+      String groupId,
+      String itemId,
+      List<UpdateOp> ops,
+      JsonNode rawOps,
+      @Nullable EventTrace trace) {
     Map<String, JsonNode> request = item(streamName, groupId, itemId);
     request.put("ops", rawOps);
     Optional<CustomStorage.Answer> answer =
@@ -129,7 +143,7 @@ public final class StreamService {
       JsonNode result = required(answer.get(), "StreamUpdateResult");
       ItemChange change = new ItemChange(oldValue(result), field(result, "new_value"));
       List<UpdateOpError> errors = errors(result.get("errors"));
-      publishChange(streamName, groupId, itemId, change);
+      publishChange(streamName, groupId, itemId, change, trace);
       return new UpdateResult(change, errors);
     }
     AtomicReference<UpdateOps.Result> applied = new AtomicReference<>();
@@ -144,7 +158,8 @@ public final class StreamService {
               applied.set(result);
               return result.value();
             },
-            targets);
+            targets,
+            trace);
     wake(targets);
     return new UpdateResult(change, applied.get().errors());
   }
@@ -191,15 +206,28 @@ public final class StreamService {
     return store.streams();
   }
 
-  /** Publishes a custom event to the group's (or one item's) subscribers and triggers. */
+  /**
+   * Publishes a custom event to the group's (or one item's) subscribers and triggers. {@code trace}
+   * is the caller's trace context, which the trigger calls continue.
+   */
   public void send(
-      String streamName, String groupId, @Nullable String id, String type, JsonNode data) {
+      String streamName,
+      String groupId,
+      @Nullable String id,
+      String type,
+      JsonNode data,
+      @Nullable EventTrace trace) {
     StreamMessage message =
         StreamMessage.custom(streamName, groupId, id, type, data, System.currentTimeMillis());
-    publish(message);
+    publish(message, trace);
   }
 
-  private void publishChange(String streamName, String groupId, String itemId, ItemChange change) {
+  private void publishChange(
+      String streamName,
+      String groupId,
+      String itemId,
+      ItemChange change,
+      @Nullable EventTrace trace) {
     StreamMessage message =
         StreamMessage.change(
             streamName,
@@ -208,13 +236,13 @@ public final class StreamService {
             change.previous(),
             change.current(),
             System.currentTimeMillis());
-    publish(message);
+    publish(message, trace);
   }
 
-  private void publish(StreamMessage message) {
+  private void publish(StreamMessage message, @Nullable EventTrace trace) {
     List<EventTarget> targets =
         bindings.matching(message.streamName(), message.groupId(), message.id());
-    store.publish(message, targets);
+    store.publish(message, targets, trace);
     wake(targets);
   }
 

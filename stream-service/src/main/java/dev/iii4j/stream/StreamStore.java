@@ -1,7 +1,9 @@
 package dev.iii4j.stream;
 
 import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.service.outbox.OutboxStore;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.List;
 import java.util.Optional;
@@ -40,6 +42,7 @@ public interface StreamStore extends OutboxStore<StreamMessage> {
    * @param compute the new value from the current one (empty when there is none); it runs while the
    *     item is locked and must not block on other items; it may throw to abort the write
    * @param targets the triggers to deliver the message to
+   * @param trace the writer's trace context, kept with the message's outbox row; null when none
    * @return the previous and the stored value
    */
   ItemChange write(
@@ -47,21 +50,28 @@ public interface StreamStore extends OutboxStore<StreamMessage> {
       String groupId,
       String itemId,
       Function<Optional<JsonNode>, JsonNode> compute,
-      List<EventTarget> targets);
+      List<EventTarget> targets,
+      @Nullable EventTrace trace);
 
   /**
    * Deletes an item atomically and, when it existed, publishes {@link StreamMessage#deleted}.
    *
    * @param targets the triggers to deliver the message to when the item existed
+   * @param trace the writer's trace context, kept with the message's outbox row; null when none
    * @return the deleted value, or empty when there was none (then nothing is published)
    */
   Optional<JsonNode> delete(
-      String streamName, String groupId, String itemId, List<EventTarget> targets);
+      String streamName,
+      String groupId,
+      String itemId,
+      List<EventTarget> targets,
+      @Nullable EventTrace trace);
 
   /**
    * Publishes a message that changes no item ({@code send}, or a change made by custom storage).
+   * {@code trace} is the writer's trace context, kept with the message's outbox row.
    */
-  void publish(StreamMessage message, List<EventTarget> targets);
+  void publish(StreamMessage message, List<EventTarget> targets, @Nullable EventTrace trace);
 
   /** The values of a group, in the order their items were first written; rewriting keeps it. */
   List<JsonNode> list(String streamName, String groupId);

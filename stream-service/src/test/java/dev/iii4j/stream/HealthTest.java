@@ -34,7 +34,7 @@ class HealthTest {
       try (StreamClient ws = StreamClient.connect(StreamServiceInstance.clientUrl(context))) {
         ws.join("m", s, "g", null);
         ws.next();
-        context.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("1"));
+        context.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("1"), null);
         ws.next();
         String metrics = ManagementEndpoints.get(server, "/prometheus").body();
         assertThat(metrics)

@@ -28,9 +28,9 @@ class LargeMessagesTest {
         onTwo.next();
         String big = "y".repeat(100_000);
         StreamService service = one.getBean(StreamService.class);
-        service.set(s, "g", "i", JsonText.parse("{\"n\":1,\"t\":\"" + big + "\"}"));
-        service.set(s, "g", "i", JsonText.parse("{\"n\":2}"));
-        service.set(s, "g", "i", JsonText.parse("{\"n\":3,\"t\":\"" + big + "\"}"));
+        service.set(s, "g", "i", JsonText.parse("{\"n\":1,\"t\":\"" + big + "\"}"), null);
+        service.set(s, "g", "i", JsonText.parse("{\"n\":2}"), null);
+        service.set(s, "g", "i", JsonText.parse("{\"n\":3,\"t\":\"" + big + "\"}"), null);
         for (int n = 1; n <= 3; n++) {
           JsonNode data = onTwo.next().get("event").get("data");
           assertThat(data.get("n").getIntValue()).isEqualTo(n);

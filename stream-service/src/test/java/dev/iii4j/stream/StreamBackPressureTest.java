@@ -45,7 +45,7 @@ class StreamBackPressureTest {
 
           long started = System.nanoTime();
           for (int i = 0; i < messages; i++) {
-            streams.send(s, "g", null, "n", JsonNode.createStringNode(i + ":" + payload));
+            streams.send(s, "g", null, "n", JsonNode.createStringNode(i + ":" + payload), null);
           }
           List<Integer> seen = new ArrayList<>();
           for (int i = 0; i < messages; i++) {

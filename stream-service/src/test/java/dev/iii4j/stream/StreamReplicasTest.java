@@ -76,15 +76,15 @@ class StreamReplicasTest {
       assertThat(onOne.nextEvent()).isEqualTo("{\"type\":\"sync\",\"data\":[]}");
       assertThat(onTwo.nextEvent()).isEqualTo("{\"type\":\"sync\",\"data\":null}");
 
-      two.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("{\"by\":\"two\"}"));
+      two.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("{\"by\":\"two\"}"), null);
       assertThat(onOne.nextEvent()).isEqualTo("{\"type\":\"create\",\"data\":{\"by\":\"two\"}}");
       assertThat(onTwo.nextEvent()).isEqualTo("{\"type\":\"create\",\"data\":{\"by\":\"two\"}}");
 
-      one.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("{\"by\":\"one\"}"));
+      one.getBean(StreamService.class).set(s, "g", "i", JsonText.parse("{\"by\":\"one\"}"), null);
       assertThat(onTwo.nextEvent()).isEqualTo("{\"type\":\"update\",\"data\":{\"by\":\"one\"}}");
       assertThat(onOne.nextEvent()).isEqualTo("{\"type\":\"update\",\"data\":{\"by\":\"one\"}}");
 
-      one.getBean(StreamService.class).send(s, "g", null, "hi", JsonText.parse("1"));
+      one.getBean(StreamService.class).send(s, "g", null, "hi", JsonText.parse("1"), null);
       assertThat(onOne.nextEvent())
           .isEqualTo("{\"type\":\"event\",\"event\":{\"type\":\"hi\",\"data\":1}}");
       // The item subscription on two does not get a group-wide event.
@@ -235,7 +235,8 @@ class StreamReplicasTest {
                 + " WHERE application_name = 'iii stream-service change feed'");
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> !feed.connected());
-      two.getBean(StreamService.class).set(s, "g", "missed", JsonText.parse("\"while away\""));
+      two.getBean(StreamService.class)
+          .set(s, "g", "missed", JsonText.parse("\"while away\""), null);
       await().atMost(Duration.ofSeconds(10)).until(feed::connected);
       JsonNode next = ws.next();
       assertThat(JsonText.write(next.get("event")))
@@ -252,7 +253,7 @@ class StreamReplicasTest {
               item(s, "g", "n", "\"ops\":[{\"type\":\"increment\",\"path\":\"\",\"by\":1}]"));
       replica
           .getBean(StreamService.class)
-          .update(s, "g", "n", Requests.ops(request), request.get("ops"));
+          .update(s, "g", "n", Requests.ops(request), request.get("ops"), null);
     }
   }
 }

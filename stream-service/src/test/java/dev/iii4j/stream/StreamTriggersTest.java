@@ -8,14 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.ops.JsonText;
+import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.Invocation;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.functions.StreamTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
+import dev.iii4j.testing.TraceContexts;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.List;
@@ -261,6 +264,62 @@ class StreamTriggersTest {
     } finally {
       late.close();
       binder.close();
+    }
+  }
+
+  @Test
+  void triggerCallsContinueTheTraceOfTheWriteThatCausedThem() throws Exception {
+    String s = unique("traced");
+    String fn = unique("test::stream-traced");
+    List<Invocation> received = new CopyOnWriteArrayList<>();
+    EngineWorker worker = stack.gateway().worker(unique("traced"));
+    worker.registerFunction(
+        fn,
+        invocation -> {
+          received.add(invocation);
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        });
+    TriggerRef trigger =
+        worker.registerTrigger(
+            StreamTriggers.TYPE,
+            fn,
+            SerdeTrees.sdk(JsonText.parse("{\"stream_name\":\"" + s + "\"}")),
+            null);
+    try {
+      worker.start().get(10, TimeUnit.SECONDS);
+      StreamTriggers triggers = stack.service().getBean(StreamTriggers.class);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> triggers.table().binding(trigger.id()).isPresent());
+      List<String> writes = List.of("stream::set", "stream::update", "stream::send");
+      List<String> parents = writes.stream().map(w -> TraceContexts.newTraceparent()).toList();
+      String[] requests = {
+        item(s, "g", "i", "\"data\":{\"v\":1}"),
+        item(s, "g", "i", "\"ops\":[{\"type\":\"set\",\"path\":\"v\",\"value\":2}]"),
+        "{\"stream_name\":\"" + s + "\",\"group_id\":\"g\",\"type\":\"hi\",\"data\":1}"
+      };
+      for (int i = 0; i < writes.size(); i++) {
+        client
+            .call(
+                writes.get(i),
+                SerdeTrees.sdk(JsonText.parse(requests[i])),
+                CallOptions.defaults().withTraceparent(parents.get(i)).withBaggage("n=" + i))
+            .get(10, TimeUnit.SECONDS);
+      }
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+      // One item's events arrive in commit order; the group-wide send may come first.
+      assertThat(received.stream().map(r -> TraceContexts.traceId(r.traceparent())))
+          .containsExactlyInAnyOrderElementsOf(
+              parents.stream().map(TraceContexts::traceId).toList());
+      for (Invocation r : received) {
+        int n = Integer.parseInt(r.baggage().substring(2));
+        assertThat(TraceContexts.traceId(r.traceparent()))
+            .isEqualTo(TraceContexts.traceId(parents.get(n)));
+      }
+    } finally {
+      trigger.unregister();
+      worker.close();
     }
   }
 }

@@ -135,6 +135,26 @@ public final class BindingTable implements TriggerTypeProvider {
    */
   public CompletableFuture<Boolean> fire(
       EngineWorker worker, TriggerBinding binding, @Nullable JsonNode payload) {
+    return fire(worker, binding, payload, CallOptions.defaults());
+  }
+
+  /**
+   * Fires one binding as {@link #fire(EngineWorker, TriggerBinding, JsonNode)} does, with {@code
+   * options} (timeout, trace context) on the condition call and on the bound function's call; the
+   * bound function's call also carries the binding's metadata.
+   *
+   * @param worker the worker to call through
+   * @param binding the binding to fire
+   * @param payload the fire payload
+   * @param options the options of both calls, for instance the trace context the fire continues
+   * @return true when the bound function returned, false when the fire was skipped; fails with the
+   *     {@link WorkerException} of the bound function's call
+   */
+  public CompletableFuture<Boolean> fire(
+      EngineWorker worker,
+      TriggerBinding binding,
+      @Nullable JsonNode payload,
+      CallOptions options) {
     String condition = conditionFunctionId(binding.config());
     CompletableFuture<Boolean> gate;
     if (condition == null) {
@@ -142,7 +162,7 @@ public final class BindingTable implements TriggerTypeProvider {
     } else {
       gate =
           worker
-              .call(condition, payload)
+              .call(condition, payload, options)
               .handle(
                   (result, error) -> {
                     if (error != null) {
@@ -160,10 +180,7 @@ public final class BindingTable implements TriggerTypeProvider {
         go ->
             go
                 ? worker
-                    .call(
-                        binding.functionId(),
-                        payload,
-                        CallOptions.defaults().withMetadata(binding.metadata()))
+                    .call(binding.functionId(), payload, options.withMetadata(binding.metadata()))
                     .thenApply(result -> true)
                 : CompletableFuture.completedFuture(false));
   }

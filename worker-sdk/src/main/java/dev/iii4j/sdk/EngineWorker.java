@@ -141,7 +141,20 @@ public interface EngineWorker extends AutoCloseable {
    *     queue provider is installed)
    * @throws IllegalArgumentException when the queue or function id is blank
    */
-  CompletableFuture<String> enqueue(String queue, String functionId, @Nullable JsonNode data);
+  default CompletableFuture<String> enqueue(
+      String queue, String functionId, @Nullable JsonNode data) {
+    return enqueue(queue, functionId, data, CallOptions.defaults());
+  }
+
+  /**
+   * Hands a call to the durable queue {@code queue} as {@link #enqueue(String, String, JsonNode)}
+   * does, with {@code options}: its timeout bounds the wait for the receipt, and its trace context
+   * goes with the message, so the delivery continues the enqueuer's trace. Metadata is not sent.
+   *
+   * @throws IllegalArgumentException when the queue or function id is blank
+   */
+  CompletableFuture<String> enqueue(
+      String queue, String functionId, @Nullable JsonNode data, CallOptions options);
 
   /** The worker id the engine gave the current connection; empty while not registered. */
   Optional<String> workerId();

@@ -401,19 +401,22 @@ final class WorkerRuntime implements EngineWorker {
 
   @Override
   public CompletableFuture<String> enqueue(
-      String queue, String functionId, @Nullable JsonNode data) {
+      String queue, String functionId, @Nullable JsonNode data, CallOptions callOptions) {
     requireId(queue, "queue");
     requireId(functionId, "function id");
+    Objects.requireNonNull(callOptions, "callOptions");
     Message.InvokeFunction message =
         Message.InvokeFunction.of(
             UUID.randomUUID().toString(),
             functionId,
             data,
-            null,
-            null,
+            callOptions.traceparent(),
+            callOptions.baggage(),
             new TriggerAction.Enqueue(queue),
             null);
-    return startCall(message, options.invocationTimeout())
+    Duration timeout =
+        callOptions.timeout() != null ? callOptions.timeout() : options.invocationTimeout();
+    return startCall(message, timeout)
         .thenApply(
             result -> {
               JsonNode receipt = result == null ? null : result.get("messageReceiptId");

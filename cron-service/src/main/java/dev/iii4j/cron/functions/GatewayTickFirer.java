@@ -3,6 +3,7 @@ package dev.iii4j.cron.functions;
 import dev.iii4j.cron.CronScheduler;
 import dev.iii4j.cron.TickFirer;
 import dev.iii4j.cron.TickOutcome;
+import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.SerdeTrees;
@@ -13,6 +14,7 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * bound function with the payload and the trigger's metadata, awaited. A handler error is logged
  * and not retried; its return value is ignored. Every tick this replica fires is counted in {@code
  * iii_cron_fires_total} by outcome.
+ *
+ * <p>Each fire starts a trace of its own: the condition call and the handler call carry one new W3C
+ * {@code traceparent} (random trace id, sampled), so the gateway's spans of both calls, and
+ * everything the handler calls, are one trace per fire.
  */
 @Singleton
 @Requires(env = CronScheduler.ENVIRONMENT)
@@ -49,6 +55,22 @@ final class GatewayTickFirer implements TickFirer {
             });
   }
 
+  /** A new sampled W3C traceparent: a random 128-bit trace id and a random 64-bit parent id. */
+  static String newTrace() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "00-"
+        + hex(random.nextLong() | 1L)
+        + hex(random.nextLong())
+        + "-"
+        + hex(random.nextLong() | 1L)
+        + "-01";
+  }
+
+  private static String hex(long value) {
+    String digits = Long.toHexString(value);
+    return "0".repeat(16 - digits.length()) + digits;
+  }
+
   private CompletableFuture<Fired> attempt(String jobId, JsonNode payload) {
     Optional<TriggerBinding> binding = triggers.table().binding(jobId);
     if (binding.isEmpty()) {
@@ -58,7 +80,8 @@ final class GatewayTickFirer implements TickFirer {
     TriggerBinding b = binding.get();
     return triggers
         .table()
-        .fire(worker, b, SerdeTrees.sdk(payload))
+        .fire(
+            worker, b, SerdeTrees.sdk(payload), CallOptions.defaults().withTraceparent(newTrace()))
         .handle(
             (ran, error) -> {
               if (error == null) {

@@ -7,7 +7,9 @@ import dev.iii4j.observability.TelemetryStore;
 import dev.iii4j.observability.TelemetryStoreException;
 import dev.iii4j.ops.JsonWriter;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.type.Argument;
+import io.micronaut.jdbc.DataSourceResolver;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
@@ -44,8 +46,13 @@ public class JdbcTelemetryStore implements TelemetryStore {
   private final DataSource dataSource;
   private final JsonMapper json;
 
-  JdbcTelemetryStore(DataSource dataSource, JsonMapper json) {
-    this.dataSource = dataSource;
+  JdbcTelemetryStore(
+      DataSource dataSource, @Nullable DataSourceResolver resolver, JsonMapper json) {
+    // The pool itself: where Micronaut Data is on the class path (services sharing a JVM), the
+    // DataSource bean is its contextual wrapper, which hands out connections only inside its own
+    // connection scope; these statements manage their own connections and transactions.
+    this.dataSource =
+        (resolver == null ? DataSourceResolver.DEFAULT : resolver).resolve(dataSource);
     this.json = json;
   }
 

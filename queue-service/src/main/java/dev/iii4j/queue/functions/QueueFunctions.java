@@ -100,8 +100,17 @@ final class QueueFunctions {
     String functionId = Requests.requiredText(ENQUEUE, in, "function_id");
     JsonNode data = Requests.requiredAny(ENQUEUE, in, "data");
     String receipt = Requests.optionalText(in, "messageReceiptId");
-    String traceparent = Requests.optionalText(in, "traceparent");
+    // The delivery continues the enqueue's trace: the trace context of this call (the gateway's
+    // span of the enqueue, when it traces), else the one the request names. The request's baggage
+    // is the caller's with the target function added by the gateway.
+    String traceparent = invocation.traceparent();
+    if (traceparent == null) {
+      traceparent = Requests.optionalText(in, "traceparent");
+    }
     String baggage = Requests.optionalText(in, "baggage");
+    if (baggage == null) {
+      baggage = invocation.baggage();
+    }
     try {
       return service
           .enqueue(queue, functionId, data, receipt, traceparent, baggage)

@@ -153,7 +153,7 @@ public final class EventDispatcher<E> implements ApplicationEventListener<Startu
     List<EventTarget> targets = pending.pending();
     for (int i = 0; i < targets.size(); i++) {
       EventTarget target = targets.get(i);
-      if (sink.deliver(pending.event(), target) == EventSink.Result.DONE) {
+      if (sink.deliver(pending.event(), pending.trace(), target) == EventSink.Result.DONE) {
         continue;
       }
       Duration age = Duration.between(pending.createdAt(), Instant.now());

@@ -1,5 +1,7 @@
 package dev.iii4j.service.outbox;
 
+import io.micronaut.core.annotation.Nullable;
+
 /**
  * Delivers one event to one trigger target: evaluates the target's condition function, then awaits
  * its handler.
@@ -23,6 +25,9 @@ public interface EventSink<E> {
   /** Whether deliveries can be attempted now (the gateway connection is up). */
   boolean ready();
 
-  /** Delivers {@code event} to {@code target}; never throws. */
-  Result deliver(E event, EventTarget target);
+  /**
+   * Delivers {@code event} to {@code target}, continuing {@code trace} (the writer's trace context,
+   * null when it had none); never throws.
+   */
+  Result deliver(E event, @Nullable EventTrace trace, EventTarget target);
 }

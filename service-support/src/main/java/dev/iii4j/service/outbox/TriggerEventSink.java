@@ -1,10 +1,12 @@
 package dev.iii4j.service.outbox;
 
 import dev.iii4j.sdk.BindingTable;
+import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.CallFailure;
 import dev.iii4j.service.SerdeTrees;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
@@ -13,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delivers events through the gateway with {@link BindingTable#fire}: the condition function first
- * (false or an error skips the target), then the handler with the trigger's metadata, awaited.
+ * (false or an error skips the target), then the handler with the trigger's metadata, awaited. Both
+ * calls carry the writer's trace context ({@link EventTrace}), so the handler's span belongs to the
+ * trace of the call that made the change.
  *
  * <p>Retried by the dispatcher ({@link CallFailure} classification): {@link
  * CallFailure.Kind#UNREACHABLE} (no connection, {@code function_not_found}, {@code
@@ -55,7 +59,7 @@ public final class TriggerEventSink<E> implements EventSink<E> {
   }
 
   @Override
-  public Result deliver(E event, EventTarget target) {
+  public Result deliver(E event, @Nullable EventTrace trace, EventTarget target) {
     if (!worker.isConnected()) {
       return Result.UNREACHABLE;
     }
@@ -67,7 +71,13 @@ public final class TriggerEventSink<E> implements EventSink<E> {
             SerdeTrees.sdk(target.config()),
             SerdeTrees.sdk(target.metadata()));
     try {
-      table.fire(worker, binding, SerdeTrees.raw(payload.apply(event))).get();
+      table
+          .fire(
+              worker,
+              binding,
+              SerdeTrees.raw(payload.apply(event)),
+              EventTrace.continuing(CallOptions.defaults(), trace))
+          .get();
       return Result.DONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

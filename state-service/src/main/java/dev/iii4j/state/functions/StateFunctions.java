@@ -5,8 +5,11 @@ import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
+import dev.iii4j.sdk.Invocation;
 import dev.iii4j.service.BlockingCalls;
 import dev.iii4j.service.RequestErrors;
+import dev.iii4j.service.SerdeTrees;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.StateStoreException;
@@ -54,7 +57,11 @@ final class StateFunctions {
     worker.registerTriggerType(
         StateTriggers.TYPE, "Fires on state changes (set, update, delete)", triggers.table());
     register("state::set", ErrorCode.STATE_SET_ERROR.wire(), "Failed to set value: ", this::set);
-    register("state::get", ErrorCode.STATE_GET_ERROR.wire(), "Failed to get value: ", this::get);
+    register(
+        "state::get",
+        ErrorCode.STATE_GET_ERROR.wire(),
+        "Failed to get value: ",
+        in -> get(SerdeTrees.data(in)));
     register(
         "state::delete",
         ErrorCode.STATE_DELETE_ERROR.wire(),
@@ -66,22 +73,25 @@ final class StateFunctions {
         "Failed to update value: ",
         this::update);
     register(
-        "state::list", ErrorCode.STATE_LIST_ERROR.wire(), "Failed to list values: ", this::list);
+        "state::list",
+        ErrorCode.STATE_LIST_ERROR.wire(),
+        "Failed to list values: ",
+        in -> list(SerdeTrees.data(in)));
     register(
         "state::list_groups",
         ErrorCode.STATE_LIST_GROUPS_ERROR.wire(),
         "Failed to list groups: ",
-        this::groups);
+        in -> groups(SerdeTrees.data(in)));
     worker.start();
     LOG.info("state service connecting to {}", worker.options().engineUrl());
   }
 
   private void register(
-      String id, String errorCode, String errorPrefix, Function<JsonNode, JsonNode> body) {
-    Function<JsonNode, JsonNode> guarded = RequestErrors.guarded(id, body);
+      String id, String errorCode, String errorPrefix, Function<Invocation, JsonNode> body) {
+    Function<Invocation, JsonNode> guarded = RequestErrors.guarded(id, body);
     worker.registerFunction(
         id,
-        calls.handler(
+        calls.invocationHandler(
             input -> {
               try {
                 return guarded.apply(input);
@@ -94,12 +104,12 @@ final class StateFunctions {
             }));
   }
 
-  private JsonNode set(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode set(Invocation invocation) {
+    JsonNode request = Requests.object(SerdeTrees.data(invocation));
     String scope = Requests.string(request, "scope", "");
     String key = Requests.string(request, "key", "");
     JsonNode value = Requests.valueOrData(request);
-    StateChange change = state.set(scope, key, value);
+    StateChange change = state.set(scope, key, value, EventTrace.of(invocation));
     return oldAndNew(change, List.of());
   }
 
@@ -112,18 +122,19 @@ final class StateFunctions {
     return state.get(scope, key).orElse(null);
   }
 
-  private JsonNode delete(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode delete(Invocation invocation) {
+    JsonNode request = Requests.object(SerdeTrees.data(invocation));
     String scope = Requests.string(request, "scope", "");
     String key = Requests.string(request, "key", "");
-    return state.delete(scope, key).previous().orElse(null);
+    return state.delete(scope, key, EventTrace.of(invocation)).previous().orElse(null);
   }
 
-  private JsonNode update(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode update(Invocation invocation) {
+    JsonNode request = Requests.object(SerdeTrees.data(invocation));
     String scope = Requests.string(request, "scope", "");
     String key = Requests.string(request, "key", "");
-    StateService.UpdateResult result = state.update(scope, key, Requests.ops(request));
+    StateService.UpdateResult result =
+        state.update(scope, key, Requests.ops(request), EventTrace.of(invocation));
     return oldAndNew(result.change(), result.errors());
   }
 

@@ -3,6 +3,7 @@ package dev.iii4j.state.jdbc;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.service.outbox.DeliveryOutcome;
 import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.service.outbox.PendingEvent;
 import dev.iii4j.state.StateChange;
 import dev.iii4j.state.StateEvent;
@@ -78,14 +79,14 @@ public class JdbcStateStore implements StateStore {
           + " FROM (SELECT seq, value FROM state_entry WHERE scope = ? AND key = ? FOR UPDATE) old"
           + " WHERE e.seq = old.seq RETURNING CAST(old.value AS text)";
 
-  /** The same, with the outbox row; params: value, scope, key, targets, targets. */
+  /** The same, with the outbox row; params: value, scope, key, then {@link Event#bind}'s. */
   private static final String REPLACE_RETURNING_OLD_WITH_EVENT =
       "WITH up AS (UPDATE state_entry e SET value = CAST(? AS jsonb), updated_at = now()"
           + " FROM (SELECT seq, value FROM state_entry WHERE scope = ? AND key = ? FOR UPDATE) old"
           + " WHERE e.seq = old.seq RETURNING e.scope, e.key, old.value AS old_value, e.value),"
           + " ev AS (INSERT INTO state_event (scope, key, event_type, old_value, new_value,"
-          + " targets, pending) SELECT scope, key, 'state:updated', old_value, value,"
-          + " CAST(? AS jsonb), CAST(? AS jsonb) FROM up)"
+          + " targets, pending, traceparent, baggage) SELECT scope, key, 'state:updated',"
+          + " old_value, value, CAST(? AS jsonb), CAST(? AS jsonb), ?, ? FROM up)"
           + " SELECT CAST(old_value AS text) FROM up";
 
   /** Replaces the row the caller has locked; params: value, scope, key. */
@@ -93,37 +94,37 @@ public class JdbcStateStore implements StateStore {
       "UPDATE state_entry SET value = CAST(? AS jsonb), updated_at = now()"
           + " WHERE scope = ? AND key = ?";
 
-  /** The same, with the outbox row; params: value, scope, key, old value, targets, targets. */
+  /** The same, with the outbox row; params: value, scope, key, old value, {@link Event#bind}'s. */
   private static final String REPLACE_WITH_EVENT =
       "WITH up AS (UPDATE state_entry SET value = CAST(? AS jsonb), updated_at = now()"
           + " WHERE scope = ? AND key = ? RETURNING scope, key, value)"
           + " INSERT INTO state_event (scope, key, event_type, old_value, new_value, targets,"
-          + " pending) SELECT scope, key, 'state:updated', CAST(? AS jsonb), value,"
-          + " CAST(? AS jsonb), CAST(? AS jsonb) FROM up";
+          + " pending, traceparent, baggage) SELECT scope, key, 'state:updated',"
+          + " CAST(? AS jsonb), value, CAST(? AS jsonb), CAST(? AS jsonb), ?, ? FROM up";
 
   /** Creates a row unless one exists (then waits for its creator and does nothing). */
   private static final String CREATE =
       "INSERT INTO state_entry (scope, key, value) VALUES (?, ?, CAST(? AS jsonb))"
           + " ON CONFLICT (scope, key) DO NOTHING";
 
-  /** The same, with the outbox row; params: scope, key, value, targets, targets. */
+  /** The same, with the outbox row; params: scope, key, value, then {@link Event#bind}'s. */
   private static final String CREATE_WITH_EVENT =
       "WITH ins AS (INSERT INTO state_entry (scope, key, value) VALUES (?, ?, CAST(? AS jsonb))"
           + " ON CONFLICT (scope, key) DO NOTHING RETURNING scope, key, value)"
           + " INSERT INTO state_event (scope, key, event_type, old_value, new_value, targets,"
-          + " pending) SELECT scope, key, 'state:created', NULL, value, CAST(? AS jsonb),"
-          + " CAST(? AS jsonb) FROM ins";
+          + " pending, traceparent, baggage) SELECT scope, key, 'state:created', NULL, value,"
+          + " CAST(? AS jsonb), CAST(? AS jsonb), ?, ? FROM ins";
 
   private static final String DELETE =
       "DELETE FROM state_entry WHERE scope = ? AND key = ? RETURNING CAST(value AS text)";
 
-  /** Deletes a row with its outbox row; params: scope, key, targets, targets. */
+  /** Deletes a row with its outbox row; params: scope, key, then {@link Event#bind}'s. */
   private static final String DELETE_WITH_EVENT =
       "WITH del AS (DELETE FROM state_entry WHERE scope = ? AND key = ?"
           + " RETURNING scope, key, value),"
           + " ev AS (INSERT INTO state_event (scope, key, event_type, old_value, new_value,"
-          + " targets, pending) SELECT scope, key, 'state:deleted', value, NULL,"
-          + " CAST(? AS jsonb), CAST(? AS jsonb) FROM del)"
+          + " targets, pending, traceparent, baggage) SELECT scope, key, 'state:deleted', value,"
+          + " NULL, CAST(? AS jsonb), CAST(? AS jsonb), ?, ? FROM del)"
           + " SELECT CAST(value AS text) FROM del";
 
   /** Holds an absent key with an uncommitted row; params: scope, key. */
@@ -133,10 +134,11 @@ public class JdbcStateStore implements StateStore {
 
   private static final String RELEASE_HELD = "DELETE FROM state_entry WHERE seq = ?";
 
-  /** The event of a delete of an absent key; params: scope, key, targets, targets. */
+  /** The event of a delete of an absent key; params: scope, key, then {@link Event#bind}'s. */
   private static final String APPEND_DELETED =
-      "INSERT INTO state_event (scope, key, event_type, old_value, new_value, targets, pending)"
-          + " VALUES (?, ?, 'state:deleted', NULL, NULL, CAST(? AS jsonb), CAST(? AS jsonb))";
+      "INSERT INTO state_event (scope, key, event_type, old_value, new_value, targets, pending,"
+          + " traceparent, baggage) VALUES (?, ?, 'state:deleted', NULL, NULL, CAST(? AS jsonb),"
+          + " CAST(? AS jsonb), ?, ?)";
 
   private final DataSource dataSource;
   private final StateEventRepository events;
@@ -168,18 +170,23 @@ public class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public StateChange put(String scope, String key, JsonNode value, List<EventTarget> targets) {
+  public StateChange put(
+      String scope,
+      String key,
+      JsonNode value,
+      List<EventTarget> targets,
+      @Nullable EventTrace trace) {
     String text = JsonText.write(value);
-    String targetsJson = targets.isEmpty() ? null : targetsJson(targets);
+    Event event = Event.of(targets, trace);
     return jdbc(
         "write",
         connection -> {
           for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            String old = replaceReturningOld(connection, scope, key, text, targetsJson);
+            String old = replaceReturningOld(connection, scope, key, text, event);
             if (old != null) {
               return new StateChange(Optional.of(JsonText.parse(old)), JsonText.parse(text));
             }
-            if (create(connection, scope, key, text, targetsJson)) {
+            if (create(connection, scope, key, text, event)) {
               return new StateChange(Optional.empty(), JsonText.parse(text));
             }
             // Created by another writer since the update found no row: update it.
@@ -193,8 +200,9 @@ public class JdbcStateStore implements StateStore {
       String scope,
       String key,
       Function<Optional<JsonNode>, JsonNode> compute,
-      List<EventTarget> targets) {
-    String targetsJson = targets.isEmpty() ? null : targetsJson(targets);
+      List<EventTarget> targets,
+      @Nullable EventTrace trace) {
+    Event event = Event.of(targets, trace);
     return jdbc(
         "write",
         connection ->
@@ -206,8 +214,8 @@ public class JdbcStateStore implements StateStore {
                       old == null ? Optional.empty() : Optional.of(JsonText.parse(old));
                   String text = JsonText.write(compute.apply(previous));
                   if (old != null) {
-                    replace(connection, scope, key, text, old, targetsJson);
-                  } else if (!create(connection, scope, key, text, targetsJson)) {
+                    replace(connection, scope, key, text, old, event);
+                  } else if (!create(connection, scope, key, text, event)) {
                     return null; // created meanwhile: run again, with its value
                   }
                   return new StateChange(previous, JsonText.parse(text));
@@ -215,27 +223,27 @@ public class JdbcStateStore implements StateStore {
   }
 
   @Override
-  public StateChange delete(String scope, String key, List<EventTarget> targets) {
-    String targetsJson = targets.isEmpty() ? null : targetsJson(targets);
+  public StateChange delete(
+      String scope, String key, List<EventTarget> targets, @Nullable EventTrace trace) {
+    Event event = Event.of(targets, trace);
     return jdbc(
         "delete",
         connection -> {
           String old;
           try (PreparedStatement ps =
-              connection.prepareStatement(targetsJson == null ? DELETE : DELETE_WITH_EVENT)) {
+              connection.prepareStatement(event == null ? DELETE : DELETE_WITH_EVENT)) {
             ps.setString(1, scope);
             ps.setString(2, key);
-            if (targetsJson != null) {
-              ps.setString(3, targetsJson);
-              ps.setString(4, targetsJson);
+            if (event != null) {
+              event.bind(ps, 3);
             }
             old = firstString(ps);
           }
           if (old != null) {
             return new StateChange(Optional.of(JsonText.parse(old)), null);
           }
-          if (targetsJson != null) {
-            inTransaction(connection, () -> deleteAbsent(connection, scope, key, targetsJson));
+          if (event != null) {
+            inTransaction(connection, () -> deleteAbsent(connection, scope, key, event));
           }
           return new StateChange(Optional.empty(), null);
         });
@@ -247,7 +255,7 @@ public class JdbcStateStore implements StateStore {
    * (the caller's transaction then runs again).
    */
   private static @Nullable StateChange deleteAbsent(
-      Connection connection, String scope, String key, String targetsJson) throws SQLException {
+      Connection connection, String scope, String key, Event event) throws SQLException {
     long seq;
     try (PreparedStatement ps = connection.prepareStatement(HOLD_ABSENT)) {
       ps.setString(1, scope);
@@ -258,8 +266,7 @@ public class JdbcStateStore implements StateStore {
           try (PreparedStatement del = connection.prepareStatement(DELETE_WITH_EVENT)) {
             del.setString(1, scope);
             del.setString(2, key);
-            del.setString(3, targetsJson);
-            del.setString(4, targetsJson);
+            event.bind(del, 3);
             String old = firstString(del);
             return old == null ? null : new StateChange(Optional.of(JsonText.parse(old)), null);
           }
@@ -274,25 +281,23 @@ public class JdbcStateStore implements StateStore {
     try (PreparedStatement ps = connection.prepareStatement(APPEND_DELETED)) {
       ps.setString(1, scope);
       ps.setString(2, key);
-      ps.setString(3, targetsJson);
-      ps.setString(4, targetsJson);
+      event.bind(ps, 3);
       ps.executeUpdate();
     }
     return new StateChange(Optional.empty(), null);
   }
 
   private static @Nullable String replaceReturningOld(
-      Connection connection, String scope, String key, String text, @Nullable String targetsJson)
+      Connection connection, String scope, String key, String text, @Nullable Event event)
       throws SQLException {
     try (PreparedStatement ps =
         connection.prepareStatement(
-            targetsJson == null ? REPLACE_RETURNING_OLD : REPLACE_RETURNING_OLD_WITH_EVENT)) {
+            event == null ? REPLACE_RETURNING_OLD : REPLACE_RETURNING_OLD_WITH_EVENT)) {
       ps.setString(1, text);
       ps.setString(2, scope);
       ps.setString(3, key);
-      if (targetsJson != null) {
-        ps.setString(4, targetsJson);
-        ps.setString(5, targetsJson);
+      if (event != null) {
+        event.bind(ps, 4);
       }
       return firstString(ps);
     }
@@ -313,17 +318,16 @@ public class JdbcStateStore implements StateStore {
       String key,
       String text,
       String old,
-      @Nullable String targetsJson)
+      @Nullable Event event)
       throws SQLException {
     try (PreparedStatement ps =
-        connection.prepareStatement(targetsJson == null ? REPLACE : REPLACE_WITH_EVENT)) {
+        connection.prepareStatement(event == null ? REPLACE : REPLACE_WITH_EVENT)) {
       ps.setString(1, text);
       ps.setString(2, scope);
       ps.setString(3, key);
-      if (targetsJson != null) {
+      if (event != null) {
         ps.setString(4, old);
-        ps.setString(5, targetsJson);
-        ps.setString(6, targetsJson);
+        event.bind(ps, 5);
       }
       ps.executeUpdate();
     }
@@ -331,16 +335,15 @@ public class JdbcStateStore implements StateStore {
 
   /** Inserts the row (and its event); false when a row exists (its creator has committed). */
   private static boolean create(
-      Connection connection, String scope, String key, String text, @Nullable String targetsJson)
+      Connection connection, String scope, String key, String text, @Nullable Event event)
       throws SQLException {
     try (PreparedStatement ps =
-        connection.prepareStatement(targetsJson == null ? CREATE : CREATE_WITH_EVENT)) {
+        connection.prepareStatement(event == null ? CREATE : CREATE_WITH_EVENT)) {
       ps.setString(1, scope);
       ps.setString(2, key);
       ps.setString(3, text);
-      if (targetsJson != null) {
-        ps.setString(4, targetsJson);
-        ps.setString(5, targetsJson);
+      if (event != null) {
+        event.bind(ps, 4);
       }
       return ps.executeUpdate() == 1;
     }
@@ -491,7 +494,27 @@ public class JdbcStateStore implements StateStore {
         event,
         EventTarget.fromJson(JsonText.parse(row.pending())),
         row.attempts(),
-        row.createdAt());
+        row.createdAt(),
+        EventTrace.of(row.traceparent(), row.baggage()));
+  }
+
+  /**
+   * What an outbox row records beside the change: the targets (stored twice, as all targets and as
+   * the pending ones) and the writer's trace context.
+   */
+  private record Event(String targets, @Nullable EventTrace trace) {
+    /** The event of a write with {@code targets}; null when there are none (no outbox row). */
+    static @Nullable Event of(List<EventTarget> targets, @Nullable EventTrace trace) {
+      return targets.isEmpty() ? null : new Event(targetsJson(targets), trace);
+    }
+
+    /** Binds targets, pending, traceparent and baggage from parameter {@code first} on. */
+    void bind(PreparedStatement ps, int first) throws SQLException {
+      ps.setString(first, targets);
+      ps.setString(first + 1, targets);
+      ps.setString(first + 2, trace == null ? null : trace.traceparent());
+      ps.setString(first + 3, trace == null ? null : trace.baggage());
+    }
   }
 
   private static String targetsJson(List<EventTarget> targets) {

@@ -40,7 +40,7 @@ interface StateEventRepository extends GenericRepository<StateEventRow, Long> {
       value =
           "SELECT e.id, e.scope, e.key, e.event_type, CAST(e.old_value AS text) AS old_value,"
               + " CAST(e.new_value AS text) AS new_value, CAST(e.pending AS text) AS pending,"
-              + " e.attempts, e.created_at FROM state_event e"
+              + " e.attempts, e.created_at, e.traceparent, e.baggage FROM state_event e"
               + " WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now()"
               + " AND NOT EXISTS (SELECT 1 FROM state_event p WHERE p.delivered_at IS NULL"
               + " AND p.scope = e.scope AND p.key = e.key AND p.id < e.id)"

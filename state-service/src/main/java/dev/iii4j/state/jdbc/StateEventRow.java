@@ -17,4 +17,6 @@ record StateEventRow(
     @Nullable String newValue,
     String pending,
     int attempts,
-    Instant createdAt) {}
+    Instant createdAt,
+    @Nullable String traceparent,
+    @Nullable String baggage) {}

@@ -6,9 +6,10 @@ import dev.iii4j.ops.UpdateOpError;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
-import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.Invocation;
 import dev.iii4j.service.RequestErrors;
 import dev.iii4j.service.SerdeTrees;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.stream.CustomStorageException;
 import dev.iii4j.stream.ItemChange;
 import dev.iii4j.stream.StreamService;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +79,7 @@ final class StreamFunctions {
     register(
         "stream::get",
         new Errors(ErrorCode.STREAM_GET_ERROR.wire(), "Failed to get value: ", true),
-        this::get);
+        in -> get(SerdeTrees.data(in)));
     register(
         "stream::delete",
         new Errors(ErrorCode.STREAM_DELETE_ERROR.wire(), "Failed to delete value: ", false),
@@ -85,15 +87,15 @@ final class StreamFunctions {
     register(
         "stream::list",
         new Errors(ErrorCode.STREAM_GET_GROUP_ERROR.wire(), "Failed to get group: ", true),
-        this::list);
+        in -> list(SerdeTrees.data(in)));
     register(
         "stream::list_groups",
         new Errors(ErrorCode.STREAM_LIST_GROUPS_ERROR.wire(), "Failed to list groups: ", true),
-        this::listGroups);
+        in -> listGroups(SerdeTrees.data(in)));
     register(
         "stream::list_all",
         new Errors(ErrorCode.STREAM_LIST_ALL_ERROR.wire(), "Failed to list stream: ", false),
-        this::listAll);
+        in -> listAll(SerdeTrees.data(in)));
     register(
         "stream::send",
         new Errors(ErrorCode.STREAM_SEND_ERROR.wire(), "Failed to send event: ", false),
@@ -106,21 +108,20 @@ final class StreamFunctions {
     LOG.info("stream service connecting to {}", worker.options().engineUrl());
   }
 
-  private void register(String id, Errors errors, Function<JsonNode, JsonNode> body) {
-    Function<JsonNode, JsonNode> guarded = RequestErrors.guarded(id, body);
+  private void register(String id, Errors errors, Function<Invocation, JsonNode> body) {
+    Function<Invocation, JsonNode> guarded = RequestErrors.guarded(id, body);
     worker.registerFunction(
         id,
-        FunctionHandler.sync(
-            input -> {
-              try {
-                return SerdeTrees.sdk(guarded.apply(SerdeTrees.serde(input)));
-              } catch (StreamStoreException e) {
-                LOG.warn("{} failed", id, e);
-                throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
-              } catch (CustomStorageException e) {
-                throw custom(id, errors, e);
-              }
-            }));
+        invocation -> {
+          try {
+            return CompletableFuture.completedFuture(SerdeTrees.sdk(guarded.apply(invocation)));
+          } catch (StreamStoreException e) {
+            LOG.warn("{} failed", id, e);
+            throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
+          } catch (CustomStorageException e) {
+            throw custom(id, errors, e);
+          }
+        });
   }
 
   private static FunctionException custom(String id, Errors errors, CustomStorageException e) {
@@ -140,14 +141,15 @@ final class StreamFunctions {
     };
   }
 
-  private JsonNode set(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode set(Invocation invocation) {
+    JsonNode request = Requests.object(SerdeTrees.data(invocation));
     ItemChange change =
         streams.set(
             Requests.string(request, "stream_name", ""),
             Requests.string(request, "group_id", ""),
             Requests.string(request, "item_id", ""),
-            Requests.any(request, "data", ""));
+            Requests.any(request, "data", ""),
+            EventTrace.of(invocation));
     return oldAndNew(change, List.of());
   }
 
@@ -163,13 +165,14 @@ final class StreamFunctions {
         .orElse(null);
   }
 
-  private JsonNode delete(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode delete(Invocation invocation) {
+    JsonNode request = Requests.object(SerdeTrees.data(invocation));
     Optional<JsonNode> old =
         streams.delete(
             Requests.string(request, "stream_name", ""),
             Requests.string(request, "group_id", ""),
-            Requests.string(request, "item_id", ""));
+            Requests.string(request, "item_id", ""),
+            EventTrace.of(invocation));
     Map<String, JsonNode> result = new LinkedHashMap<>();
     result.put("old_value", old.orElse(JsonNode.nullNode()));
     return JsonNode.createObjectNode(result);
@@ -206,26 +209,28 @@ final class StreamFunctions {
     return JsonNode.createObjectNode(result);
   }
 
-  private JsonNode send(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode send(Invocation invocation) {
+    JsonNode request = Requests.object(SerdeTrees.data(invocation));
     streams.send(
         Requests.string(request, "stream_name", ""),
         Requests.string(request, "group_id", ""),
         Requests.optionalString(request, "id", ""),
         Requests.string(request, "type", ""),
-        Requests.any(request, "data", ""));
+        Requests.any(request, "data", ""),
+        EventTrace.of(invocation));
     // The reference answers an explicit null; the gateway forwards it from this trusted service.
     return JsonNode.nullNode();
   }
 
-  private JsonNode update(JsonNode input) {
-    JsonNode request = Requests.object(input);
+  private JsonNode update(Invocation invocation) {
+    JsonNode request = Requests.object(SerdeTrees.data(invocation));
     String streamName = Requests.string(request, "stream_name", "");
     String groupId = Requests.string(request, "group_id", "");
     String itemId = Requests.string(request, "item_id", "");
     List<UpdateOp> ops = Requests.ops(request);
     StreamService.UpdateResult result =
-        streams.update(streamName, groupId, itemId, ops, request.get("ops"));
+        streams.update(
+            streamName, groupId, itemId, ops, request.get("ops"), EventTrace.of(invocation));
     return oldAndNew(result.change(), result.errors());
   }
 

@@ -4,6 +4,7 @@ import dev.iii4j.ops.JsonText;
 import dev.iii4j.service.BlockingCalls;
 import dev.iii4j.service.outbox.DeliveryOutcome;
 import dev.iii4j.service.outbox.EventTarget;
+import dev.iii4j.service.outbox.EventTrace;
 import dev.iii4j.service.outbox.PendingEvent;
 import dev.iii4j.stream.ItemChange;
 import dev.iii4j.stream.StreamMessage;
@@ -13,6 +14,7 @@ import dev.iii4j.stream.StreamStoreException;
 import dev.iii4j.stream.StreamSummary;
 import dev.iii4j.stream.config.StreamProperties;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.transaction.TransactionOperations;
@@ -95,7 +97,8 @@ public class JdbcStreamStore implements StreamStore {
       String groupId,
       String itemId,
       Function<Optional<JsonNode>, JsonNode> compute,
-      List<EventTarget> targets) {
+      List<EventTarget> targets,
+      @Nullable EventTrace trace) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
         return write(
@@ -124,7 +127,8 @@ public class JdbcStreamStore implements StreamStore {
                   c,
                   StreamMessage.change(
                       streamName, groupId, itemId, previous, current, System.currentTimeMillis()),
-                  targets);
+                  targets,
+                  trace);
               return new ItemChange(previous, current);
             });
       } catch (CreatedMeanwhile e) {
@@ -136,7 +140,11 @@ public class JdbcStreamStore implements StreamStore {
 
   @Override
   public Optional<JsonNode> delete(
-      String streamName, String groupId, String itemId, List<EventTarget> targets) {
+      String streamName,
+      String groupId,
+      String itemId,
+      List<EventTarget> targets,
+      @Nullable EventTrace trace) {
     return write(
         "delete",
         c -> {
@@ -158,7 +166,8 @@ public class JdbcStreamStore implements StreamStore {
                 c,
                 StreamMessage.deleted(
                     streamName, groupId, itemId, previous.get(), System.currentTimeMillis()),
-                targets);
+                targets,
+                trace);
           }
           return previous;
         });
@@ -174,11 +183,12 @@ public class JdbcStreamStore implements StreamStore {
   }
 
   @Override
-  public void publish(StreamMessage message, List<EventTarget> targets) {
+  public void publish(
+      StreamMessage message, List<EventTarget> targets, @Nullable EventTrace trace) {
     write(
         "publish",
         c -> {
-          publish(c, message, targets);
+          publish(c, message, targets, trace);
           return null;
         });
   }
@@ -356,7 +366,8 @@ public class JdbcStreamStore implements StreamStore {
   }
 
   /** Records the message for its triggers (if any) and notifies every replica at commit. */
-  private void publish(Connection c, StreamMessage message, List<EventTarget> targets)
+  private void publish(
+      Connection c, StreamMessage message, List<EventTarget> targets, @Nullable EventTrace trace)
       throws SQLException {
     String text = message.toText();
     boolean inline = text.getBytes(StandardCharsets.UTF_8).length <= inlineMaxBytes;
@@ -366,8 +377,9 @@ public class JdbcStreamStore implements StreamStore {
       try (PreparedStatement s =
           c.prepareStatement(
               "INSERT INTO iii_stream.event (stream_name, group_id, item_id, event_type, message,"
-                  + " targets, pending, delivered_at) VALUES (?, ?, ?, ?, CAST(? AS jsonb),"
-                  + " CAST(? AS jsonb), CAST(? AS jsonb), CASE WHEN ? THEN now() END)"
+                  + " targets, pending, delivered_at, traceparent, baggage) VALUES (?, ?, ?, ?,"
+                  + " CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),"
+                  + " CASE WHEN ? THEN now() END, ?, ?)"
                   + " RETURNING id")) {
         s.setString(1, message.streamName());
         s.setString(2, message.groupId());
@@ -381,6 +393,8 @@ public class JdbcStreamStore implements StreamStore {
         s.setString(6, json);
         s.setString(7, json);
         s.setBoolean(8, targets.isEmpty());
+        s.setString(9, trace == null ? null : trace.traceparent());
+        s.setString(10, trace == null ? null : trace.baggage());
         try (ResultSet r = s.executeQuery()) {
           r.next();
           id = r.getLong(1);
@@ -401,7 +415,7 @@ public class JdbcStreamStore implements StreamStore {
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT e.id, CAST(e.message AS text), CAST(e.pending AS text), e.attempts,"
-                + " e.created_at FROM iii_stream.event e"
+                + " e.created_at, e.traceparent, e.baggage FROM iii_stream.event e"
                 + " WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now()"
                 + " AND NOT EXISTS (SELECT 1 FROM iii_stream.event p WHERE p.delivered_at IS NULL"
                 + " AND p.stream_name = e.stream_name AND p.group_id = e.group_id"
@@ -417,7 +431,8 @@ public class JdbcStreamStore implements StreamStore {
                   StreamMessage.fromJson(JsonText.parse(r.getString(2))),
                   targets(r.getString(3)),
                   r.getInt(4),
-                  r.getTimestamp(5).toInstant()));
+                  r.getTimestamp(5).toInstant(),
+                  EventTrace.of(r.getString(6), r.getString(7))));
         }
       }
       return claimed;
