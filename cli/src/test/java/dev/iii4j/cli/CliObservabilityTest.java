@@ -10,10 +10,10 @@ import dev.iii4j.observability.config.ObservabilityProperties;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.TraceContext;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceHarness;
-import dev.iii4j.testing.TraceContexts;
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
 import java.util.UUID;
@@ -75,8 +75,8 @@ class CliObservabilityTest {
 
   /** Calls {@link #FUNCTION} in a new trace and waits until the engine's span of it is stored. */
   private static String tracedCall() throws Exception {
-    String traceparent = TraceContexts.newTraceparent();
-    String traceId = TraceContexts.traceId(traceparent);
+    String traceparent = TraceContext.newTraceparent();
+    String traceId = TraceContext.traceId(traceparent);
     worker
         .call(FUNCTION, JsonText.object(), CallOptions.defaults().withTraceparent(traceparent))
         .get(10, TimeUnit.SECONDS);
@@ -134,7 +134,7 @@ class CliObservabilityTest {
 
   @Test
   void logsPrintsTheRecordsOfATraceAndFiltersBySeverity() throws Exception {
-    String traceId = TraceContexts.traceId(TraceContexts.newTraceparent());
+    String traceId = TraceContext.traceId(TraceContext.newTraceparent());
     String document =
         "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
             + "\"value\":{\"stringValue\":\"cli-app\"}}]},\"scopeLogs\":[{\"logRecords\":["

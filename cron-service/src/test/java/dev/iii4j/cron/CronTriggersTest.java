@@ -10,12 +10,12 @@ import static org.awaitility.Awaitility.await;
 import dev.iii4j.cron.CronServiceInstance.Claim;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.TraceContext;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.PostgresFixture;
-import dev.iii4j.testing.TraceContexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
@@ -98,13 +98,13 @@ class CronTriggersTest {
     }
     List<String> traces = new java.util.ArrayList<>();
     for (Fires.Fire fire : fires.all().subList(0, 2)) {
-      String traceId = TraceContexts.traceId(fire.traceparent());
+      String traceId = TraceContext.traceId(fire.traceparent());
       Fires.Fire gate =
           conditions.all().stream()
               .filter(c -> c.scheduled().equals(fire.scheduled()))
               .findFirst()
               .orElseThrow();
-      assertThat(TraceContexts.traceId(gate.traceparent())).isEqualTo(traceId);
+      assertThat(TraceContext.traceId(gate.traceparent())).isEqualTo(traceId);
       traces.add(traceId);
     }
     assertThat(traces).doesNotHaveDuplicates();

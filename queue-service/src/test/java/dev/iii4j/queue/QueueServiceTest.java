@@ -15,13 +15,13 @@ import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
+import dev.iii4j.sdk.TraceContext;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.KafkaFixture;
 import dev.iii4j.testing.ManagementEndpoints;
 import dev.iii4j.testing.ServiceWithClient;
-import dev.iii4j.testing.TraceContexts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
@@ -161,7 +161,7 @@ class QueueServiceTest {
           got.add(invocation);
           return CompletableFuture.completedFuture(null);
         });
-    String traceparent = TraceContexts.newTraceparent();
+    String traceparent = TraceContext.newTraceparent();
 
     client
         .enqueue(
@@ -172,8 +172,8 @@ class QueueServiceTest {
         .get(10, SECONDS);
 
     await().atMost(10, SECONDS).until(() -> got.size() == 1);
-    assertThat(TraceContexts.traceId(got.get(0).traceparent()))
-        .isEqualTo(TraceContexts.traceId(traceparent));
+    assertThat(TraceContext.traceId(got.get(0).traceparent()))
+        .isEqualTo(TraceContext.traceId(traceparent));
     assertThat(got.get(0).baggage()).startsWith("tenant=t1");
   }
 

@@ -13,13 +13,13 @@ import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
+import dev.iii4j.sdk.TraceContext;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.state.functions.StateTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
-import dev.iii4j.testing.TraceContexts;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
@@ -271,9 +271,9 @@ class StateEventsTest {
     client.registerTrigger(
         "state", fn, SerdeTrees.sdk(JsonText.parse("{\"scope\":\"" + scope + "\"}")));
     awaitBinding(stack.service(), scope, "k", fn);
-    String set = TraceContexts.newTraceparent();
-    String update = TraceContexts.newTraceparent();
-    String delete = TraceContexts.newTraceparent();
+    String set = TraceContext.newTraceparent();
+    String update = TraceContext.newTraceparent();
+    String delete = TraceContext.newTraceparent();
 
     client
         .call(
@@ -299,12 +299,10 @@ class StateEventsTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
     List<String> traces =
-        received.stream().map(i -> TraceContexts.traceId(i.traceparent())).toList();
+        received.stream().map(i -> TraceContext.traceId(i.traceparent())).toList();
     assertThat(traces)
         .containsExactly(
-            TraceContexts.traceId(set),
-            TraceContexts.traceId(update),
-            TraceContexts.traceId(delete));
+            TraceContext.traceId(set), TraceContext.traceId(update), TraceContext.traceId(delete));
     assertThat(received.stream().map(Invocation::baggage))
         .containsExactly("from=set", "from=update", "from=delete");
   }

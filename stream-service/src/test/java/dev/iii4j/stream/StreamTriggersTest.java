@@ -12,13 +12,13 @@ import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.Invocation;
+import dev.iii4j.sdk.TraceContext;
 import dev.iii4j.sdk.TriggerRef;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.stream.functions.StreamTriggers;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
-import dev.iii4j.testing.TraceContexts;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.List;
@@ -292,7 +292,7 @@ class StreamTriggersTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> triggers.table().binding(trigger.id()).isPresent());
       List<String> writes = List.of("stream::set", "stream::update", "stream::send");
-      List<String> parents = writes.stream().map(w -> TraceContexts.newTraceparent()).toList();
+      List<String> parents = writes.stream().map(w -> TraceContext.newTraceparent()).toList();
       String[] requests = {
         item(s, "g", "i", "\"data\":{\"v\":1}"),
         item(s, "g", "i", "\"ops\":[{\"type\":\"set\",\"path\":\"v\",\"value\":2}]"),
@@ -309,13 +309,13 @@ class StreamTriggersTest {
 
       await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
       // One item's events arrive in commit order; the group-wide send may come first.
-      assertThat(received.stream().map(r -> TraceContexts.traceId(r.traceparent())))
+      assertThat(received.stream().map(r -> TraceContext.traceId(r.traceparent())))
           .containsExactlyInAnyOrderElementsOf(
-              parents.stream().map(TraceContexts::traceId).toList());
+              parents.stream().map(TraceContext::traceId).toList());
       for (Invocation r : received) {
         int n = Integer.parseInt(r.baggage().substring(2));
-        assertThat(TraceContexts.traceId(r.traceparent()))
-            .isEqualTo(TraceContexts.traceId(parents.get(n)));
+        assertThat(TraceContext.traceId(r.traceparent()))
+            .isEqualTo(TraceContext.traceId(parents.get(n)));
       }
     } finally {
       trigger.unregister();

@@ -5,6 +5,7 @@ import dev.iii4j.cron.TickFirer;
 import dev.iii4j.cron.TickOutcome;
 import dev.iii4j.sdk.CallOptions;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.TraceContext;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.SerdeTrees;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +15,6 @@ import jakarta.inject.Singleton;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,22 +55,6 @@ final class GatewayTickFirer implements TickFirer {
             });
   }
 
-  /** A new sampled W3C traceparent: a random 128-bit trace id and a random 64-bit parent id. */
-  static String newTrace() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "00-"
-        + hex(random.nextLong() | 1L)
-        + hex(random.nextLong())
-        + "-"
-        + hex(random.nextLong() | 1L)
-        + "-01";
-  }
-
-  private static String hex(long value) {
-    String digits = Long.toHexString(value);
-    return "0".repeat(16 - digits.length()) + digits;
-  }
-
   private CompletableFuture<Fired> attempt(String jobId, JsonNode payload) {
     Optional<TriggerBinding> binding = triggers.table().binding(jobId);
     if (binding.isEmpty()) {
@@ -81,7 +65,10 @@ final class GatewayTickFirer implements TickFirer {
     return triggers
         .table()
         .fire(
-            worker, b, SerdeTrees.sdk(payload), CallOptions.defaults().withTraceparent(newTrace()))
+            worker,
+            b,
+            SerdeTrees.sdk(payload),
+            CallOptions.defaults().withTraceparent(TraceContext.newTraceparent()))
         .handle(
             (ran, error) -> {
               if (error == null) {
