@@ -744,6 +744,11 @@ final class WorkerRuntime implements EngineWorker {
             }
             return;
           }
+          if (error != null && !(unwrap(error) instanceof FunctionException)) {
+            // A FunctionException is an answer the handler chose; anything else is a fault the
+            // worker's own log must show too, not only the caller.
+            LOG.warn("handler of {} failed on invocation {}", m.functionId(), id, unwrap(error));
+          }
           Message.InvocationResult answer =
               error == null
                   ? Message.InvocationResult.success(id, m.functionId(), result)

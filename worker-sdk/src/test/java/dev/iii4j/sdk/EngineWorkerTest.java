@@ -254,6 +254,12 @@ class EngineWorkerTest {
         invocation -> {
           throw new FunctionException("order_invalid", "order 7 is invalid");
         });
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WorkerRuntime.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    logger.addAppender(log);
     TestEngine.Peer peer = started();
     peer.send(new Message.InvokeFunction("b-1", "boom::sync", null));
     peer.send(new Message.InvokeFunction("b-2", "boom::async", null));
@@ -272,6 +278,18 @@ class EngineWorkerTest {
         .isEqualTo(
             "{\"type\":\"invocationresult\",\"invocation_id\":\"b-3\",\"function_id\":\"boom::coded\","
                 + "\"error\":{\"code\":\"order_invalid\",\"message\":\"order 7 is invalid\"}}");
+    // Faults are logged by the worker with their stack trace; a chosen FunctionException is not.
+    logger.detachAppender(log);
+    assertThat(log.list)
+        .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .containsExactlyInAnyOrder(
+            "handler of boom::sync failed on invocation b-1",
+            "handler of boom::async failed on invocation b-2");
+    assertThat(log.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("b-1"))
+        .extracting(e -> e.getThrowableProxy().getMessage())
+        .containsExactly("boom");
   }
 
   @Test
