@@ -5,6 +5,7 @@ import dev.iii4j.gateway.config.GatewayProperties;
 import dev.iii4j.gateway.invocation.Call;
 import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.gateway.invocation.Outcome;
+import dev.iii4j.gateway.json.Json;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.Payload;
 import io.micrometer.core.instrument.Counter;
@@ -17,9 +18,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -167,31 +166,15 @@ public final class TelemetryForwarder {
         default -> {}
       }
     }
-    Map<String, JsonNode> data = new LinkedHashMap<>();
-    data.put(
-        "spans",
-        new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), spans));
-    data.put(
-        "traces",
-        new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), traces));
-    data.put(
-        "logs",
-        new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), logs));
-    data.put(
-        "metrics",
-        new com.fasterxml.jackson.databind.node.ArrayNode(
-            dev.iii4j.protocol.Json.nodes(), metrics));
+    JsonNode data =
+        Json.object()
+            .put("spans", Json.array(spans))
+            .put("traces", Json.array(traces))
+            .put("logs", Json.array(logs))
+            .put("metrics", Json.array(metrics))
+            .build();
     Call call =
-        new Call(
-            UUID.randomUUID().toString(),
-            INGEST,
-            Payload.of(
-                new com.fasterxml.jackson.databind.node.ObjectNode(
-                    dev.iii4j.protocol.Json.nodes(), data)),
-            null,
-            null,
-            null,
-            null);
+        new Call(UUID.randomUUID().toString(), INGEST, Payload.of(data), null, null, null, null);
     CompletableFuture<Outcome> outcome = invoker.get().invoke(call);
     outcome.whenComplete(
         (o, error) -> {
