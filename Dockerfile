@@ -43,49 +43,49 @@ ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/app.jar"]
 
 FROM runtime AS engine-gateway
 COPY --from=jars /jars/engine-gateway-*-all.jar /app/app.jar
-ENV ENGINE_MANAGEMENT_PORT=49100
-EXPOSE 49134 49100
+ENV ENGINE_MANAGEMENT_PORT=3120
+EXPOSE 49134 3120
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
 
 FROM runtime AS state-service
 COPY --from=jars /jars/state-service-*-all.jar /app/app.jar
-ENV ENGINE_MANAGEMENT_PORT=49101
-EXPOSE 49101
+ENV ENGINE_MANAGEMENT_PORT=3121
+EXPOSE 3121
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
 
 FROM runtime AS cron-service
 COPY --from=jars /jars/cron-service-*-all.jar /app/app.jar
-ENV ENGINE_MANAGEMENT_PORT=49102
-EXPOSE 49102
+ENV ENGINE_MANAGEMENT_PORT=3122
+EXPOSE 3122
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
 
 FROM runtime AS observability-service
 COPY --from=jars /jars/observability-service-*-all.jar /app/app.jar
-ENV ENGINE_MANAGEMENT_PORT=49106
-EXPOSE 49106
+ENV ENGINE_MANAGEMENT_PORT=3126
+EXPOSE 3126
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
 
 FROM runtime AS http-service
 COPY --from=jars /jars/http-service-*-all.jar /app/app.jar
-ENV ENGINE_MANAGEMENT_PORT=49103
-EXPOSE 3111 49103
+ENV ENGINE_MANAGEMENT_PORT=3123
+EXPOSE 3111 3123
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
 
 FROM runtime AS stream-service
 COPY --from=jars /jars/stream-service-*-all.jar /app/app.jar
-ENV ENGINE_MANAGEMENT_PORT=49105
-EXPOSE 3112 49105
+ENV ENGINE_MANAGEMENT_PORT=3125
+EXPOSE 3112 3125
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1
 
 FROM runtime AS queue-service
 COPY --from=jars /jars/queue-service-*-all.jar /app/app.jar
-ENV ENGINE_MANAGEMENT_PORT=49104
-EXPOSE 49104
+ENV ENGINE_MANAGEMENT_PORT=3124
+EXPOSE 3124
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=12 \
   CMD wget -q -O /dev/null http://127.0.0.1:${ENGINE_MANAGEMENT_PORT}/health/readiness || exit 1

@@ -2,8 +2,6 @@ package dev.iii4j.launcher;
 
 import dev.iii4j.process.ChildProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 public final class Stack {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+  // TIME_WAIT lasts 60 s on Linux.
+  private static final Duration PORT_RELEASE_WAIT = Duration.ofSeconds(75);
 
   private final Path root;
   private final Path data;
@@ -96,19 +96,19 @@ public final class Stack {
     ports.put("Kafka (III4J_KAFKA_PORT)", kafkaPort);
     ports.put("Kafka controller (III4J_KAFKA_PORT + 1)", kafkaPort + 1);
     ports.put("gateway workers (ENGINE_GATEWAY_PORT)", gatewayPort);
-    ports.put("gateway management", 49100);
-    ports.put("state-service management", 49101);
-    ports.put("cron-service management", 49102);
-    ports.put("http-service management", 49103);
+    ports.put("gateway management", 3120);
+    ports.put("state-service management", 3121);
+    ports.put("cron-service management", 3122);
+    ports.put("http-service management", 3123);
     ports.put("http-service API (ENGINE_HTTP_PORT)", httpPort);
-    ports.put("stream-service management", 49105);
-    ports.put("observability-service management", 49106);
+    ports.put("stream-service management", 3125);
+    ports.put("observability-service management", 3126);
     ports.put("stream-service clients (ENGINE_STREAM_PORT)", streamPort);
     for (int i = 0; i < replicas; i++) {
-      ports.put("queue-service management #" + (i + 1), 49104 + 10 * i);
+      ports.put("queue-service management #" + (i + 1), 3124 + 10 * i);
     }
     for (Map.Entry<String, Integer> p : ports.entrySet()) {
-      requireFree(p.getKey(), p.getValue());
+      Ports.requireFree(p.getKey(), p.getValue(), PORT_RELEASE_WAIT, Stack::note);
     }
     String token = serviceToken();
 
@@ -133,12 +133,12 @@ public final class Stack {
         new ServiceSpec(
             "engine-gateway",
             jar("engine-gateway", version),
-            49100,
+            3120,
             Map.of(
                 "ENGINE_GATEWAY_PORT",
                 Integer.toString(gatewayPort),
                 "ENGINE_MANAGEMENT_PORT",
-                "49100",
+                "3120",
                 "III_SERVICE_TOKEN",
                 token)));
     Map<String, String> db =
@@ -153,7 +153,7 @@ public final class Stack {
         new ServiceSpec(
             "state-service",
             jar("state-service", version),
-            49101,
+            3121,
             merge(
                 db,
                 Map.of(
@@ -162,12 +162,12 @@ public final class Stack {
                     "III_SERVICE_TOKEN",
                     token,
                     "ENGINE_MANAGEMENT_PORT",
-                    "49101"))));
+                    "3121"))));
     services.add(
         new ServiceSpec(
             "cron-service",
             jar("cron-service", version),
-            49102,
+            3122,
             merge(
                 db,
                 Map.of(
@@ -176,12 +176,12 @@ public final class Stack {
                     "III_SERVICE_TOKEN",
                     token,
                     "ENGINE_MANAGEMENT_PORT",
-                    "49102"))));
+                    "3122"))));
     services.add(
         new ServiceSpec(
             "observability-service",
             jar("observability-service", version),
-            49106,
+            3126,
             merge(
                 db,
                 Map.of(
@@ -190,12 +190,12 @@ public final class Stack {
                     "III_SERVICE_TOKEN",
                     token,
                     "ENGINE_MANAGEMENT_PORT",
-                    "49106"))));
+                    "3126"))));
     services.add(
         new ServiceSpec(
             "http-service",
             jar("http-service", version),
-            49103,
+            3123,
             Map.of(
                 "ENGINE_GATEWAY_URL",
                 gatewayUrl,
@@ -204,12 +204,12 @@ public final class Stack {
                 "ENGINE_HTTP_PORT",
                 Integer.toString(httpPort),
                 "ENGINE_MANAGEMENT_PORT",
-                "49103")));
+                "3123")));
     services.add(
         new ServiceSpec(
             "stream-service",
             jar("stream-service", version),
-            49105,
+            3125,
             merge(
                 db,
                 Map.of(
@@ -220,9 +220,9 @@ public final class Stack {
                     "ENGINE_STREAM_PORT",
                     Integer.toString(streamPort),
                     "ENGINE_MANAGEMENT_PORT",
-                    "49105"))));
+                    "3125"))));
     for (int i = 0; i < replicas; i++) {
-      int management = 49104 + 10 * i;
+      int management = 3124 + 10 * i;
       services.add(
           new ServiceSpec(
               replicas == 1 ? "queue-service" : "queue-service-" + (i + 1),
@@ -247,7 +247,7 @@ public final class Stack {
         "stack: the HTTP API (http triggers) is at http://127.0.0.1:" + httpPort + "/");
     System.out.println("stack: stream clients connect to ws://127.0.0.1:" + streamPort + "/");
     System.out.println(
-        "stack: health: http://127.0.0.1:49100/health (gateway), :49101 (state), :49102 (cron), :49103 (http), :49104 (queue), :49105 (stream), :49106 (observability)");
+        "stack: health: http://127.0.0.1:3120/health (gateway), :3121 (state), :3122 (cron), :3123 (http), :3124 (queue), :3125 (stream), :3126 (observability)");
     System.out.println(
         "stack: PostgreSQL "
             + postgres.jdbcUrl()
@@ -350,24 +350,14 @@ public final class Stack {
     return pom.substring(start, pom.indexOf("</version>", start)).trim();
   }
 
-  private static void requireFree(String what, int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress("127.0.0.1", port));
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "port "
-              + port
-              + " for "
-              + what
-              + " is already in use; stop what holds it or choose another");
-    }
-  }
-
   private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
     Map<String, String> out = new LinkedHashMap<>(a);
     out.putAll(b);
     return out;
+  }
+
+  private static void note(String what) {
+    System.out.println("stack: " + what);
   }
 
   private static void step(String what) {
