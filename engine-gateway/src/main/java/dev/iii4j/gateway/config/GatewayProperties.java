@@ -28,6 +28,12 @@ import java.time.Duration;
  *     provider's {@code triggerregistrationresult} before it reports success anyway
  * @param channelUnclaimedTtl how long a streaming channel may wait for one of its sides
  * @param channelSweepInterval how often unclaimed channels are looked for
+ * @param ioThreads socket threads serving worker connections; 0 (the default) means one per
+ *     available processor. Each connection stays on one thread, and a frame routed to a connection
+ *     served by another thread costs that thread a wake-up, so fewer threads than Netty's default
+ *     of two per processor shortens the round trip on small machines
+ * @param nativeTransport serve worker connections with Linux's epoll through Netty's native
+ *     transport when it loads (Linux x86_64 and aarch64); Java NIO otherwise, or when false
  * @param allowWeakServiceToken start even when the service token is a known default or shorter than
  *     {@value ServiceTokenPolicy#MIN_LENGTH} characters ({@code III_ALLOW_WEAK_SERVICE_TOKEN}); for
  *     local experiments only
@@ -47,6 +53,8 @@ public record GatewayProperties(
     @Bindable(defaultValue = "10s") Duration registerTriggerAckTimeout,
     @Bindable(defaultValue = "5m") Duration channelUnclaimedTtl,
     @Bindable(defaultValue = "60s") Duration channelSweepInterval,
+    @Bindable(defaultValue = "0") @Min(0) int ioThreads,
+    @Bindable(defaultValue = "true") boolean nativeTransport,
     @Bindable(defaultValue = "false") boolean allowWeakServiceToken) {
 
   /** The configuration prefix. */

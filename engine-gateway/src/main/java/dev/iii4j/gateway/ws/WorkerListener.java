@@ -21,7 +21,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -62,8 +67,9 @@ public final class WorkerListener {
   private final Invoker invoker;
   private final WorkerRegistry workers;
   private final ChannelRegistry channels;
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  private final EventLoopGroup boss;
+  private final EventLoopGroup io;
+  private final Class<? extends ServerChannel> serverChannel;
   private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Map<String, Channel> servers = new LinkedHashMap<>();
@@ -90,6 +96,20 @@ public final class WorkerListener {
     this.invoker = invoker;
     this.workers = workers;
     this.channels = channels;
+    boolean epoll = properties.nativeTransport() && Epoll.isAvailable();
+    IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    int threads =
+        properties.ioThreads() > 0
+            ? properties.ioThreads()
+            : Runtime.getRuntime().availableProcessors();
+    this.boss = new MultiThreadIoEventLoopGroup(1, handlers);
+    this.io = new MultiThreadIoEventLoopGroup(threads, handlers);
+    this.serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    if (properties.nativeTransport() && !epoll) {
+      LOG.info("native transport unavailable, using Java NIO: {}", Epoll.unavailabilityCause());
+    }
+    LOG.info(
+        "worker connections served by {} socket threads ({})", threads, epoll ? "epoll" : "NIO");
     if (properties.secured()) {
       ServiceTokenPolicy.weakness(properties.serviceToken())
           .ifPresent(
@@ -122,7 +142,7 @@ public final class WorkerListener {
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, io)
-            .channel(NioServerSocketChannel.class)
+            .channel(serverChannel)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
