@@ -139,6 +139,77 @@ class GatewayHostileInputTest {
   }
 
   @Test
+  void aTextMessageSplitInsideACharacterAcrossFramesIsWholeUtf8() throws Exception {
+    byte[] message =
+        "{\"type\":\"ping\",\"note\":\"caf\u00e9 \uD83D\uDE00\"}".getBytes(StandardCharsets.UTF_8);
+    int cut = indexOf(message, (byte) 0xC3) + 1; // between the two bytes of the é
+    try (RawSocket socket = RawSocket.upgrade(port)) {
+      socket.sendFrame(0x1, false, java.util.Arrays.copyOfRange(message, 0, cut));
+      socket.sendFrame(0x0, true, java.util.Arrays.copyOfRange(message, cut, message.length));
+      int[] opcode = new int[1];
+      String answer = new String(socket.readFrame(opcode), StandardCharsets.UTF_8);
+      assertThat(opcode[0]).isEqualTo(0x1);
+      assertThat(answer).contains("\"pong\"");
+    }
+  }
+
+  @Test
+  void aBinaryFrameThatIsNotUtf8IsDroppedAndTheConnectionStays() throws Exception {
+    double before = counter("iii.frames.bad", "reason", "invalid_utf8");
+    try (RawWorker worker = RawWorker.connect(port)) {
+      // Valid JSON syntax around an overlong encoding of '/', which a lenient parser would pass on.
+      worker.sendBinary(
+          new byte[] {
+            '{',
+            '"',
+            't',
+            'y',
+            'p',
+            'e',
+            '"',
+            ':',
+            '"',
+            'p',
+            'i',
+            'n',
+            'g',
+            '"',
+            ',',
+            '"',
+            'x',
+            '"',
+            ':',
+            '"',
+            (byte) 0xC0,
+            (byte) 0xAF,
+            '"',
+            '}'
+          });
+      worker.sync();
+      assertThat(counter("iii.frames.bad", "reason", "invalid_utf8") - before).isEqualTo(1.0);
+      // The ping inside the dropped frame was not answered: the one pong came from sync().
+      assertThat(worker.poll(0)).isNull();
+    }
+  }
+
+  @Test
+  void aBinaryFrameOfJsonIsAProtocolMessage() throws Exception {
+    try (RawWorker worker = RawWorker.connect(port)) {
+      worker.sendBinary("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+      worker.next(Message.Pong.class);
+    }
+  }
+
+  private static int indexOf(byte[] bytes, byte value) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == value) {
+        return i;
+      }
+    }
+    throw new AssertionError("no byte " + value);
+  }
+
+  @Test
   void oversizedFramesCloseWith1009EveryTimeEvenWhileTheClientIsStillSending() throws Exception {
     for (int i = 0; i < 5; i++) {
       try (RawSocket socket = RawSocket.upgrade(port)) {
@@ -266,7 +337,7 @@ class GatewayHostileInputTest {
       return readFrame(new int[1]);
     }
 
-    private byte[] readFrame(int[] opcode) throws IOException {
+    byte[] readFrame(int[] opcode) throws IOException {
       int b0 = in.readUnsignedByte();
       opcode[0] = b0 & 0x0F;
       int b1 = in.readUnsignedByte();

@@ -65,6 +65,10 @@ final class RawWorker implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  void sendBinary(byte[] frame) {
+    socket.sendBinary(ByteBuffer.wrap(frame), true).join();
+  }
+
   /**
    * Waits until the gateway has applied every frame sent so far on this connection: frames are
    * applied in order, so the answer to a JSON ping comes after them.

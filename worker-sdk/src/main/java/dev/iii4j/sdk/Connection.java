@@ -39,8 +39,8 @@ final class Connection implements WebSocket.Listener {
     this.number = number;
   }
 
-  /** Queues a text frame; false when this connection cannot send (not open, or gone). */
-  boolean offer(String frame) {
+  /** Queues a frame (UTF-8 JSON); false when this connection cannot send (not open, or gone). */
+  boolean offer(byte[] frame) {
     FrameWriter w = writer;
     return w != null && !lost.get() && w.offer(frame);
   }
@@ -104,11 +104,18 @@ final class Connection implements WebSocket.Listener {
   @Override
   public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
     lastInboundNanos = System.nanoTime();
-    text.append(data);
     if (last) {
-      String frame = text.toString();
-      text.setLength(0);
-      runtime.onFrame(this, frame);
+      // A message in one piece (the usual case) is not copied into the builder first.
+      String frame;
+      if (text.isEmpty()) {
+        frame = data.toString();
+      } else {
+        frame = text.append(data).toString();
+        text.setLength(0);
+      }
+      runtime.onFrame(this, frame.getBytes(StandardCharsets.UTF_8));
+    } else {
+      text.append(data);
     }
     webSocket.request(1);
     return null;
@@ -119,11 +126,15 @@ final class Connection implements WebSocket.Listener {
     lastInboundNanos = System.nanoTime();
     byte[] chunk = new byte[data.remaining()];
     data.get(chunk);
-    binary.write(chunk, 0, chunk.length);
-    if (last) {
-      String frame = binary.toString(StandardCharsets.UTF_8);
-      binary.reset();
-      runtime.onFrame(this, frame);
+    if (last && binary.size() == 0) {
+      runtime.onFrame(this, chunk);
+    } else {
+      binary.write(chunk, 0, chunk.length);
+      if (last) {
+        byte[] frame = binary.toByteArray();
+        binary.reset();
+        runtime.onFrame(this, frame);
+      }
     }
     webSocket.request(1);
     return null;

@@ -19,12 +19,15 @@ import org.jspecify.annotations.Nullable;
 final class FrameWriter {
 
   private enum Kind {
-    TEXT,
+    FRAME,
     PING,
     CLOSE
   }
 
-  private record Item(Kind kind, String text, int code, @Nullable CompletableFuture<Void> done) {}
+  private record Item(
+      Kind kind, byte[] frame, String text, int code, @Nullable CompletableFuture<Void> done) {}
+
+  private static final byte[] NONE = new byte[0];
 
   private final WebSocket socket;
   private final Consumer<Throwable> onFailure;
@@ -38,20 +41,25 @@ final class FrameWriter {
     this.onFailure = onFailure;
   }
 
-  /** Queues a text frame; false when the writer has stopped. */
-  boolean offer(String text) {
-    return enqueue(new Item(Kind.TEXT, text, 0, null));
+  /**
+   * Queues a protocol message, UTF-8 JSON, to go out as one binary frame; false when the writer has
+   * stopped. Binary, not text: the engine parses a binary frame that is not telemetry as a protocol
+   * message (spec 1.3, the reference does the same), and the bytes go out as they are, where a text
+   * frame makes the JDK re-encode the message from UTF-16 through a charset encoder.
+   */
+  boolean offer(byte[] frame) {
+    return enqueue(new Item(Kind.FRAME, frame, "", 0, null));
   }
 
   /** Queues a WebSocket Ping. */
   void ping() {
-    enqueue(new Item(Kind.PING, "", 0, null));
+    enqueue(new Item(Kind.PING, NONE, "", 0, null));
   }
 
   /** Queues a Close frame after the frames already queued; completes when it was sent. */
   CompletableFuture<Void> close(int code, String reason) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!enqueue(new Item(Kind.CLOSE, reason, code, done))) {
+    if (!enqueue(new Item(Kind.CLOSE, NONE, reason, code, done))) {
       done.completeExceptionally(new IllegalStateException("writer stopped"));
     }
     return done;
@@ -90,7 +98,7 @@ final class FrameWriter {
       try {
         sent =
             switch (item.kind()) {
-              case TEXT -> socket.sendText(item.text(), true);
+              case FRAME -> socket.sendBinary(ByteBuffer.wrap(item.frame()), true);
               case PING -> socket.sendPing(ByteBuffer.allocate(0));
               case CLOSE -> socket.sendClose(item.code(), item.text());
             };

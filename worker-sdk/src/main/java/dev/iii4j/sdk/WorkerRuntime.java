@@ -383,9 +383,9 @@ final class WorkerRuntime implements EngineWorker {
         Message.InvokeFunction.of(
             null, functionId, data, null, null, new TriggerAction.Void(), null);
     // Encoded before taking the lock, as calls are: every caller's send waits on that lock.
-    String frame;
+    byte[] frame;
     try {
-      frame = codec.encode(message);
+      frame = codec.encodeToBytes(message);
     } catch (ProtocolException e) {
       LOG.error("cannot encode the call of {}; not sent", functionId, e);
       return;
@@ -430,9 +430,9 @@ final class WorkerRuntime implements EngineWorker {
 
   private CompletableFuture<JsonNode> startCall(Message.InvokeFunction message, Duration timeout) {
     String id = Objects.requireNonNull(message.invocationId());
-    String frame;
+    byte[] frame;
     try {
-      frame = codec.encode(message);
+      frame = codec.encodeToBytes(message);
     } catch (ProtocolException e) {
       return CompletableFuture.failedFuture(
           new WorkerException.Protocol("cannot encode the call of " + message.functionId(), e));
@@ -515,16 +515,16 @@ final class WorkerRuntime implements EngineWorker {
       connecting = null;
       current = connection;
       attempt = 0;
-      List<String> frames = new ArrayList<>();
+      List<byte[]> frames = new ArrayList<>();
       if (lastRegistration != null) {
         frames.add(
-            codec.encode(
+            codec.encodeToBytes(
                 new Message.Reattach(
                     lastRegistration.workerId(), lastRegistration.reattachToken())));
       }
-      triggerTypes.values().forEach(t -> frames.add(codec.encode(t.message())));
-      functions.values().forEach(f -> frames.add(codec.encode(f.message())));
-      triggers.values().forEach(t -> frames.add(codec.encode(t.message())));
+      triggerTypes.values().forEach(t -> frames.add(codec.encodeToBytes(t.message())));
+      functions.values().forEach(f -> frames.add(codec.encodeToBytes(f.message())));
+      triggers.values().forEach(t -> frames.add(codec.encodeToBytes(t.message())));
       long now = System.nanoTime();
       for (Queued q = offline.poll(); q != null; q = offline.poll()) {
         if (now - q.deadlineNanos > 0 || (q.call != null && q.call.future.isDone())) {
@@ -535,8 +535,8 @@ final class WorkerRuntime implements EngineWorker {
         }
         frames.add(q.frame);
       }
-      frames.add(codec.encode(registerWorkerMessage()));
-      for (String frame : frames) {
+      frames.add(codec.encodeToBytes(registerWorkerMessage()));
+      for (byte[] frame : frames) {
         connection.offer(frame);
       }
       long period =
@@ -629,8 +629,8 @@ final class WorkerRuntime implements EngineWorker {
   // ---------------------------------------------------------------- inbound
 
   /** Called on the listener thread with each complete frame, in arrival order. */
-  void onFrame(Connection connection, String frame) {
-    if (frame.isBlank()) {
+  void onFrame(Connection connection, byte[] frame) {
+    if (blank(frame)) {
       return;
     }
     Message message;
@@ -647,7 +647,7 @@ final class WorkerRuntime implements EngineWorker {
       case Message.InvokeFunction m -> runOn(tasks, () -> runInvocation(m));
       case Message.RegisterTrigger m -> runOn(providerCalls, () -> deliverTrigger(m));
       case Message.UnregisterTrigger m -> runOn(providerCalls, () -> withdrawTrigger(m));
-      case Message.Ping m -> connection.offer(codec.encode(new Message.Pong()));
+      case Message.Ping m -> connection.offer(codec.encodeToBytes(new Message.Pong()));
       case Message.Pong m -> {}
       case Message.TriggerRegistrationResult m -> {
         if (m.error() != null) {
@@ -838,9 +838,9 @@ final class WorkerRuntime implements EngineWorker {
 
   /** Sends a reply frame; queued while disconnected, as the Node SDK does. */
   private void reply(Message message) {
-    String frame;
+    byte[] frame;
     try {
-      frame = codec.encode(message); // outside the lock: other threads send meanwhile
+      frame = codec.encodeToBytes(message); // outside the lock: other threads send meanwhile
     } catch (ProtocolException e) {
       LOG.error("cannot encode {}; not sent", MessageCodec.typeOf(message), e);
       return;
@@ -859,9 +859,9 @@ final class WorkerRuntime implements EngineWorker {
 
   /** Encodes and sends, or queues while disconnected. Caller holds the lock. */
   private void send(Message message, long deadlineNanos, @Nullable PendingCall call) {
-    String frame;
+    byte[] frame;
     try {
-      frame = codec.encode(message);
+      frame = codec.encodeToBytes(message);
     } catch (ProtocolException e) {
       LOG.error("cannot encode {}; not sent", MessageCodec.typeOf(message), e);
       return;
@@ -879,7 +879,7 @@ final class WorkerRuntime implements EngineWorker {
    * another); frames of different threads were never ordered. A connection becomes current only
    * after its replay was queued under this lock, so nothing overtakes the replay.
    */
-  private @Nullable Connection route(String frame, long deadlineNanos, @Nullable PendingCall call) {
+  private @Nullable Connection route(byte[] frame, long deadlineNanos, @Nullable PendingCall call) {
     Connection c = current;
     if (c == null) {
       offline.add(new Queued(frame, deadlineNanos, call));
@@ -896,7 +896,7 @@ final class WorkerRuntime implements EngineWorker {
    * when that connection went away meanwhile, sends it as {@link #sendFrame} does.
    */
   private void offer(
-      @Nullable Connection target, String frame, long deadlineNanos, @Nullable PendingCall call) {
+      @Nullable Connection target, byte[] frame, long deadlineNanos, @Nullable PendingCall call) {
     if (target == null || target.offer(frame)) {
       return;
     }
@@ -908,7 +908,7 @@ final class WorkerRuntime implements EngineWorker {
   }
 
   /** Caller holds the lock. */
-  private void sendFrame(String frame, long deadlineNanos, @Nullable PendingCall call) {
+  private void sendFrame(byte[] frame, long deadlineNanos, @Nullable PendingCall call) {
     Connection c = current;
     if (c != null && c.offer(frame)) {
       if (call != null) {
@@ -923,7 +923,7 @@ final class WorkerRuntime implements EngineWorker {
   private void sendIfOpen(Message message) {
     Connection c = current;
     if (c != null) {
-      c.offer(codec.encode(message));
+      c.offer(codec.encodeToBytes(message));
     }
   }
 
@@ -960,6 +960,16 @@ final class WorkerRuntime implements EngineWorker {
     if (closed) {
       throw new IllegalStateException("worker is closed");
     }
+  }
+
+  /** Whether a frame holds only JSON whitespace (such frames are skipped, spec 1.3). */
+  private static boolean blank(byte[] frame) {
+    for (byte b : frame) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void requireId(String id, String what) {
@@ -1039,7 +1049,7 @@ final class WorkerRuntime implements EngineWorker {
     }
   }
 
-  private record Queued(String frame, long deadlineNanos, @Nullable PendingCall call) {}
+  private record Queued(byte[] frame, long deadlineNanos, @Nullable PendingCall call) {}
 
   private record LocalFunction(FunctionDefinition definition, FunctionHandler handler) {
     Message.RegisterFunction message() {

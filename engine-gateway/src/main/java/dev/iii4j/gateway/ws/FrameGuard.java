@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Closes an upgraded connection that breaks the WebSocket rules, with the close code RFC 6455 gives
- * for it: 1009 for a frame or message over the size limits, 1007 for a text frame that is not
- * UTF-8, 1002 for other framing errors. Each is counted as a bad frame.
+ * for it: 1009 for a frame or message over the size limits, 1007 for a text message that is not
+ * UTF-8 (found by {@link WorkerFrameHandler} once the message is whole), 1002 for other framing
+ * errors. Each is counted as a bad frame.
  *
  * <p>The close is graceful so the peer always reads the code: the close frame is flushed, the
  * sending side shut down, and whatever the peer still sends (the rest of an oversized frame) is

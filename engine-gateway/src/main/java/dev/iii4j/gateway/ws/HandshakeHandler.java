@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -145,7 +144,6 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
                       new WorkerFrameHandler(
                           listener, handshaker, telemetry, trusted, ip, policy, handshake);
                   ctx.pipeline()
-                      .addLast("utf8", new Utf8FrameValidator(false))
                       .addLast(
                           "aggregator",
                           new WebSocketFrameAggregator(listener.properties().maxMessageBytes()))

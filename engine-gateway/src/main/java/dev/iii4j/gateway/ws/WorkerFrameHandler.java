@@ -14,9 +14,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * right here on the socket thread (routing them never blocks); every other frame is applied by the
  * connection's serial executor, which may wait (registration hooks, reattach). A frame that does
  * not decode is counted, logged (rate-limited, {@link BadFrameLog}) and dropped: the connection
- * stays up. Framing errors (size, UTF-8) are {@link FrameGuard}'s, checked before this handler.
+ * stays up. Framing errors are {@link FrameGuard}'s: size, checked before this handler, and a text
+ * message that is not UTF-8, which this handler finds ({@link Utf8}) and hands to the guard.
  */
 final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerFrameHandler.class);
@@ -92,7 +95,7 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
           ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
       case PongWebSocketFrame pong -> {}
       case CloseWebSocketFrame close -> handshaker.close(ctx.channel(), close.retain());
-      case TextWebSocketFrame text -> accept(ctx, text.content());
+      case TextWebSocketFrame text -> accept(ctx, text.content(), true);
       case BinaryWebSocketFrame binary -> acceptBinary(ctx, binary.content());
       default -> LOG.debug("unexpected frame {} from {}", frame.getClass().getSimpleName(), who());
     }
@@ -113,16 +116,30 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
         return;
       }
     }
-    accept(ctx, content);
+    accept(ctx, content, false);
   }
 
-  private void accept(ChannelHandlerContext ctx, ByteBuf content) {
+  private void accept(ChannelHandlerContext ctx, ByteBuf content, boolean text) {
     if (telemetry || blank(content)) {
       return;
     }
     // The frame's bytes are decoded as they are (no String in between); payloads keep a slice of
     // this copy, since the socket's buffer is released when this method returns.
     byte[] utf8 = ByteBufUtil.getBytes(content);
+    if (!Utf8.isValid(utf8, 0, utf8.length)) {
+      if (text) {
+        // RFC 6455: a text message that is not UTF-8 fails the connection (1007, FrameGuard).
+        ctx.pipeline()
+            .fireExceptionCaught(
+                new CorruptedWebSocketFrameException(
+                    WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "text frame is not valid UTF-8"));
+      } else {
+        // A binary frame may hold anything, but one that is parsed as JSON must be UTF-8: it is
+        // dropped like any frame that does not decode, and its payload never reaches a peer.
+        badFrames.report("invalid_utf8", "binary frame is not valid UTF-8", null);
+      }
+      return;
+    }
     Message message;
     try {
       message = listener.codec().decode(utf8);
