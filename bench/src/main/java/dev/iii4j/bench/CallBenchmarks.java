@@ -43,7 +43,7 @@ final class CallBenchmarks {
       }
       if (options.runs("B2")) {
         for (int c : CONCURRENCY) {
-          Bench.guard(report, "B2", c + " in flight", () -> b2(caller, echo, small, c));
+          Bench.guard(report, "B2", c + " in flight", () -> b2(caller, echo, small, c, gateway));
         }
       }
       if (options.runs("B4")) {
@@ -103,9 +103,11 @@ final class CallBenchmarks {
             Goal.none()));
   }
 
-  private void b2(EngineWorker caller, EchoClient echo, JsonNode small, int concurrency)
+  private void b2(
+      EngineWorker caller, EchoClient echo, JsonNode small, int concurrency, Stack.Service gateway)
       throws Exception {
     String frame = Json.invokeFrame(ECHO, small);
+    CpuMeter cpu = new CpuMeter(gateway.proc().pid());
     double[] rates =
         Load.alternate(
             options.rounds(),
@@ -113,7 +115,17 @@ final class CallBenchmarks {
             options.sliceWarmup(),
             options.throughputMeasure(),
             (w, m) -> Load.closedLoop(concurrency, w, m, () -> echo.roundTrip(frame)),
-            (w, m) -> Load.closedLoop(concurrency, w, m, () -> caller.call(ECHO, small)));
+            (w, m) ->
+                cpu.during(
+                    () ->
+                        Load.closedLoop(
+                            concurrency,
+                            w,
+                            m,
+                            () -> {
+                              cpu.count();
+                              return caller.call(ECHO, small);
+                            })));
     double floor = rates[0];
     double ours = rates[1];
     report.add(
@@ -124,6 +136,23 @@ final class CallBenchmarks {
             ours,
             floor,
             concurrency == 64 ? Goal.ratioAtLeast(0.4) : Goal.none()));
+    if (concurrency == 64) {
+      report.add(
+          Row.alone(
+                  "B2",
+                  "gateway CPU per call, " + concurrency + " in flight",
+                  Unit.MICROS,
+                  cpu.serverMicrosPerCall(),
+                  Goal.none())
+              .withNote(
+                  String.format(
+                      Locale.ROOT,
+                      "the gateway process's CPU time during our slices over the calls made in"
+                          + " them (%,d); the harness JVM (caller and worker SDKs, and the JIT"
+                          + " and GC of both) used %s per call",
+                      cpu.calls(),
+                      Unit.MICROS.format(cpu.harnessMicrosPerCall()))));
+    }
   }
 
   private void b4(EngineWorker caller, EchoClient echo, int size) throws Exception {
