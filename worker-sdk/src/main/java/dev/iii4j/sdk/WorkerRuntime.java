@@ -366,7 +366,7 @@ final class WorkerRuntime implements EngineWorker {
         callOptions.timeout() != null ? callOptions.timeout() : options.invocationTimeout();
     Message.InvokeFunction message =
         Message.InvokeFunction.of(
-            UUID.randomUUID().toString(),
+            InvocationIds.next(),
             functionId,
             data,
             callOptions.traceparent(),
@@ -407,7 +407,7 @@ final class WorkerRuntime implements EngineWorker {
     Objects.requireNonNull(callOptions, "callOptions");
     Message.InvokeFunction message =
         Message.InvokeFunction.of(
-            UUID.randomUUID().toString(),
+            InvocationIds.next(),
             functionId,
             data,
             callOptions.traceparent(),
