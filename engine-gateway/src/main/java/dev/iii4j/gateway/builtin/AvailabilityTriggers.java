@@ -94,7 +94,18 @@ public final class AvailabilityTriggers {
     fire(WORKERS, Json.object().put("event", event).put("worker_id", workerId).build());
   }
 
-  private void pollFunctions() {
+  /**
+   * The set of functions may have changed (a registration or an unregistration was just applied):
+   * looks at once, on the caller's thread, instead of waiting for the next poll. A worker bound to
+   * {@code engine::functions-available} thus gets the event queued on its connection before
+   * anything the registration's effects could cause, which is what lets the stream service keep a
+   * local view of the custom storage functions.
+   */
+  public void functionsChanged() {
+    pollFunctions();
+  }
+
+  private synchronized void pollFunctions() {
     try {
       Set<String> now = functionIds();
       if (!now.equals(lastFunctionIds)) {

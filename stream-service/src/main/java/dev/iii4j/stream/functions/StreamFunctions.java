@@ -50,13 +50,16 @@ final class StreamFunctions {
   private final StreamService streams;
   private final StreamTriggers triggers;
   private final SubscriptionTriggers subscriptions;
+  private final GatewayCustomStorage customStorage;
 
   StreamFunctions(
       EngineWorker worker,
       StreamService streams,
       StreamTriggers triggers,
-      SubscriptionTriggers subscriptions) {
+      SubscriptionTriggers subscriptions,
+      GatewayCustomStorage customStorage) {
     this.worker = worker;
+    this.customStorage = customStorage;
     this.streams = streams;
     this.triggers = triggers;
     this.subscriptions = subscriptions;
@@ -104,6 +107,7 @@ final class StreamFunctions {
         "stream::update",
         new Errors(ErrorCode.STREAM_UPDATE_ERROR.wire(), "Failed to update value: ", false),
         this::update);
+    customStorage.register();
     var unused = worker.start();
     LOG.info("stream service connecting to {}", worker.options().engineUrl());
   }
