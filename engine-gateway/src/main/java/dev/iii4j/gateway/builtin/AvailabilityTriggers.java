@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process trigger types {@code engine::workers-available} (fired on connect, disconnect and
- * metadata updates) and {@code engine::functions-available} (fired when a periodic poll sees a
- * different set of function ids). Fires are engine-internal calls whose results are ignored.
+ * metadata updates) and {@code engine::functions-available} (fired when the set of function ids
+ * differs from the last one seen: looked at right after each registration and unregistration, and
+ * by a periodic poll). Fires are engine-internal calls whose results are ignored.
  */
 @Context
 @Requires(property = GatewayProperties.ENABLED, notEquals = "false")
