@@ -58,13 +58,13 @@ final class GatewayCustomStorage implements CustomStorage {
   /** The function this replica's availability trigger calls (one per replica). */
   private final String listener = "stream::functions-changed::" + UUID.randomUUID();
 
-  /** Guards the updates of {@link #provided} (not its reads). */
+  /** Guards the updates of {@link #view} (not its reads). */
   private final Object viewLock = new Object();
 
-  /** The registered custom storage function ids, as far as this replica knows. */
-  private volatile Set<String> provided = Set.of();
+  /** The registered custom storage functions, as far as this replica knows. */
+  private volatile View view = View.of(Set.of());
 
-  /** The worker id (connection) whose function listing {@link #provided} includes. */
+  /** The worker id (connection) whose function listing {@link #view} includes. */
   private volatile @Nullable String listedFor;
 
   /** One listing at a time. */
@@ -94,7 +94,7 @@ final class GatewayCustomStorage implements CustomStorage {
     if (functions != null && functions.isArray()) {
       Set<String> ids = customStorage(functions);
       synchronized (viewLock) {
-        provided = Set.copyOf(ids);
+        view = View.of(ids);
       }
     }
     return CompletableFuture.completedFuture(null);
@@ -117,13 +117,47 @@ final class GatewayCustomStorage implements CustomStorage {
     return id.startsWith("stream::") && id.indexOf('(') > 0 && id.endsWith(")");
   }
 
+  /**
+   * The custom storage function ids, and the streams they serve.
+   *
+   * @param ids {@code stream::<op>(<stream>)} ids
+   * @param streams the {@code <stream>} of each
+   */
+  private record View(Set<String> ids, Set<String> streams) {
+    static View of(Set<String> ids) {
+      Set<String> streams = new HashSet<>();
+      for (String id : ids) {
+        streams.add(id.substring(id.indexOf('(') + 1, id.length() - 1));
+      }
+      return new View(Set.copyOf(ids), Set.copyOf(streams));
+    }
+  }
+
+  /**
+   * Whether some custom storage function may be registered for {@code streamName} (never for a null
+   * name); lists the functions first on a new connection. A stream that has none is served by the
+   * database alone, on the service's JDBC threads.
+   */
+  boolean mayProvide(@Nullable String streamName) {
+    if (streamName == null) {
+      return false;
+    }
+    current();
+    return view.streams().contains(streamName);
+  }
+
   /** Whether the view has {@code id}; lists the functions first on a new connection. */
   private boolean provided(String id) {
+    current();
+    return view.ids().contains(id);
+  }
+
+  /** Lists the functions when the worker has connected again since the last listing. */
+  private void current() {
     String connection = worker.workerId().orElse(null);
     if (connection != null && !connection.equals(listedFor)) {
       list(connection);
     }
-    return provided.contains(id);
   }
 
   /**
@@ -161,8 +195,8 @@ final class GatewayCustomStorage implements CustomStorage {
       Set<String> ids =
           functions != null && functions.isArray() ? customStorage(functions) : new HashSet<>();
       synchronized (viewLock) {
-        ids.addAll(provided);
-        provided = Set.copyOf(ids);
+        ids.addAll(view.ids());
+        view = View.of(ids);
       }
       listedFor = connection;
       LOG.debug("custom storage functions for connection {}: {}", connection, ids);
