@@ -31,6 +31,9 @@ import java.util.function.Supplier;
  * <p>Threading: thread-safe. {@link #close()} stops the threads after the queued work.
  */
 public final class BlockingCalls implements AutoCloseable {
+  /** The pool whose thread this is, on the pools' threads. */
+  private static final ThreadLocal<BlockingCalls> OWNER = new ThreadLocal<>();
+
   private final ExecutorService threads;
 
   /** A pool of {@code size} daemon threads named {@code <name>-jdbc-<n>}. */
@@ -41,7 +44,13 @@ public final class BlockingCalls implements AutoCloseable {
     AtomicInteger count = new AtomicInteger();
     ThreadFactory factory =
         r -> {
-          Thread t = new Thread(r, name + "-jdbc-" + count.incrementAndGet());
+          Thread t =
+              new Thread(
+                  () -> {
+                    OWNER.set(this);
+                    r.run();
+                  },
+                  name + "-jdbc-" + count.incrementAndGet());
           t.setDaemon(true);
           return t;
         };
@@ -73,11 +82,27 @@ public final class BlockingCalls implements AutoCloseable {
   }
 
   /**
+   * Runs {@code work} on this pool; the future completes with its result, or fails with what it
+   * threw. For a handler that decides per call whether its body may run here.
+   */
+  public <T> CompletableFuture<T> supply(Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, threads);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * Runs {@code work} on this pool and waits for it; what it throws is thrown here as it is (an
    * unchecked exception or error). For callers on virtual threads that must not do the blocking
    * themselves, and that cannot hand their whole body over (because it also waits on other calls).
+   * Called on one of this pool's own threads, it runs {@code work} in place.
    */
   public <T> T run(Supplier<T> work) {
+    if (OWNER.get() == this) {
+      return work.get();
+    }
     Future<T> future = threads.submit(work::get);
     try {
       return future.get();

@@ -80,7 +80,7 @@ public final class StreamService {
       return change;
     }
     List<EventTarget> targets = bindings.matching(streamName, groupId, itemId);
-    ItemChange change = store.write(streamName, groupId, itemId, old -> data, targets, trace);
+    ItemChange change = store.put(streamName, groupId, itemId, data, targets, trace);
     wake(targets);
     return change;
   }

@@ -36,6 +36,23 @@ public interface StreamStore extends OutboxStore<StreamMessage> {
   Optional<JsonNode> get(String streamName, String groupId, String itemId);
 
   /**
+   * Stores {@code value} as the item, atomically, and publishes {@link StreamMessage#change}
+   * ({@code create} or {@code update}): {@link #write} with a constant value, which the store may
+   * do in fewer round trips.
+   *
+   * @param targets the triggers to deliver the message to
+   * @param trace the writer's trace context, kept with the message's outbox row; null when none
+   * @return the previous and the stored value
+   */
+  ItemChange put(
+      String streamName,
+      String groupId,
+      String itemId,
+      JsonNode value,
+      List<EventTarget> targets,
+      @Nullable EventTrace trace);
+
+  /**
    * Replaces an item with what {@code compute} makes of the current value, atomically, and
    * publishes {@link StreamMessage#change} ({@code create} or {@code update}).
    *

@@ -7,11 +7,13 @@ import static dev.iii4j.testing.Calls.text;
 import static dev.iii4j.testing.Calls.unique;
 import static net.javacrumbs.jsonunit.assertj.JsonAssertions.assertThatJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.FunctionHandler;
+import dev.iii4j.sdk.FunctionRef;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.Calls;
@@ -21,6 +23,7 @@ import io.micronaut.json.tree.JsonNode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -303,6 +306,69 @@ class StreamFunctionsTest {
     // Without its provider, the stream falls back to the built-in store.
     assertThatJson(text(client, "stream::set", item(s, "g", "i", "\"data\":2")))
         .isEqualTo("{\"old_value\":null,\"new_value\":2}");
+  }
+
+  @Test
+  void aCustomStorageRegisteredAfterTheStreamWasUsedTakesOverAtOnce() throws Exception {
+    String s = unique("custom-late");
+    call(client, "stream::set", item(s, "g", "i", "\"data\":\"built-in\""));
+    assertThat(text(client, "stream::get", item(s, "g", "i"))).isEqualTo("\"built-in\"");
+    EngineWorker provider = stack.gateway().worker("custom-late-provider");
+    provider.registerFunction(
+        "stream::get(" + s + ")",
+        FunctionHandler.sync(in -> SerdeTrees.sdk(JsonNode.createStringNode("custom"))));
+    provider.start().get(10, TimeUnit.SECONDS);
+    try {
+      // Once the gateway has the function, the next operation uses it: no waiting for a poll.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> listed(s).contains("stream::get(" + s + ")"));
+      assertThat(text(client, "stream::get", item(s, "g", "i"))).isEqualTo("\"custom\"");
+    } finally {
+      provider.close();
+    }
+  }
+
+  @Test
+  void aCustomStorageThatUnregisteredGivesTheStreamBackToTheBuiltInStore() throws Exception {
+    String s = unique("custom-gone");
+    EngineWorker provider = stack.gateway().worker("custom-gone-provider");
+    FunctionRef get =
+        provider.registerFunction(
+            "stream::get(" + s + ")",
+            FunctionHandler.sync(in -> SerdeTrees.sdk(JsonNode.createStringNode("custom"))));
+    provider.start().get(10, TimeUnit.SECONDS);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> listed(s).contains("stream::get(" + s + ")"));
+      assertThat(text(client, "stream::get", item(s, "g", "i"))).isEqualTo("\"custom\"");
+      get.unregister();
+      await().atMost(Duration.ofSeconds(10)).until(() -> listed(s).isEmpty());
+      assertThat(call(client, "stream::get", item(s, "g", "i"))).isNull();
+      call(client, "stream::set", item(s, "g", "i", "\"data\":\"built-in\""));
+      assertThat(text(client, "stream::get", item(s, "g", "i"))).isEqualTo("\"built-in\"");
+    } finally {
+      provider.close();
+    }
+  }
+
+  /** The ids of the stream's custom storage functions the gateway lists. */
+  private static List<String> listed(String stream) throws Exception {
+    JsonNode functions =
+        call(
+                client,
+                "engine::functions::list",
+                "{\"prefix\":\"stream::\",\"include_internal\":true}")
+            .get("functions");
+    List<String> ids = new ArrayList<>();
+    for (JsonNode row : functions.values()) {
+      String id = row.get("function_id").getStringValue();
+      if (id.endsWith("(" + stream + ")")) {
+        ids.add(id);
+      }
+    }
+    return ids;
   }
 
   @Test

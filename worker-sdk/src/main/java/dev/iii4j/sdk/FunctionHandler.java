@@ -10,7 +10,8 @@ import java.util.function.Function;
  * The code behind a registered function.
  *
  * <p>Threading: each invocation runs on its own virtual thread, never on the socket's listener
- * thread, so a handler may block. Handlers of one worker run concurrently.
+ * thread, so a handler may block. Handlers of one worker run concurrently. The exception is an
+ * {@link OnListener} handler, which runs on the listener thread before the next frame is read.
  *
  * <p>Results and errors: the stage's value becomes {@code result}; a null value (or a JSON null)
  * means "no value" and {@code result} is left out. A handler that throws, or whose stage fails,
@@ -36,4 +37,13 @@ public interface FunctionHandler {
     Objects.requireNonNull(function, "function");
     return invocation -> CompletableFuture.completedFuture(function.apply(invocation.data()));
   }
+
+  /**
+   * A handler that runs on the connection's listener thread, before the worker reads the next
+   * frame: whatever it does has happened before any invocation that arrives after it starts. For
+   * short, non-blocking bookkeeping only (such as applying a notification): while it runs, the
+   * connection reads nothing.
+   */
+  @FunctionalInterface
+  interface OnListener extends FunctionHandler {}
 }

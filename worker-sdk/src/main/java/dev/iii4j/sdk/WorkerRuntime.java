@@ -644,7 +644,13 @@ final class WorkerRuntime implements EngineWorker {
     switch (message) {
       case Message.WorkerRegistered m -> onWorkerRegistered(connection, m);
       case Message.InvocationResult m -> onInvocationResult(m);
-      case Message.InvokeFunction m -> runOn(tasks, () -> runInvocation(m));
+      case Message.InvokeFunction m -> {
+        if (onListener(m.functionId())) {
+          runInvocation(m);
+        } else {
+          runOn(tasks, () -> runInvocation(m));
+        }
+      }
       case Message.RegisterTrigger m -> runOn(providerCalls, () -> deliverTrigger(m));
       case Message.UnregisterTrigger m -> runOn(providerCalls, () -> withdrawTrigger(m));
       case Message.Ping m -> connection.offer(codec.encodeToBytes(new Message.Pong()));
@@ -696,6 +702,18 @@ final class WorkerRuntime implements EngineWorker {
     } else {
       call.future.complete(m.result());
     }
+  }
+
+  /**
+   * Whether the function's handler runs on the listener thread ({@link
+   * FunctionHandler.OnListener}).
+   */
+  private boolean onListener(String functionId) {
+    LocalFunction function;
+    synchronized (lock) {
+      function = functions.get(functionId);
+    }
+    return function != null && function.handler() instanceof FunctionHandler.OnListener;
   }
 
   private void runInvocation(Message.InvokeFunction m) {

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process trigger types {@code engine::workers-available} (fired on connect, disconnect and
- * metadata updates) and {@code engine::functions-available} (fired when a periodic poll sees a
- * different set of function ids). Fires are engine-internal calls whose results are ignored.
+ * metadata updates) and {@code engine::functions-available} (fired when the set of function ids
+ * differs from the last one seen: looked at right after each registration and unregistration, and
+ * by a periodic poll). Fires are engine-internal calls whose results are ignored.
  */
 @Context
 @Requires(property = GatewayProperties.ENABLED, notEquals = "false")
@@ -94,7 +95,18 @@ public final class AvailabilityTriggers {
     fire(WORKERS, Json.object().put("event", event).put("worker_id", workerId).build());
   }
 
-  private void pollFunctions() {
+  /**
+   * The set of functions may have changed (a registration or an unregistration was just applied):
+   * looks at once, on the caller's thread, instead of waiting for the next poll. A worker bound to
+   * {@code engine::functions-available} thus gets the event queued on its connection before
+   * anything the registration's effects could cause, which is what lets the stream service keep a
+   * local view of the custom storage functions.
+   */
+  public void functionsChanged() {
+    pollFunctions();
+  }
+
+  private synchronized void pollFunctions() {
     try {
       Set<String> now = functionIds();
       if (!now.equals(lastFunctionIds)) {

@@ -230,6 +230,7 @@ public final class MessageRouter {
       functions.register(session, stored);
     }
     session.functionIds().add(id);
+    availability.functionsChanged();
   }
 
   /**
@@ -270,7 +271,9 @@ public final class MessageRouter {
 
   private void unregisterFunction(WorkerSession session, Message.UnregisterFunction m) {
     String id = session.access().prefixed(m.id());
-    functions.unregister(session, id);
+    if (functions.unregister(session, id)) {
+      availability.functionsChanged();
+    }
     session.functionIds().remove(id);
   }
 
@@ -380,8 +383,12 @@ public final class MessageRouter {
       return;
     }
     try {
+      boolean unregistered = false;
       for (String id : List.copyOf(session.functionIds())) {
-        functions.unregister(session, id);
+        unregistered |= functions.unregister(session, id);
+      }
+      if (unregistered) {
+        availability.functionsChanged();
       }
       invoker.halt(session);
       triggers.removeSession(session);

@@ -7,6 +7,7 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.sdk.Invocation;
+import dev.iii4j.service.BlockingCalls;
 import dev.iii4j.service.RequestErrors;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.service.outbox.EventTrace;
@@ -17,6 +18,7 @@ import dev.iii4j.stream.StreamStoreException;
 import dev.iii4j.stream.StreamSummary;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -50,13 +52,19 @@ final class StreamFunctions {
   private final StreamService streams;
   private final StreamTriggers triggers;
   private final SubscriptionTriggers subscriptions;
+  private final GatewayCustomStorage customStorage;
+  private final BlockingCalls calls;
 
   StreamFunctions(
       EngineWorker worker,
       StreamService streams,
       StreamTriggers triggers,
-      SubscriptionTriggers subscriptions) {
+      SubscriptionTriggers subscriptions,
+      GatewayCustomStorage customStorage,
+      BlockingCalls calls) {
     this.worker = worker;
+    this.customStorage = customStorage;
+    this.calls = calls;
     this.streams = streams;
     this.triggers = triggers;
     this.subscriptions = subscriptions;
@@ -64,6 +72,9 @@ final class StreamFunctions {
 
   /** How a function reports failures. */
   private record Errors(String code, String prefix, boolean passCustomErrors) {}
+
+  /** An invocation with its payload, parsed once. */
+  private record Request(Invocation invocation, @Nullable JsonNode data) {}
 
   @EventListener
   void onStartup(StartupEvent event) {
@@ -79,7 +90,7 @@ final class StreamFunctions {
     register(
         "stream::get",
         new Errors(ErrorCode.STREAM_GET_ERROR.wire(), "Failed to get value: ", true),
-        in -> get(SerdeTrees.data(in)));
+        in -> get(in.data()));
     register(
         "stream::delete",
         new Errors(ErrorCode.STREAM_DELETE_ERROR.wire(), "Failed to delete value: ", false),
@@ -87,15 +98,15 @@ final class StreamFunctions {
     register(
         "stream::list",
         new Errors(ErrorCode.STREAM_GET_GROUP_ERROR.wire(), "Failed to get group: ", true),
-        in -> list(SerdeTrees.data(in)));
+        in -> list(in.data()));
     register(
         "stream::list_groups",
         new Errors(ErrorCode.STREAM_LIST_GROUPS_ERROR.wire(), "Failed to list groups: ", true),
-        in -> listGroups(SerdeTrees.data(in)));
+        in -> listGroups(in.data()));
     register(
         "stream::list_all",
         new Errors(ErrorCode.STREAM_LIST_ALL_ERROR.wire(), "Failed to list stream: ", false),
-        in -> listAll(SerdeTrees.data(in)));
+        in -> listAll(in.data()));
     register(
         "stream::send",
         new Errors(ErrorCode.STREAM_SEND_ERROR.wire(), "Failed to send event: ", false),
@@ -104,24 +115,46 @@ final class StreamFunctions {
         "stream::update",
         new Errors(ErrorCode.STREAM_UPDATE_ERROR.wire(), "Failed to update value: ", false),
         this::update);
+    customStorage.register();
     var unused = worker.start();
     LOG.info("stream service connecting to {}", worker.options().engineUrl());
   }
 
-  private void register(String id, Errors errors, Function<Invocation, JsonNode> body) {
-    Function<Invocation, JsonNode> guarded = RequestErrors.guarded(id, body);
+  /**
+   * Registers a function whose body runs on the {@link BlockingCalls} platform threads when its
+   * stream has no custom storage (the usual case: the body then only uses the database), and on the
+   * SDK's virtual thread otherwise (a custom storage function is a call through the gateway, which
+   * must not hold a pool thread).
+   */
+  private void register(String id, Errors errors, Function<Request, JsonNode> body) {
+    Function<Request, JsonNode> guarded = RequestErrors.guarded(id, body);
     worker.registerFunction(
         id,
         invocation -> {
-          try {
-            return CompletableFuture.completedFuture(SerdeTrees.sdk(guarded.apply(invocation)));
-          } catch (StreamStoreException e) {
-            LOG.warn("{} failed", id, e);
-            throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
-          } catch (CustomStorageException e) {
-            throw custom(id, errors, e);
+          Request request = new Request(invocation, SerdeTrees.data(invocation));
+          if (customStorage.mayProvide(streamName(request.data()))) {
+            return CompletableFuture.completedFuture(answer(id, errors, guarded, request));
           }
+          return calls.supply(() -> answer(id, errors, guarded, request));
         });
+  }
+
+  private static com.fasterxml.jackson.databind.@Nullable JsonNode answer(
+      String id, Errors errors, Function<Request, JsonNode> body, Request request) {
+    try {
+      return SerdeTrees.raw(body.apply(request));
+    } catch (StreamStoreException e) {
+      LOG.warn("{} failed", id, e);
+      throw new FunctionException(errors.code(), errors.prefix() + e.getMessage(), e);
+    } catch (CustomStorageException e) {
+      throw custom(id, errors, e);
+    }
+  }
+
+  /** The request's {@code stream_name}, when it has one (else there is no custom storage). */
+  private static @Nullable String streamName(@Nullable JsonNode data) {
+    JsonNode name = data != null && data.isObject() ? data.get("stream_name") : null;
+    return name != null && name.isString() ? name.getStringValue() : null;
   }
 
   private static FunctionException custom(String id, Errors errors, CustomStorageException e) {
@@ -141,15 +174,15 @@ final class StreamFunctions {
     };
   }
 
-  private JsonNode set(Invocation invocation) {
-    JsonNode request = Requests.object(SerdeTrees.data(invocation));
+  private JsonNode set(Request in) {
+    JsonNode request = Requests.object(in.data());
     ItemChange change =
         streams.set(
             Requests.string(request, "stream_name", ""),
             Requests.string(request, "group_id", ""),
             Requests.string(request, "item_id", ""),
             Requests.any(request, "data", ""),
-            EventTrace.of(invocation));
+            EventTrace.of(in.invocation()));
     return oldAndNew(change, List.of());
   }
 
@@ -165,14 +198,14 @@ final class StreamFunctions {
         .orElse(null);
   }
 
-  private JsonNode delete(Invocation invocation) {
-    JsonNode request = Requests.object(SerdeTrees.data(invocation));
+  private JsonNode delete(Request in) {
+    JsonNode request = Requests.object(in.data());
     Optional<JsonNode> old =
         streams.delete(
             Requests.string(request, "stream_name", ""),
             Requests.string(request, "group_id", ""),
             Requests.string(request, "item_id", ""),
-            EventTrace.of(invocation));
+            EventTrace.of(in.invocation()));
     Map<String, JsonNode> result = new LinkedHashMap<>();
     result.put("old_value", old.orElse(JsonNode.nullNode()));
     return JsonNode.createObjectNode(result);
@@ -209,28 +242,28 @@ final class StreamFunctions {
     return JsonNode.createObjectNode(result);
   }
 
-  private JsonNode send(Invocation invocation) {
-    JsonNode request = Requests.object(SerdeTrees.data(invocation));
+  private JsonNode send(Request in) {
+    JsonNode request = Requests.object(in.data());
     streams.send(
         Requests.string(request, "stream_name", ""),
         Requests.string(request, "group_id", ""),
         Requests.optionalString(request, "id", ""),
         Requests.string(request, "type", ""),
         Requests.any(request, "data", ""),
-        EventTrace.of(invocation));
+        EventTrace.of(in.invocation()));
     // The reference answers an explicit null; the gateway forwards it from this trusted service.
     return JsonNode.nullNode();
   }
 
-  private JsonNode update(Invocation invocation) {
-    JsonNode request = Requests.object(SerdeTrees.data(invocation));
+  private JsonNode update(Request in) {
+    JsonNode request = Requests.object(in.data());
     String streamName = Requests.string(request, "stream_name", "");
     String groupId = Requests.string(request, "group_id", "");
     String itemId = Requests.string(request, "item_id", "");
     List<UpdateOp> ops = Requests.ops(request);
     StreamService.UpdateResult result =
         streams.update(
-            streamName, groupId, itemId, ops, request.get("ops"), EventTrace.of(invocation));
+            streamName, groupId, itemId, ops, request.get("ops"), EventTrace.of(in.invocation()));
     return oldAndNew(result.change(), result.errors());
   }
 

@@ -48,6 +48,10 @@ import javax.sql.DataSource;
  * delivers notifications at commit, in commit order: so every replica sees the changes of one item
  * in the order they were made. A message whose JSON is larger than {@code notify-inline-max-bytes}
  * is written to the outbox and the notification carries {@code #<event id>} instead.
+ *
+ * <p>Round trips: {@link #put} without an outbox row is one autocommit statement (two for a new
+ * item) that locks, replaces and notifies; {@link #publish} without one is a lone {@code pg_notify}
+ * in autocommit. Whatever needs an outbox row, and {@link #write}, run in a transaction.
  */
 @Singleton
 @Requires(env = StreamService.ENVIRONMENT)
@@ -56,6 +60,26 @@ public class JdbcStreamStore implements StreamStore {
   static final String CHANNEL = "iii_stream";
 
   private static final int MAX_ATTEMPTS = 100;
+
+  /**
+   * Replaces an existing item, notifies, and returns its old value, in one autocommit statement;
+   * params: value, stream, group, item, channel, message.
+   */
+  private static final String REPLACE_AND_NOTIFY =
+      "WITH up AS (UPDATE iii_stream.item e SET value = CAST(? AS jsonb), updated_at = now()"
+          + " FROM (SELECT seq, value FROM iii_stream.item WHERE stream_name = ? AND group_id = ?"
+          + " AND item_id = ? FOR UPDATE) old WHERE e.seq = old.seq"
+          + " RETURNING old.value AS old_value)"
+          + " SELECT CAST(old_value AS text), pg_notify(?, ?) FROM up";
+
+  /**
+   * Creates an item unless one exists (then waits for its creator and does nothing) and notifies
+   * when it created it; params: value, stream, group, item, channel, message.
+   */
+  private static final String CREATE_AND_NOTIFY =
+      "WITH ins AS (INSERT INTO iii_stream.item (value, stream_name, group_id, item_id)"
+          + " VALUES (CAST(? AS jsonb), ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq)"
+          + " SELECT pg_notify(?, ?) FROM ins";
 
   private final TransactionOperations<Connection> transactions;
   private final DataSource dataSource;
@@ -89,6 +113,84 @@ public class JdbcStreamStore implements StreamStore {
             }
           }
         });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Without targets (no outbox row) and with a message small enough for the notification, one
+   * autocommit statement replaces the item and notifies, returning the old value; when there is no
+   * item, one more creates it (and when that meets an item created meanwhile, the replace runs
+   * again). Otherwise, {@link #write}.
+   */
+  @Override
+  public ItemChange put(
+      String streamName,
+      String groupId,
+      String itemId,
+      JsonNode value,
+      List<EventTarget> targets,
+      @Nullable EventTrace trace) {
+    String text = JsonText.write(value);
+    // Read back through JsonText so the answer has the numbers the store keeps.
+    JsonNode current = JsonText.parse(text);
+    long now = System.currentTimeMillis();
+    String updated =
+        StreamMessage.change(streamName, groupId, itemId, Optional.of(current), current, now)
+            .toText();
+    if (!targets.isEmpty() || !inline(updated)) {
+      return write(streamName, groupId, itemId, old -> current, targets, trace);
+    }
+    ItemChange change =
+        autocommit(
+            "write",
+            c -> {
+              for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                try (PreparedStatement s = c.prepareStatement(REPLACE_AND_NOTIFY)) {
+                  s.setString(1, text);
+                  s.setString(2, streamName);
+                  s.setString(3, groupId);
+                  s.setString(4, itemId);
+                  s.setString(5, CHANNEL);
+                  s.setString(6, updated);
+                  try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                      return new ItemChange(Optional.of(JsonText.parse(r.getString(1))), current);
+                    }
+                  }
+                }
+                String created =
+                    StreamMessage.change(
+                            streamName, groupId, itemId, Optional.empty(), current, now)
+                        .toText();
+                if (!inline(created)) {
+                  return null;
+                }
+                try (PreparedStatement s = c.prepareStatement(CREATE_AND_NOTIFY)) {
+                  s.setString(1, text);
+                  s.setString(2, streamName);
+                  s.setString(3, groupId);
+                  s.setString(4, itemId);
+                  s.setString(5, CHANNEL);
+                  s.setString(6, created);
+                  try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                      return new ItemChange(Optional.empty(), current);
+                    }
+                  }
+                }
+                // Created by another writer since the replace found no item: replace it.
+              }
+              throw new StreamStoreException("write failed: the item kept changing", null);
+            });
+    return change != null
+        ? change
+        : write(streamName, groupId, itemId, old -> current, targets, trace);
+  }
+
+  private boolean inline(String message) {
+    return message.length() <= inlineMaxBytes / 3
+        || message.getBytes(StandardCharsets.UTF_8).length <= inlineMaxBytes;
   }
 
   @Override
@@ -185,6 +287,19 @@ public class JdbcStreamStore implements StreamStore {
   @Override
   public void publish(
       StreamMessage message, List<EventTarget> targets, @Nullable EventTrace trace) {
+    if (targets.isEmpty()) {
+      String text = message.toText();
+      if (inline(text)) {
+        // No outbox row: the notification alone, in autocommit.
+        autocommit(
+            "publish",
+            c -> {
+              notify(c, text);
+              return null;
+            });
+        return;
+      }
+    }
     write(
         "publish",
         c -> {
@@ -370,7 +485,7 @@ public class JdbcStreamStore implements StreamStore {
       Connection c, StreamMessage message, List<EventTarget> targets, @Nullable EventTrace trace)
       throws SQLException {
     String text = message.toText();
-    boolean inline = text.getBytes(StandardCharsets.UTF_8).length <= inlineMaxBytes;
+    boolean inline = inline(text);
     Long id = null;
     if (!targets.isEmpty() || !inline) {
       String json = targetsJson(targets);
@@ -401,9 +516,13 @@ public class JdbcStreamStore implements StreamStore {
         }
       }
     }
+    notify(c, inline ? text : "#" + id);
+  }
+
+  private static void notify(Connection c, String payload) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
       s.setString(1, CHANNEL);
-      s.setString(2, inline ? text : "#" + id);
+      s.setString(2, payload);
       s.executeQuery().close();
     }
   }
@@ -471,6 +590,11 @@ public class JdbcStreamStore implements StreamStore {
 
   /** One or more reads in autocommit: no transaction, each statement sees the latest commits. */
   private <T> T read(String what, Work<T> work) {
+    return autocommit(what, work);
+  }
+
+  /** Statements in autocommit, each its own transaction, on a connection of the pool. */
+  private <T> T autocommit(String what, Work<T> work) {
     return calls.run(
         () ->
             guarded(
