@@ -5,6 +5,7 @@ import dev.iii4j.observability.Ingestion;
 import dev.iii4j.observability.TelemetryStore;
 import dev.iii4j.observability.TelemetryStoreException;
 import dev.iii4j.observability.TraceQueries;
+import dev.iii4j.ops.InvalidRequestException;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the service's functions on the SDK worker at startup, then connects it: {@link #INGEST}
  * (what the gateway forwards: SDK telemetry from {@code /otel} and its own spans), and {@code
- * engine::traces::{list,tree,clear}} and {@code engine::logs::{list,clear}} with the reference's
- * request and response shapes. A request of the wrong shape answers {@code deserialization_error};
- * a store failure {@code observability_store_error}.
+ * engine::traces::{list,tree,clear,group_by}}, {@code engine::logs::{list,clear}}, {@code
+ * engine::metrics::list} and {@code engine::rollups::list} with the reference's request and
+ * response shapes. A request of the wrong shape answers {@code deserialization_error}; a store
+ * failure {@code observability_store_error}.
  */
 @Singleton
 @Requires(env = Application.ENVIRONMENT)
@@ -48,6 +50,7 @@ final class ObservabilityFunctions {
   private final TraceQueries traces;
   private final Ingestion ingestion;
   private final Clock clock = Clock.systemUTC();
+  private final MetricFunctions metrics;
 
   ObservabilityFunctions(
       EngineWorker worker, TelemetryStore store, TraceQueries traces, Ingestion ingestion) {
@@ -55,6 +58,7 @@ final class ObservabilityFunctions {
     this.store = store;
     this.traces = traces;
     this.ingestion = ingestion;
+    this.metrics = new MetricFunctions(store, worker, clock);
   }
 
   @EventListener
@@ -63,6 +67,9 @@ final class ObservabilityFunctions {
     register("engine::traces::list", this::listTraces);
     register("engine::traces::tree", this::tree);
     register("engine::traces::clear", r -> clear(store::clearSpans));
+    register("engine::traces::group_by", this::groupBy);
+    register("engine::metrics::list", metrics::list);
+    register("engine::rollups::list", metrics::rollups);
     register("engine::logs::list", this::listLogs);
     register("engine::logs::clear", r -> clear(store::clearLogs));
     CompletableFuture<Void> unused = worker.start();
@@ -128,6 +135,25 @@ final class ObservabilityFunctions {
     String traceId = Requests.string(r, "trace_id", "");
     return JsonNode.createObjectNode(
         Map.of("roots", JsonNode.createArrayNode(traces.tree(traceId))));
+  }
+
+  private JsonNode groupBy(JsonNode input) {
+    JsonNode r = Requests.object(input);
+    String attribute = Requests.string(r, "attribute", "");
+    Long limit = Fields.unsigned(r, "limit");
+    if (limit != null && limit > 0xFFFF_FFFFL) {
+      throw new InvalidRequestException(
+          "invalid value: integer `" + limit + "`, expected u32 at `limit`");
+    }
+    List<JsonNode> groups =
+        traces.groupBy(
+            attribute,
+            Fields.unsigned(r, "since_ms"),
+            limit == null ? 100 : (int) Math.min(limit, Integer.MAX_VALUE),
+            Fields.flag(r, "include_internal"),
+            Fields.string(r, "label_attribute"),
+            clock.millis() * 1_000_000);
+    return JsonNode.createObjectNode(Map.of("groups", JsonNode.createArrayNode(groups)));
   }
 
   private JsonNode listLogs(JsonNode input) {
