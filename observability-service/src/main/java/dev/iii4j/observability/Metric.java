@@ -29,6 +29,11 @@ public record Metric(String name, long timestampNanos, JsonNode doc) {
     return new Metric(Span.text(doc.get("name")), Span.number(doc.get("timestamp_unix_nano")), doc);
   }
 
+  /** Its {@code metric_type}. */
+  public String type() {
+    return Span.text(doc.get("metric_type"));
+  }
+
   /** Whether its data points are histograms. */
   public boolean histogram() {
     return HISTOGRAM.equals(Span.text(doc.get("metric_type")));

@@ -4,6 +4,7 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Where spans and logs live, shared by every replica: what one replica stored, any replica reads.
@@ -37,6 +38,18 @@ public interface TelemetryStore {
 
   /** How many spans, log records and metrics are stored. */
   Counts counts();
+
+  /** The stored state of every alert rule that was evaluated. */
+  List<AlertState> alertStates();
+
+  /**
+   * Runs one alert evaluation as the only one in the cluster: under a lock every replica shares
+   * (waiting for it when {@code wait}, else giving up when another holds it), hands the stored
+   * states to {@code evaluation} and stores the states it returns, in one transaction.
+   *
+   * @return whether the evaluation ran
+   */
+  boolean evaluateAlerts(boolean wait, UnaryOperator<List<AlertState>> evaluation);
 
   /** Every span of these traces. */
   List<Span> spansOf(Collection<String> traceIds);
@@ -82,6 +95,22 @@ public interface TelemetryStore {
 
   /** Span durations in milliseconds: mean, nearest-rank percentiles, extremes. */
   record Durations(double avg, double p50, double p95, double p99, double min, double max) {}
+
+  /**
+   * An alert rule's state, as {@code engine::alerts::list} returns it.
+   *
+   * @param lastEvaluated Unix ms
+   * @param lastTriggered Unix ms of the last time it fired (took its action)
+   * @param operator the rule's operator as the reference names it here ({@code GreaterThan}, ...)
+   */
+  record AlertState(
+      String name,
+      boolean firing,
+      long lastEvaluated,
+      @Nullable Long lastTriggered,
+      @Nullable Double currentValue,
+      double threshold,
+      String operator) {}
 
   /** What is stored. */
   record Counts(long spans, long logs, long metrics) {}

@@ -275,6 +275,36 @@ class ObservabilityFunctionsTest {
   }
 
   @Test
+  void healthCountsWhatIsStoredAndSamplingAndAlertsAnswerTheirShapes() {
+    ingest(traces("node-app", span("a1", "0000000000000000", "GET /health", 1, 2, 1)));
+    JsonNode health = call("engine::health::check", "{}");
+    assertThat(health.get("status").getStringValue()).isEqualTo("healthy");
+    assertThat(health.get("version").getStringValue()).isEqualTo("0.22.1");
+    JsonNode components = health.get("components");
+    assertThat(components.get("otel").get("details").get("exporter").getStringValue())
+        .isEqualTo("Memory");
+    assertThat(components.get("spans").get("status").getStringValue()).isEqualTo("healthy");
+    assertThat(components.get("spans").get("details").get("stored_spans").getLongValue())
+        .isPositive();
+    assertThat(components.get("logs").get("details").get("stored_logs")).isNotNull();
+    assertThat(components.get("metrics").get("details").get("stored_metrics")).isNotNull();
+
+    JsonNode sampling = call("engine::sampling::rules", "{}");
+    assertThat(sampling.get("traces").get("default_ratio").getDoubleValue()).isEqualTo(1.0);
+    assertThat(sampling.get("traces").get("rules").size()).isZero();
+    assertThat(sampling.get("traces").get("parent_based").getBooleanValue()).isTrue();
+    assertThat(sampling.get("logs").get("sampling_ratio").getDoubleValue()).isEqualTo(1.0);
+
+    JsonNode alerts = call("engine::alerts::list", "{}");
+    assertThat(alerts.get("alerts").size()).isZero();
+    assertThat(alerts.get("rules").size()).isZero();
+    assertThat(alerts.get("firing_count").getIntValue()).isZero();
+    JsonNode evaluated = call("engine::alerts::evaluate", "{}");
+    assertThat(evaluated.get("evaluated").getBooleanValue()).isTrue();
+    assertThat(evaluated.get("triggered_alerts").size()).isZero();
+  }
+
+  @Test
   void aRequestOfTheWrongShapeIsRefusedWithItsCode() {
     assertThat(refusal("engine::traces::list", "{\"limit\":\"ten\"}"))
         .satisfies(e -> assertThat(e.code()).isEqualTo("deserialization_error"))
@@ -291,6 +321,8 @@ class ObservabilityFunctionsTest {
     assertThat(refusal("engine::metrics::list", "{\"start_time\":\"now\"}"))
         .satisfies(e -> assertThat(e.code()).isEqualTo("deserialization_error"))
         .hasMessageContaining("start_time");
+    assertThat(refusal("engine::health::check", "[]"))
+        .satisfies(e -> assertThat(e.code()).isEqualTo("deserialization_error"));
     assertThat(refusal("engine::rollups::list", "{\"end_time\":18446744073709551615}"))
         .satisfies(e -> assertThat(e.code()).isEqualTo("time_value_overflow"))
         .hasMessageContaining("end_time");

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param retention how long spans, logs and metrics are kept; the reference's {@code
  *     logs_retention_seconds} (one hour)
  * @param pruneInterval how often what is past the bounds is deleted
+ * @param alerts the alert rules, a JSON array of the reference's {@code alerts} entries
+ * @param alertInterval how often the alert rules are evaluated (the reference: every 10 s)
  */
 @ConfigurationProperties(ObservabilityProperties.PREFIX)
 public record ObservabilityProperties(
@@ -24,7 +26,9 @@ public record ObservabilityProperties(
     @Bindable(defaultValue = "100000") int maxLogs,
     @Bindable(defaultValue = "100000") int maxMetrics,
     @Bindable(defaultValue = "1h") Duration retention,
-    @Bindable(defaultValue = "60s") Duration pruneInterval) {
+    @Bindable(defaultValue = "60s") Duration pruneInterval,
+    @Bindable(defaultValue = "[]") String alerts,
+    @Bindable(defaultValue = "10s") Duration alertInterval) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.observability";

@@ -1,5 +1,6 @@
 package dev.iii4j.observability.functions;
 
+import dev.iii4j.observability.Application;
 import dev.iii4j.observability.Metric;
 import dev.iii4j.observability.MetricQueries;
 import dev.iii4j.observability.TelemetryStore;
@@ -8,8 +9,10 @@ import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
 import dev.iii4j.service.SerdeTrees;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * metrics as stored; the engine's invocation counts from the gateway's spans; latency statistics
  * over the stored spans; the connected workers from the gateway ({@code engine::workers::list}).
  */
+@Singleton
+@Requires(env = Application.ENVIRONMENT)
 final class MetricFunctions {
   private static final Logger LOG = LoggerFactory.getLogger(MetricFunctions.class);
   private static final long NANOS_PER_MILLI = 1_000_000L;
@@ -35,12 +40,11 @@ final class MetricFunctions {
 
   private final TelemetryStore store;
   private final EngineWorker worker;
-  private final Clock clock;
+  private final Clock clock = Clock.systemUTC();
 
-  MetricFunctions(TelemetryStore store, EngineWorker worker, Clock clock) {
+  MetricFunctions(TelemetryStore store, EngineWorker worker) {
     this.store = store;
     this.worker = worker;
-    this.clock = clock;
   }
 
   /** {@code engine::metrics::list}. */
@@ -112,7 +116,11 @@ final class MetricFunctions {
     return JsonNode.createObjectNode(result);
   }
 
-  private JsonNode engineMetrics() {
+  /** The engine's counters, as {@code engine_metrics} and the {@code iii.*} alert metrics read. */
+  record EngineCounters(
+      long total, long success, long error, Map<String, Long> byFunction, long activeWorkers) {}
+
+  EngineCounters counters() {
     long total = 0;
     long success = 0;
     long error = 0;
@@ -126,16 +134,23 @@ final class MetricFunctions {
       }
       byFunction.merge(i.functionId(), i.count(), Long::sum);
     }
+    return new EngineCounters(total, success, error, byFunction, connectedWorkers());
+  }
+
+  private JsonNode engineMetrics() {
+    EngineCounters counters = counters();
     Map<String, JsonNode> functions = new LinkedHashMap<>();
-    byFunction.forEach((id, count) -> functions.put(id, JsonNode.createNumberNode(count)));
+    counters
+        .byFunction()
+        .forEach((id, count) -> functions.put(id, JsonNode.createNumberNode(count)));
     Map<String, JsonNode> invocations = new LinkedHashMap<>();
-    invocations.put("total", JsonNode.createNumberNode(total));
-    invocations.put("success", JsonNode.createNumberNode(success));
-    invocations.put("error", JsonNode.createNumberNode(error));
+    invocations.put("total", JsonNode.createNumberNode(counters.total()));
+    invocations.put("success", JsonNode.createNumberNode(counters.success()));
+    invocations.put("error", JsonNode.createNumberNode(counters.error()));
     invocations.put("deferred", JsonNode.createNumberNode(0));
     invocations.put("by_function", JsonNode.createObjectNode(functions));
 
-    long active = connectedWorkers();
+    long active = counters.activeWorkers();
     Map<String, JsonNode> workers = new LinkedHashMap<>();
     // Connections are not counted over time here (the gateway's replicas each hold their own):
     // spawns and deaths are 0, active is what the gateway has connected now.

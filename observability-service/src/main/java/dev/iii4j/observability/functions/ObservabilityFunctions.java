@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Registers the service's functions on the SDK worker at startup, then connects it: {@link #INGEST}
  * (what the gateway forwards: SDK telemetry from {@code /otel} and its own spans), and {@code
  * engine::traces::{list,tree,clear,group_by}}, {@code engine::logs::{list,clear}}, {@code
- * engine::metrics::list} and {@code engine::rollups::list} with the reference's request and
- * response shapes. A request of the wrong shape answers {@code deserialization_error}; a store
+ * engine::metrics::list}, {@code engine::rollups::list}, {@code engine::health::check}, {@code
+ * engine::sampling::rules} and {@code engine::alerts::{list,evaluate}} with the reference's request
+ * and response shapes. A request of the wrong shape answers {@code deserialization_error}; a store
  * failure {@code observability_store_error}.
  */
 @Singleton
@@ -51,14 +52,24 @@ final class ObservabilityFunctions {
   private final Ingestion ingestion;
   private final Clock clock = Clock.systemUTC();
   private final MetricFunctions metrics;
+  private final StatusFunctions status;
+  private final Alerts alerts;
 
   ObservabilityFunctions(
-      EngineWorker worker, TelemetryStore store, TraceQueries traces, Ingestion ingestion) {
+      EngineWorker worker,
+      TelemetryStore store,
+      TraceQueries traces,
+      Ingestion ingestion,
+      MetricFunctions metrics,
+      StatusFunctions status,
+      Alerts alerts) {
     this.worker = worker;
     this.store = store;
     this.traces = traces;
     this.ingestion = ingestion;
-    this.metrics = new MetricFunctions(store, worker, clock);
+    this.metrics = metrics;
+    this.status = status;
+    this.alerts = alerts;
   }
 
   @EventListener
@@ -70,6 +81,10 @@ final class ObservabilityFunctions {
     register("engine::traces::group_by", this::groupBy);
     register("engine::metrics::list", metrics::list);
     register("engine::rollups::list", metrics::rollups);
+    register("engine::health::check", status::health);
+    register("engine::sampling::rules", status::sampling);
+    register("engine::alerts::list", alerts::list);
+    register("engine::alerts::evaluate", alerts::evaluate);
     register("engine::logs::list", this::listLogs);
     register("engine::logs::clear", r -> clear(store::clearLogs));
     CompletableFuture<Void> unused = worker.start();

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
@@ -47,6 +48,16 @@ public class JdbcTelemetryStore implements TelemetryStore {
   private static final String INSERT_METRIC =
       "INSERT INTO iii_observability.metric (name, timestamp_ns, doc) VALUES (?, ?, CAST(? AS"
           + " jsonb))";
+
+  private static final String UPSERT_ALERT_STATE =
+      "INSERT INTO iii_observability.alert_state (name, firing, last_evaluated, last_triggered,"
+          + " current_value, threshold, operator) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name)"
+          + " DO UPDATE SET firing = EXCLUDED.firing, last_evaluated = EXCLUDED.last_evaluated,"
+          + " last_triggered = EXCLUDED.last_triggered, current_value = EXCLUDED.current_value,"
+          + " threshold = EXCLUDED.threshold, operator = EXCLUDED.operator";
+
+  /** The advisory lock one alert evaluation holds at a time, cluster-wide ("iiialert"). */
+  private static final long ALERT_LOCK = 0x6969_6961_6c65_7274L;
 
   private final DataSource dataSource;
   private final JsonMapper json;
@@ -237,6 +248,69 @@ public class JdbcTelemetryStore implements TelemetryStore {
             return new Counts(rows.getLong(1), rows.getLong(2), rows.getLong(3));
           }
         });
+  }
+
+  @Override
+  public List<AlertState> alertStates() {
+    return inTransaction("read alert states", JdbcTelemetryStore::readAlertStates);
+  }
+
+  @Override
+  public boolean evaluateAlerts(boolean wait, UnaryOperator<List<AlertState>> evaluation) {
+    return inTransaction(
+        "evaluate alerts",
+        c -> {
+          try (PreparedStatement lock =
+              c.prepareStatement(
+                  wait
+                      ? "SELECT true FROM pg_advisory_xact_lock(?)"
+                      : "SELECT pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, ALERT_LOCK);
+            try (ResultSet rows = lock.executeQuery()) {
+              rows.next();
+              if (!rows.getBoolean(1)) {
+                return false;
+              }
+            }
+          }
+          List<AlertState> updated = evaluation.apply(readAlertStates(c));
+          try (PreparedStatement upsert = c.prepareStatement(UPSERT_ALERT_STATE)) {
+            for (AlertState a : updated) {
+              upsert.setString(1, a.name());
+              upsert.setBoolean(2, a.firing());
+              upsert.setLong(3, a.lastEvaluated());
+              upsert.setObject(4, a.lastTriggered(), Types.BIGINT);
+              upsert.setObject(5, a.currentValue(), Types.DOUBLE);
+              upsert.setDouble(6, a.threshold());
+              upsert.setString(7, a.operator());
+              upsert.addBatch();
+            }
+            upsert.executeBatch();
+          }
+          return true;
+        });
+  }
+
+  private static List<AlertState> readAlertStates(Connection c) throws SQLException {
+    List<AlertState> states = new ArrayList<>();
+    try (PreparedStatement select =
+            c.prepareStatement(
+                "SELECT name, firing, last_evaluated, last_triggered, current_value, threshold,"
+                    + " operator FROM iii_observability.alert_state ORDER BY name");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        states.add(
+            new AlertState(
+                rows.getString(1),
+                rows.getBoolean(2),
+                rows.getLong(3),
+                rows.getObject(4, Long.class),
+                rows.getObject(5, Double.class),
+                rows.getDouble(6),
+                rows.getString(7)));
+      }
+    }
+    return states;
   }
 
   @Override
