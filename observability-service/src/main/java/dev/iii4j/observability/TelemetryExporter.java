@@ -3,8 +3,9 @@ package dev.iii4j.observability;
 import java.util.List;
 
 /**
- * Sends what was ingested elsewhere (an OTLP collector). Called on the ingesting thread after the
- * batch is stored; implementations hand off and return at once, and never throw.
+ * Hands what was ingested on: to an OTLP collector, to the {@code log} and {@code trace} triggers.
+ * Called on the ingesting thread after the batch is stored; implementations hand off and return at
+ * once, and never throw.
  */
 public interface TelemetryExporter {
 

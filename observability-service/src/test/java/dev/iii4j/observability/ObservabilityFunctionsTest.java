@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.iii4j.observability.config.ObservabilityProperties;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
@@ -16,7 +17,9 @@ import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -302,6 +305,63 @@ class ObservabilityFunctionsTest {
     JsonNode evaluated = call("engine::alerts::evaluate", "{}");
     assertThat(evaluated.get("evaluated").getBooleanValue()).isTrue();
     assertThat(evaluated.get("triggered_alerts").size()).isZero();
+  }
+
+  @Test
+  void logAndTraceTriggersReceiveWhatMatchesTheirConfig() {
+    BlockingQueue<JsonNode> logs = new LinkedBlockingQueue<>();
+    BlockingQueue<JsonNode> ticks = new LinkedBlockingQueue<>();
+    client.registerFunction("obs-test::on_error", handler(logs));
+    client.registerFunction("obs-test::on_traces", handler(ticks));
+    client.registerTrigger(
+        "log", "obs-test::on_error", SerdeTrees.sdk(JsonText.parse("{\"level\":\"error\"}")));
+    client.registerTrigger(
+        "trace",
+        "obs-test::on_traces",
+        SerdeTrees.sdk(JsonText.parse("{\"status\":\"ERROR\",\"service_name\":\"node-app\"}")));
+    String failed = "3af7651916cd43dd8448eb211c80319c";
+    String fine = "4af7651916cd43dd8448eb211c80319c";
+    // Until every replica holds the bindings: whichever replica ingests delivers.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              ingest(
+                  "{\"logs\":[\""
+                      + escape(
+                          "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":"
+                              + "\"service.name\",\"value\":{\"stringValue\":\"node-app\"}}]},"
+                              + "\"scopeLogs\":[{\"logRecords\":["
+                              + log("fine", 9, "INFO", 1000)
+                              + ","
+                              + log("boom", 17, "ERROR", 2000)
+                              + "]}]}]}")
+                      + "\"]}");
+              ingest(
+                  traces("node-app", span("e1", "0000000000000000", "bad", 1, 2, 2))
+                      .replace(TRACE, failed));
+              ingest(
+                  traces("node-app", span("e2", "0000000000000000", "good", 1, 2, 1))
+                      .replace(TRACE, fine));
+              assertThat(logs).isNotEmpty();
+              assertThat(ticks).isNotEmpty();
+            });
+    for (JsonNode record : logs) {
+      assertThat(record.get("severity_text").getStringValue()).isEqualTo("ERROR");
+      assertThat(record.get("body").getStringValue()).isEqualTo("boom");
+      assertThat(record.get("service_name").getStringValue()).isEqualTo("node-app");
+    }
+    for (JsonNode tick : ticks) {
+      assertThat(JsonText.write(tick.get("trace_ids"))).isEqualTo("[\"" + failed + "\"]");
+    }
+  }
+
+  private static FunctionHandler handler(BlockingQueue<JsonNode> into) {
+    return FunctionHandler.sync(
+        input -> {
+          into.add(SerdeTrees.serde(input));
+          return null;
+        });
   }
 
   @Test

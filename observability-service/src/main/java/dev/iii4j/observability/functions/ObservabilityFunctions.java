@@ -54,6 +54,7 @@ final class ObservabilityFunctions {
   private final MetricFunctions metrics;
   private final StatusFunctions status;
   private final Alerts alerts;
+  private final TelemetryTriggers triggers;
 
   ObservabilityFunctions(
       EngineWorker worker,
@@ -62,7 +63,8 @@ final class ObservabilityFunctions {
       Ingestion ingestion,
       MetricFunctions metrics,
       StatusFunctions status,
-      Alerts alerts) {
+      Alerts alerts,
+      TelemetryTriggers triggers) {
     this.worker = worker;
     this.store = store;
     this.traces = traces;
@@ -70,10 +72,12 @@ final class ObservabilityFunctions {
     this.metrics = metrics;
     this.status = status;
     this.alerts = alerts;
+    this.triggers = triggers;
   }
 
   @EventListener
   void onStartup(StartupEvent event) {
+    triggers.register();
     register(INGEST, this::ingest);
     register("engine::traces::list", this::listTraces);
     register("engine::traces::tree", this::tree);

@@ -1,9 +1,9 @@
 package dev.iii4j.observability.functions;
 
 import dev.iii4j.observability.Application;
-import dev.iii4j.observability.TelemetryExporter;
 import dev.iii4j.observability.TelemetryStore;
 import dev.iii4j.observability.TelemetryStoreException;
+import dev.iii4j.observability.export.OtlpExport;
 import dev.iii4j.protocol.EngineVersion;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,9 @@ final class StatusFunctions {
   private final double samplingRatio;
   private final Clock clock = Clock.systemUTC();
 
-  StatusFunctions(
-      TelemetryStore store, List<TelemetryExporter> exporters, Environment environment) {
+  StatusFunctions(TelemetryStore store, Optional<OtlpExport> otlp, Environment environment) {
     this.store = store;
-    this.exporting = !exporters.isEmpty();
+    this.exporting = otlp.isPresent();
     this.serviceName =
         environment
             .getProperty("otel.service.name", String.class)
