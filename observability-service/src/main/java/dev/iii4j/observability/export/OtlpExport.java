@@ -6,6 +6,7 @@ import dev.iii4j.observability.Span;
 import dev.iii4j.observability.TelemetryExporter;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
+import io.micronaut.core.annotation.Nullable;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -13,6 +14,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
+import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -32,13 +35,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exports ingested spans over OTLP with the OpenTelemetry Java SDK, configured by the standard
- * variables: {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT};
- * export is on only when one is set), {@code OTEL_EXPORTER_OTLP_PROTOCOL} ({@code grpc}, {@code
- * http/protobuf}), {@code OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME} (the resource of
- * spans that carry no service name of their own) and {@code OTEL_TRACES_SAMPLER_ARG} (the ratio of
- * traces exported, decided by trace id so a trace is exported whole or not at all). The same keys
- * as Micronaut properties ({@code otel.exporter.otlp.endpoint}, ...) work too.
+ * Exports ingested spans, and log records when {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code
+ * OTEL_EXPORTER_OTLP_LOGS_ENDPOINT}) is set, over OTLP with the OpenTelemetry Java SDK, configured
+ * by the standard variables: {@code OTEL_EXPORTER_OTLP_ENDPOINT} (or {@code
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}; export is on only when one is set), {@code
+ * OTEL_EXPORTER_OTLP_PROTOCOL} ({@code grpc}, {@code http/protobuf}), {@code
+ * OTEL_EXPORTER_OTLP_HEADERS}, {@code OTEL_SERVICE_NAME} (the resource of spans that carry no
+ * service name of their own) and {@code OTEL_TRACES_SAMPLER_ARG} (the ratio of traces exported,
+ * decided by trace id so a trace is exported whole or not at all). The same keys as Micronaut
+ * properties ({@code otel.exporter.otlp.endpoint}, ...) work too.
  *
  * <p>Spans keep the service that recorded them: each exported batch is grouped by {@code
  * service_name} into resources. Export is asynchronous; a failed export is logged and dropped.
@@ -56,6 +61,9 @@ public final class OtlpExport implements TelemetryExporter {
           "otel.exporter.otlp.traces.protocol",
           "otel.exporter.otlp.headers",
           "otel.exporter.otlp.traces.headers",
+          "otel.exporter.otlp.logs.endpoint",
+          "otel.exporter.otlp.logs.protocol",
+          "otel.exporter.otlp.logs.headers",
           "otel.exporter.otlp.compression",
           "otel.exporter.otlp.timeout",
           "otel.service.name",
@@ -63,6 +71,7 @@ public final class OtlpExport implements TelemetryExporter {
 
   private final AutoConfiguredOpenTelemetrySdk sdk;
   private final SpanExporter spans;
+  private final @Nullable LogRecordExporter logs;
   private final Sampler sampler;
   private final String serviceName;
   private final Map<String, Resource> resources = new HashMap<>();
@@ -80,6 +89,14 @@ public final class OtlpExport implements TelemetryExporter {
           .filter(v -> !v.isBlank())
           .ifPresent(v -> properties.put(key, v));
     }
+    // Log records go too when an endpoint applies to them (not with a traces-only endpoint).
+    boolean logsToo =
+        properties.containsKey("otel.exporter.otlp.endpoint")
+            || properties.containsKey("otel.exporter.otlp.logs.endpoint");
+    if (logsToo) {
+      properties.put("otel.logs.exporter", "otlp");
+    }
+    AtomicReference<LogRecordExporter> capturedLogs = new AtomicReference<>();
     AtomicReference<SpanExporter> captured = new AtomicReference<>();
     AtomicReference<ConfigProperties> config = new AtomicReference<>();
     this.sdk =
@@ -91,9 +108,15 @@ public final class OtlpExport implements TelemetryExporter {
                   config.set(settings);
                   return exporter;
                 })
+            .addLogRecordExporterCustomizer(
+                (exporter, settings) -> {
+                  capturedLogs.set(exporter);
+                  return exporter;
+                })
             .disableShutdownHook()
             .build();
     this.spans = captured.get();
+    this.logs = capturedLogs.get();
     ConfigProperties settings = config.get();
     double ratio =
         settings == null
@@ -112,7 +135,8 @@ public final class OtlpExport implements TelemetryExporter {
   }
 
   @Override
-  public void export(List<Span> batch, List<LogRecord> logs) {
+  public void export(List<Span> batch, List<LogRecord> records) {
+    exportLogs(records);
     if (spans == null || batch.isEmpty()) {
       return;
     }
@@ -133,6 +157,30 @@ public final class OtlpExport implements TelemetryExporter {
             LOG.warn("OTLP export of {} spans failed", data.size(), result.getFailureThrowable());
           }
         });
+  }
+
+  private void exportLogs(List<LogRecord> records) {
+    LogRecordExporter exporter = logs;
+    if (exporter == null || records.isEmpty()) {
+      return;
+    }
+    List<LogRecordData> data = new ArrayList<>(records.size());
+    for (LogRecord record : records) {
+      data.add(new StoredLogRecordData(record, resource(serviceOf(record))));
+    }
+    CompletableResultCode result = exporter.export(data);
+    result.whenComplete(
+        () -> {
+          if (!result.isSuccess()) {
+            LOG.warn(
+                "OTLP export of {} log records failed", data.size(), result.getFailureThrowable());
+          }
+        });
+  }
+
+  private static String serviceOf(LogRecord record) {
+    io.micronaut.json.tree.JsonNode service = record.doc().get("service_name");
+    return service == null || service.isNull() ? "" : service.coerceStringValue();
   }
 
   private boolean sampled(Span span) {
@@ -162,6 +210,9 @@ public final class OtlpExport implements TelemetryExporter {
   void close() {
     if (spans != null) {
       spans.flush().join(5, TimeUnit.SECONDS);
+    }
+    if (logs != null) {
+      logs.flush().join(5, TimeUnit.SECONDS);
     }
     sdk.getOpenTelemetrySdk().shutdown().join(5, TimeUnit.SECONDS);
   }
