@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Stores one batch the gateway forwards: {@code spans} (the engine's own, already in the stored
  * shape), {@code traces} and {@code logs} (the OTLP/JSON documents SDKs sent over {@code /otel}, as
  * text), {@code metrics} (OTLP/JSON metrics documents, stamped with the time they are ingested),
- * and hands the stored spans and records to every {@link TelemetryExporter}. A document that does
- * not parse is skipped and counted; the rest of the batch is stored.
+ * and hands the stored spans, records and metrics to every {@link TelemetryExporter}. A document
+ * that does not parse is skipped and counted; the rest of the batch is stored.
  */
 @Singleton
 @Requires(env = Application.ENVIRONMENT)
@@ -64,7 +64,7 @@ public class Ingestion {
     store.addLogs(logs);
     store.addMetrics(metrics);
     for (TelemetryExporter exporter : exporters) {
-      exporter.export(spans, logs);
+      exporter.export(spans, logs, metrics);
     }
   }
 

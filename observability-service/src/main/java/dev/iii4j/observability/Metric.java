@@ -18,15 +18,25 @@ import java.util.List;
  * @param timestampNanos when it was ingested, Unix nanoseconds (the reference stamps a metric with
  *     its ingestion time, not its data points' times; rollups bucket on it)
  * @param doc the whole metric
+ * @param temporality a sum's or histogram's aggregation temporality as ingested, {@code delta} or
+ *     {@code cumulative} ({@link #CUMULATIVE} when not said); not stored (the reference's shape has
+ *     no such field), so for OTLP export at ingestion only: empty for a metric read from the store
  */
-public record Metric(String name, long timestampNanos, JsonNode doc) {
+public record Metric(String name, long timestampNanos, JsonNode doc, String temporality) {
+
+  /** A delta sum's or histogram's {@link #temporality()}. */
+  public static final String DELTA = "delta";
+
+  /** A cumulative sum's or histogram's {@link #temporality()} (OTLP's default). */
+  public static final String CUMULATIVE = "cumulative";
 
   /** The histogram type's {@code metric_type}. */
   public static final String HISTOGRAM = "histogram";
 
   /** A metric from its stored shape. */
   public static Metric of(JsonNode doc) {
-    return new Metric(Span.text(doc.get("name")), Span.number(doc.get("timestamp_unix_nano")), doc);
+    return new Metric(
+        Span.text(doc.get("name")), Span.number(doc.get("timestamp_unix_nano")), doc, "");
   }
 
   /** Its {@code metric_type}. */

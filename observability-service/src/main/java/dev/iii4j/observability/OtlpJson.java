@@ -162,6 +162,7 @@ public final class OtlpJson {
         for (JsonNode metric : array(scopeMetrics, "metrics")) {
           String type;
           List<JsonNode> points = new ArrayList<>();
+          String temporality = "";
           JsonNode data;
           if ((data = metric.get("gauge")) != null && data.isObject()) {
             type = "gauge";
@@ -172,9 +173,11 @@ public final class OtlpJson {
                 monotonic != null && monotonic.isBoolean() && monotonic.getBooleanValue()
                     ? "counter"
                     : "updowncounter";
+            temporality = temporality(data);
             array(data, "dataPoints").forEach(p -> points.add(numberPoint(p)));
           } else if ((data = metric.get("histogram")) != null && data.isObject()) {
             type = Metric.HISTOGRAM;
+            temporality = temporality(data);
             array(data, "dataPoints").forEach(p -> points.add(histogramPoint(p)));
           } else {
             continue;
@@ -189,11 +192,26 @@ public final class OtlpJson {
           doc.put("service_name", str(service));
           doc.put("timestamp_unix_nano", JsonNode.createNumberNode(nowNanos));
           putScope(doc, scope);
-          metrics.add(new Metric(name, nowNanos, JsonNode.createObjectNode(doc)));
+          metrics.add(new Metric(name, nowNanos, JsonNode.createObjectNode(doc), temporality));
         }
       }
     }
     return metrics;
+  }
+
+  /**
+   * A sum's or histogram's {@code aggregationTemporality}: 1 (or its enum name) delta, anything
+   * else cumulative.
+   */
+  private static String temporality(JsonNode data) {
+    JsonNode value = data.get("aggregationTemporality");
+    if (value == null || value.isNull()) {
+      return Metric.CUMULATIVE;
+    }
+    String text = value.coerceStringValue();
+    return text.equals("1") || text.equals("AGGREGATION_TEMPORALITY_DELTA")
+        ? Metric.DELTA
+        : Metric.CUMULATIVE;
   }
 
   private static JsonNode numberPoint(JsonNode point) {

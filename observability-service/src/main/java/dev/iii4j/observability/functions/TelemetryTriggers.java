@@ -2,6 +2,7 @@ package dev.iii4j.observability.functions;
 
 import dev.iii4j.observability.Application;
 import dev.iii4j.observability.LogRecord;
+import dev.iii4j.observability.Metric;
 import dev.iii4j.observability.Span;
 import dev.iii4j.observability.TelemetryExporter;
 import dev.iii4j.ops.Requests;
@@ -91,7 +92,7 @@ final class TelemetryTriggers implements TelemetryExporter {
   }
 
   @Override
-  public void export(List<Span> spans, List<LogRecord> records) {
+  public void export(List<Span> spans, List<LogRecord> records, List<Metric> metrics) {
     if (!records.isEmpty()) {
       for (TriggerBinding binding : logs.bindings()) {
         String level = field(binding, "level");
