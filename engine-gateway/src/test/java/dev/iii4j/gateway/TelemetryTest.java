@@ -175,6 +175,51 @@ class TelemetryTest {
   }
 
   @Test
+  void refusedBatchesAreCountedAndLoggedAtWarnRateLimited() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(TelemetryForwarder.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      int port = start(true);
+      EngineWorker observability = worker(port, "observability");
+      observability.registerFunction(
+          TelemetryForwarder.INGEST,
+          FunctionHandler.sync(
+              batch -> {
+                throw new IllegalStateException("store down");
+              }));
+      observability.start().get(10, TimeUnit.SECONDS);
+      EngineWorker app = app(port);
+      MeterRegistry meters = gateway.getBean(MeterRegistry.class);
+      // Several batches (one per flush interval), each refused.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                app.call("app::hello", null).get(10, TimeUnit.SECONDS);
+                var counter =
+                    meters.find("iii.telemetry.dropped").tag("reason", "failed").counter();
+                return counter != null && counter.count() >= 5;
+              });
+      List<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+          appender.list.stream()
+              .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+              .toList();
+      assertThat(warnings).isNotEmpty();
+      assertThat(warnings.get(0).getFormattedMessage())
+          .contains("the observability service refused")
+          .contains("store down");
+      // One line at once, then at most one per interval however many batches were refused.
+      assertThat(warnings).hasSizeLessThanOrEqualTo(3);
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
   void telemetryOffLeavesTheCallersContextAsItIs() throws Exception {
     int port = start(false);
     provideIngest(port);

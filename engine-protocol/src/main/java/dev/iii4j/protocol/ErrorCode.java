@@ -143,7 +143,9 @@ public enum ErrorCode {
 
   // observability-service
   /** The observability service's store (PostgreSQL) failed a read, write or clear. */
-  OBSERVABILITY_STORE_ERROR("observability_store_error");
+  OBSERVABILITY_STORE_ERROR("observability_store_error"),
+  /** A time in milliseconds (or an interval in seconds) too large to count in nanoseconds. */
+  TIME_VALUE_OVERFLOW("time_value_overflow");
 
   private static final Map<String, ErrorCode> BY_WIRE =
       Arrays.stream(values()).collect(Collectors.toMap(ErrorCode::wire, Function.identity()));

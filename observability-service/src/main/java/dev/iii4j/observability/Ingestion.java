@@ -6,6 +6,7 @@ import io.micronaut.json.JsonMapper;
 import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Stores one batch the gateway forwards: {@code spans} (the engine's own, already in the stored
  * shape), {@code traces} and {@code logs} (the OTLP/JSON documents SDKs sent over {@code /otel}, as
- * text), and hands the stored spans and records to every {@link TelemetryExporter}. A document that
- * does not parse is skipped and counted; the rest of the batch is stored. {@code metrics} documents
- * are accepted and not kept yet.
+ * text), {@code metrics} (OTLP/JSON metrics documents, stamped with the time they are ingested),
+ * and hands the stored spans, records and metrics to every {@link TelemetryExporter}. A document
+ * that does not parse is skipped and counted; the rest of the batch is stored.
  */
 @Singleton
 @Requires(env = Application.ENVIRONMENT)
@@ -28,6 +29,7 @@ public class Ingestion {
   private final JsonMapper json;
   private final List<TelemetryExporter> exporters;
   private final AtomicLong malformed = new AtomicLong();
+  private final Clock clock = Clock.systemUTC();
 
   Ingestion(TelemetryStore store, JsonMapper json, List<TelemetryExporter> exporters) {
     this.store = store;
@@ -53,10 +55,16 @@ public class Ingestion {
     for (JsonNode document : documents(batch, "logs")) {
       logs.addAll(OtlpJson.logs(document));
     }
+    List<Metric> metrics = new ArrayList<>();
+    long now = clock.millis() * 1_000_000;
+    for (JsonNode document : documents(batch, "metrics")) {
+      metrics.addAll(OtlpJson.metrics(document, now));
+    }
     store.addSpans(spans);
     store.addLogs(logs);
+    store.addMetrics(metrics);
     for (TelemetryExporter exporter : exporters) {
-      exporter.export(spans, logs);
+      exporter.export(spans, logs, metrics);
     }
   }
 

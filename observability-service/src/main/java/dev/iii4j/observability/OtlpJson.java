@@ -12,12 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads OTLP/JSON export requests ({@code resourceSpans}, {@code resourceLogs}) into stored spans
- * and log records, as the reference ingests what SDKs send over {@code /otel}: ids as lowercase hex
- * (base64 ids, as the protobuf JSON mapping writes them, are converted), numbers given as strings
- * or numbers, attribute values as text, status codes 0/1/2 as {@code unset}/{@code ok}/{@code
- * error}, the service name from the resource's {@code service.name} ({@code unknown} without one).
- * Stateless.
+ * Reads OTLP/JSON export requests ({@code resourceSpans}, {@code resourceLogs}, {@code
+ * resourceMetrics}) into stored spans, log records and metrics, as the reference ingests what SDKs
+ * send over {@code /otel}: ids as lowercase hex (base64 ids, as the protobuf JSON mapping writes
+ * them, are converted), numbers given as strings or numbers, attribute values as text, status codes
+ * 0/1/2 as {@code unset}/{@code ok}/{@code error}, the service name from the resource's {@code
+ * service.name} ({@code unknown} without one). Stateless.
  */
 public final class OtlpJson {
   private static final String ZERO_SPAN = "0000000000000000";
@@ -145,6 +145,125 @@ public final class OtlpJson {
       }
     }
     return logs;
+  }
+
+  /**
+   * The metrics of an {@code ExportMetricsServiceRequest}, each stamped {@code nowNanos} (its
+   * ingestion time, as the reference stamps it). Gauges and sums ({@code counter} when monotonic,
+   * else {@code updowncounter}) keep number points, histograms histogram points; other kinds
+   * (exponential histograms, summaries) are skipped, as the reference skips them.
+   */
+  public static List<Metric> metrics(JsonNode request, long nowNanos) {
+    List<Metric> metrics = new ArrayList<>();
+    for (JsonNode resourceMetrics : array(request, "resourceMetrics")) {
+      String service = serviceName(resourceMetrics.get("resource"));
+      for (JsonNode scopeMetrics : array(resourceMetrics, "scopeMetrics")) {
+        JsonNode scope = scopeMetrics.get("scope");
+        for (JsonNode metric : array(scopeMetrics, "metrics")) {
+          String type;
+          List<JsonNode> points = new ArrayList<>();
+          String temporality = "";
+          JsonNode data;
+          if ((data = metric.get("gauge")) != null && data.isObject()) {
+            type = "gauge";
+            array(data, "dataPoints").forEach(p -> points.add(numberPoint(p)));
+          } else if ((data = metric.get("sum")) != null && data.isObject()) {
+            JsonNode monotonic = data.get("isMonotonic");
+            type =
+                monotonic != null && monotonic.isBoolean() && monotonic.getBooleanValue()
+                    ? "counter"
+                    : "updowncounter";
+            temporality = temporality(data);
+            array(data, "dataPoints").forEach(p -> points.add(numberPoint(p)));
+          } else if ((data = metric.get("histogram")) != null && data.isObject()) {
+            type = Metric.HISTOGRAM;
+            temporality = temporality(data);
+            array(data, "dataPoints").forEach(p -> points.add(histogramPoint(p)));
+          } else {
+            continue;
+          }
+          Map<String, JsonNode> doc = new LinkedHashMap<>();
+          String name = text(metric.get("name"));
+          doc.put("name", str(name));
+          doc.put("description", str(text(metric.get("description"))));
+          doc.put("unit", str(text(metric.get("unit"))));
+          doc.put("metric_type", str(type));
+          doc.put("data_points", JsonNode.createArrayNode(points));
+          doc.put("service_name", str(service));
+          doc.put("timestamp_unix_nano", JsonNode.createNumberNode(nowNanos));
+          putScope(doc, scope);
+          metrics.add(new Metric(name, nowNanos, JsonNode.createObjectNode(doc), temporality));
+        }
+      }
+    }
+    return metrics;
+  }
+
+  /**
+   * A sum's or histogram's {@code aggregationTemporality}: 1 (or its enum name) delta, anything
+   * else cumulative.
+   */
+  private static String temporality(JsonNode data) {
+    JsonNode value = data.get("aggregationTemporality");
+    if (value == null || value.isNull()) {
+      return Metric.CUMULATIVE;
+    }
+    String text = value.coerceStringValue();
+    return text.equals("1") || text.equals("AGGREGATION_TEMPORALITY_DELTA")
+        ? Metric.DELTA
+        : Metric.CUMULATIVE;
+  }
+
+  private static JsonNode numberPoint(JsonNode point) {
+    JsonNode value = point.get("asDouble");
+    double number =
+        value != null && !value.isNull()
+            ? decimal(value)
+            : (double) Span.number(point.get("asInt"));
+    return JsonNode.createObjectNode(
+        ordered(
+            "value", JsonNode.createNumberNode(number),
+            "attributes", pairs(point.get("attributes")),
+            "timestamp_unix_nano", JsonNode.createNumberNode(nanos(point, "timeUnixNano"))));
+  }
+
+  private static JsonNode histogramPoint(JsonNode point) {
+    List<JsonNode> counts = new ArrayList<>();
+    array(point, "bucketCounts")
+        .forEach(c -> counts.add(JsonNode.createNumberNode(Span.number(c))));
+    List<JsonNode> bounds = new ArrayList<>();
+    array(point, "explicitBounds").forEach(b -> bounds.add(JsonNode.createNumberNode(decimal(b))));
+    JsonNode sum = point.get("sum");
+    JsonNode min = point.get("min");
+    JsonNode max = point.get("max");
+    return JsonNode.createObjectNode(
+        ordered(
+            "count", JsonNode.createNumberNode(Span.number(point.get("count"))),
+            "sum", JsonNode.createNumberNode(sum == null || sum.isNull() ? 0.0 : decimal(sum)),
+            "bucket_counts", JsonNode.createArrayNode(counts),
+            "explicit_bounds", JsonNode.createArrayNode(bounds),
+            "min",
+                min == null || min.isNull()
+                    ? JsonNode.nullNode()
+                    : JsonNode.createNumberNode(decimal(min)),
+            "max",
+                max == null || max.isNull()
+                    ? JsonNode.nullNode()
+                    : JsonNode.createNumberNode(decimal(max)),
+            "attributes", pairs(point.get("attributes")),
+            "timestamp_unix_nano", JsonNode.createNumberNode(nanos(point, "timeUnixNano"))));
+  }
+
+  /** A JSON number, or a number written as a string (the OTLP/JSON mapping allows both). */
+  private static double decimal(JsonNode value) {
+    if (value.isNumber()) {
+      return value.getDoubleValue();
+    }
+    try {
+      return Double.parseDouble(value.coerceStringValue());
+    } catch (NumberFormatException e) {
+      return 0.0;
+    }
   }
 
   /**

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the store within {@code engine.observability.retention}, {@code max-spans} and {@code
- * max-logs}. Every replica prunes; the deletes are idempotent.
+ * Keeps the store within {@code engine.observability.retention}, {@code max-spans}, {@code
+ * max-logs} and {@code max-metrics}. Every replica prunes; the deletes are idempotent.
  */
 @Singleton
 @Requires(env = Application.ENVIRONMENT)
@@ -31,9 +31,13 @@ public class RetentionPruner {
   public long prune() {
     try {
       long dropped =
-          store.prune(properties.retention(), properties.maxSpans(), properties.maxLogs());
+          store.prune(
+              properties.retention(),
+              properties.maxSpans(),
+              properties.maxLogs(),
+              properties.maxMetrics());
       if (dropped > 0) {
-        LOG.debug("pruned {} spans and log records", dropped);
+        LOG.debug("pruned {} spans, log records and metrics", dropped);
       }
       return dropped;
     } catch (TelemetryStoreException e) {

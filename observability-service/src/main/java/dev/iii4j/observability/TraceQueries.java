@@ -215,6 +215,90 @@ public final class TraceQueries {
     return JsonNode.createObjectNode(fields);
   }
 
+  /**
+   * {@code engine::traces::group_by}: stored spans grouped by the value of {@code attribute} (spans
+   * without it skipped; {@code engine::*} spans unless {@code includeInternal}; spans that ended
+   * before {@code sinceMs}), each group {@code {value, label, trace_ids (sorted), span_count,
+   * first_seen_ms, last_seen_ms, duration_ms, error_count}}; newest first by {@code first_seen_ms},
+   * at most {@code limit}. {@code label} is the value of {@code labelAttribute} on the group's
+   * latest-starting span that carries it. A pending span counts as active until now.
+   */
+  public List<JsonNode> groupBy(
+      String attribute,
+      @Nullable Long sinceMs,
+      int limit,
+      boolean includeInternal,
+      @Nullable String labelAttribute,
+      long nowNanos) {
+    Map<String, Group> groups = new HashMap<>();
+    for (Span s : store.spans(true, SCAN_LIMIT)) {
+      if (!includeInternal && s.internal()) {
+        continue;
+      }
+      long end = s.endNanos() == 0 ? nowNanos : s.endNanos();
+      if (sinceMs != null && end < sinceMs * 1_000_000) {
+        continue;
+      }
+      String value = s.attributes().get(attribute);
+      if (value == null) {
+        continue;
+      }
+      Group g = groups.computeIfAbsent(value, v -> new Group(s.startNanos(), end));
+      g.traceIds.add(s.traceId());
+      g.spans++;
+      g.first = Math.min(g.first, s.startNanos());
+      g.last = Math.max(g.last, end);
+      if (s.status().equalsIgnoreCase("error")) {
+        g.errors++;
+      }
+      String label = labelAttribute == null ? null : s.attributes().get(labelAttribute);
+      if (label != null && s.startNanos() >= g.labelSeenAt) {
+        g.label = label;
+        g.labelSeenAt = s.startNanos();
+      }
+    }
+    List<Map.Entry<String, Group>> sorted = new ArrayList<>(groups.entrySet());
+    sorted.sort(
+        Comparator.comparingLong((Map.Entry<String, Group> e) -> e.getValue().first / 1_000_000)
+            .reversed());
+    List<JsonNode> result = new ArrayList<>();
+    for (Map.Entry<String, Group> e : sorted.subList(0, Math.min(limit, sorted.size()))) {
+      Group g = e.getValue();
+      long firstMs = g.first / 1_000_000;
+      long lastMs = g.last / 1_000_000;
+      List<JsonNode> ids = new ArrayList<>();
+      g.traceIds.stream().sorted().forEach(id -> ids.add(JsonNode.createStringNode(id)));
+      Map<String, JsonNode> doc = new LinkedHashMap<>();
+      doc.put("value", JsonNode.createStringNode(e.getKey()));
+      doc.put("label", g.label == null ? JsonNode.nullNode() : JsonNode.createStringNode(g.label));
+      doc.put("trace_ids", JsonNode.createArrayNode(ids));
+      doc.put("span_count", JsonNode.createNumberNode(g.spans));
+      doc.put("first_seen_ms", JsonNode.createNumberNode(firstMs));
+      doc.put("last_seen_ms", JsonNode.createNumberNode(lastMs));
+      doc.put(
+          "duration_ms",
+          JsonNode.createNumberNode(Math.min(Math.max(0, lastMs - firstMs), 0xFFFF_FFFFL)));
+      doc.put("error_count", JsonNode.createNumberNode(g.errors));
+      result.add(JsonNode.createObjectNode(doc));
+    }
+    return result;
+  }
+
+  private static final class Group {
+    private final Set<String> traceIds = new HashSet<>();
+    private long spans;
+    private long first;
+    private long last;
+    private long errors;
+    private @Nullable String label;
+    private long labelSeenAt;
+
+    Group(long first, long last) {
+      this.first = first;
+      this.last = last;
+    }
+  }
+
   private static Set<String> traceIdsOf(Collection<Span> spans, Predicate<Span> test) {
     Set<String> ids = new HashSet<>();
     for (Span s : spans) {

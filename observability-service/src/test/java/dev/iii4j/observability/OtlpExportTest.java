@@ -14,6 +14,8 @@ import dev.iii4j.testing.ServiceHarness;
 import io.micronaut.context.ApplicationContext;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -23,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the service ingests reaches a real OTLP/HTTP receiver (a server this test starts) as
- * protobuf, with the configured headers and each span's own service name.
+ * What the service ingests, spans, log records and metrics, reaches a real OTLP/HTTP receiver (a
+ * server this test starts) as protobuf, with the configured headers and each record's own service
+ * name.
  */
 class OtlpExportTest {
   private static final String TRACE = "5bf92f3577b34da6a3ce929d0e0e4736";
@@ -33,7 +36,7 @@ class OtlpExportTest {
   private record Received(String path, String authorization, byte[] body) {}
 
   @Test
-  void ingestedSpansAreExportedOverOtlpHttp() throws Exception {
+  void ingestedSpansLogRecordsAndMetricsAreExportedOverOtlpHttp() throws Exception {
     List<Received> received = new CopyOnWriteArrayList<>();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.createContext(
@@ -80,11 +83,59 @@ class OtlpExportTest {
                           + "\"start_time_unix_nano\":1000,\"end_time_unix_nano\":2000,"
                           + "\"status\":\"error\",\"status_description\":\"boom\","
                           + "\"attributes\":[[\"function_id\",\"orders::create\"]],"
-                          + "\"service_name\":\"checkout\",\"events\":[],\"links\":[]}]}")))
+                          + "\"service_name\":\"checkout\",\"events\":[],\"links\":[]}],"
+                          + "\"logs\":[\""
+                          + ("{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":"
+                                  + "\"service.name\",\"value\":{\"stringValue\":\"billing\"}}]},"
+                                  + "\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"1500\","
+                                  + "\"severityNumber\":17,\"severityText\":\"ERROR\",\"body\":"
+                                  + "{\"stringValue\":\"card declined\"},\"traceId\":\""
+                                  + TRACE
+                                  + "\",\"spanId\":\""
+                                  + SPAN
+                                  + "\",\"attributes\":[{\"key\":\"order\",\"value\":"
+                                  + "{\"intValue\":\"7\"}}]}]}]}]}")
+                              .replace("\"", "\\\"")
+                          + "\"],\"metrics\":[\""
+                          + ("{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":"
+                                  + "\"service.name\",\"value\":{\"stringValue\":\"payments\"}}]},"
+                                  + "\"scopeMetrics\":[{\"metrics\":[{\"name\":\"orders.placed\","
+                                  + "\"unit\":\"{order}\",\"sum\":{\"isMonotonic\":true,"
+                                  + "\"aggregationTemporality\":1,\"dataPoints\":[{\"asDouble\":"
+                                  + "42.5,\"timeUnixNano\":\"1500\",\"attributes\":[{\"key\":"
+                                  + "\"region\",\"value\":{\"stringValue\":\"eu\"}}]}]}}]}]}]}")
+                              .replace("\"", "\\\"")
+                          + "\"]}")))
           .get(20, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(20)).until(() -> !received.isEmpty());
-      Received request = received.get(0);
-      assertThat(request.path()).isEqualTo("/v1/traces");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  received.stream().anyMatch(r -> r.path().equals("/v1/traces"))
+                      && received.stream().anyMatch(r -> r.path().equals("/v1/logs"))
+                      && received.stream().anyMatch(r -> r.path().equals("/v1/metrics")));
+      Received metrics =
+          received.stream().filter(r -> r.path().equals("/v1/metrics")).findFirst().orElseThrow();
+      assertThat(metrics.authorization()).isEqualTo("Bearer test-token");
+      byte[] value = new byte[8];
+      ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).putDouble(42.5);
+      assertThat(new String(metrics.body(), StandardCharsets.ISO_8859_1))
+          .contains("orders.placed")
+          .contains("{order}")
+          .contains("payments")
+          .contains("region")
+          .contains(new String(value, StandardCharsets.ISO_8859_1));
+      Received logs =
+          received.stream().filter(r -> r.path().equals("/v1/logs")).findFirst().orElseThrow();
+      assertThat(logs.authorization()).isEqualTo("Bearer test-token");
+      assertThat(new String(logs.body(), StandardCharsets.ISO_8859_1))
+          .contains("card declined")
+          .contains("billing")
+          .contains("ERROR")
+          .contains("order")
+          .contains(new String(HexFormat.of().parseHex(TRACE), StandardCharsets.ISO_8859_1));
+      Received request =
+          received.stream().filter(r -> r.path().equals("/v1/traces")).findFirst().orElseThrow();
       assertThat(request.authorization()).isEqualTo("Bearer test-token");
       String body = new String(request.body(), StandardCharsets.ISO_8859_1);
       assertThat(body)

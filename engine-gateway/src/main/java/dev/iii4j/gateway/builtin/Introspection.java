@@ -24,7 +24,7 @@ import java.util.List;
 public final class Introspection {
 
   /** The engine version reported for in-process workers. */
-  public static final String ENGINE_VERSION = "0.22.1";
+  public static final String ENGINE_VERSION = dev.iii4j.protocol.EngineVersion.VALUE;
 
   private static final int CONFIG_SUMMARY_LIMIT = 80;
 

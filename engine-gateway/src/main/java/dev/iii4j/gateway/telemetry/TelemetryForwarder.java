@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,9 @@ public final class TelemetryForwarder {
   public static final String INGEST = "engine::observability::ingest";
 
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryForwarder.class);
+  static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
+  private final AtomicLong refusedSinceLog = new AtomicLong();
+  private final AtomicLong lastRefusalLogMs = new AtomicLong();
 
   private final TelemetryProperties properties;
   private final FunctionRegistry functions;
@@ -181,12 +185,35 @@ public final class TelemetryForwarder {
           inFlight.release();
           if (o == null || o.failed()) {
             count(failed, batch.size());
-            LOG.debug(
-                "the observability service refused {} items: {}",
+            refused(
                 batch.size(),
-                o == null ? error : o.error());
+                o == null || o.error() == null
+                    ? error
+                    : o.error().code() + ": " + o.error().message());
           }
         });
+  }
+
+  /**
+   * Logs a refused batch at WARN, rate-limited: the first refusal at once, then at most one line
+   * every {@value #REFUSAL_LOG_INTERVAL_MS} ms with how many items were refused since the last line
+   * (all are counted in {@code iii_telemetry_dropped_total{reason="failed"}}).
+   */
+  private void refused(int items, @Nullable Object why) {
+    long pending = refusedSinceLog.addAndGet(items);
+    long now = System.currentTimeMillis();
+    long last = lastRefusalLogMs.get();
+    if ((last == 0 || now - last >= REFUSAL_LOG_INTERVAL_MS)
+        && lastRefusalLogMs.compareAndSet(last, now)) {
+      long reported = refusedSinceLog.getAndAdd(-pending);
+      LOG.warn(
+          "the observability service refused {} telemetry items{}: {}",
+          reported,
+          last == 0 ? "" : " in the last " + (now - last) / 1000 + " s",
+          why);
+    } else {
+      LOG.debug("the observability service refused {} items: {}", items, why);
+    }
   }
 
   private static void count(@Nullable Counter counter, double amount) {

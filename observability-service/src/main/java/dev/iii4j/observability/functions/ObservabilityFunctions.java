@@ -5,6 +5,7 @@ import dev.iii4j.observability.Ingestion;
 import dev.iii4j.observability.TelemetryStore;
 import dev.iii4j.observability.TelemetryStoreException;
 import dev.iii4j.observability.TraceQueries;
+import dev.iii4j.ops.InvalidRequestException;
 import dev.iii4j.ops.Requests;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
@@ -30,9 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Registers the service's functions on the SDK worker at startup, then connects it: {@link #INGEST}
  * (what the gateway forwards: SDK telemetry from {@code /otel} and its own spans), and {@code
- * engine::traces::{list,tree,clear}} and {@code engine::logs::{list,clear}} with the reference's
- * request and response shapes. A request of the wrong shape answers {@code deserialization_error};
- * a store failure {@code observability_store_error}.
+ * engine::traces::{list,tree,clear,group_by}}, {@code engine::logs::{list,clear}}, {@code
+ * engine::metrics::list}, {@code engine::rollups::list}, {@code engine::health::check}, {@code
+ * engine::sampling::rules} and {@code engine::alerts::{list,evaluate}} with the reference's request
+ * and response shapes. A request of the wrong shape answers {@code deserialization_error}; a store
+ * failure {@code observability_store_error}.
  */
 @Singleton
 @Requires(env = Application.ENVIRONMENT)
@@ -48,21 +51,44 @@ final class ObservabilityFunctions {
   private final TraceQueries traces;
   private final Ingestion ingestion;
   private final Clock clock = Clock.systemUTC();
+  private final MetricFunctions metrics;
+  private final StatusFunctions status;
+  private final Alerts alerts;
+  private final TelemetryTriggers triggers;
 
   ObservabilityFunctions(
-      EngineWorker worker, TelemetryStore store, TraceQueries traces, Ingestion ingestion) {
+      EngineWorker worker,
+      TelemetryStore store,
+      TraceQueries traces,
+      Ingestion ingestion,
+      MetricFunctions metrics,
+      StatusFunctions status,
+      Alerts alerts,
+      TelemetryTriggers triggers) {
     this.worker = worker;
     this.store = store;
     this.traces = traces;
     this.ingestion = ingestion;
+    this.metrics = metrics;
+    this.status = status;
+    this.alerts = alerts;
+    this.triggers = triggers;
   }
 
   @EventListener
   void onStartup(StartupEvent event) {
+    triggers.register();
     register(INGEST, this::ingest);
     register("engine::traces::list", this::listTraces);
     register("engine::traces::tree", this::tree);
     register("engine::traces::clear", r -> clear(store::clearSpans));
+    register("engine::traces::group_by", this::groupBy);
+    register("engine::metrics::list", metrics::list);
+    register("engine::rollups::list", metrics::rollups);
+    register("engine::health::check", status::health);
+    register("engine::sampling::rules", status::sampling);
+    register("engine::alerts::list", alerts::list);
+    register("engine::alerts::evaluate", alerts::evaluate);
     register("engine::logs::list", this::listLogs);
     register("engine::logs::clear", r -> clear(store::clearLogs));
     CompletableFuture<Void> unused = worker.start();
@@ -128,6 +154,25 @@ final class ObservabilityFunctions {
     String traceId = Requests.string(r, "trace_id", "");
     return JsonNode.createObjectNode(
         Map.of("roots", JsonNode.createArrayNode(traces.tree(traceId))));
+  }
+
+  private JsonNode groupBy(JsonNode input) {
+    JsonNode r = Requests.object(input);
+    String attribute = Requests.string(r, "attribute", "");
+    Long limit = Fields.unsigned(r, "limit");
+    if (limit != null && limit > 0xFFFF_FFFFL) {
+      throw new InvalidRequestException(
+          "invalid value: integer `" + limit + "`, expected u32 at `limit`");
+    }
+    List<JsonNode> groups =
+        traces.groupBy(
+            attribute,
+            Fields.unsigned(r, "since_ms"),
+            limit == null ? 100 : (int) Math.min(limit, Integer.MAX_VALUE),
+            Fields.flag(r, "include_internal"),
+            Fields.string(r, "label_attribute"),
+            clock.millis() * 1_000_000);
+    return JsonNode.createObjectNode(Map.of("groups", JsonNode.createArrayNode(groups)));
   }
 
   private JsonNode listLogs(JsonNode input) {

@@ -2,6 +2,7 @@ package dev.iii4j.observability.jdbc;
 
 import dev.iii4j.observability.Application;
 import dev.iii4j.observability.LogRecord;
+import dev.iii4j.observability.Metric;
 import dev.iii4j.observability.Span;
 import dev.iii4j.observability.TelemetryStore;
 import dev.iii4j.observability.TelemetryStoreException;
@@ -24,12 +25,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
- * {@link TelemetryStore} on PostgreSQL ({@code iii_observability.span} and {@code .log}). A batch
- * of spans or records is one JDBC batch in one transaction; spans are upserted on (trace id, span
- * id). The stored documents are jsonb, read back as they were written.
+ * {@link TelemetryStore} on PostgreSQL ({@code iii_observability.span}, {@code .log} and {@code
+ * .metric}). A batch of spans or records is one JDBC batch in one transaction; spans are upserted
+ * on (trace id, span id). The stored documents are jsonb, read back as they were written.
  */
 @Singleton
 @Requires(env = Application.ENVIRONMENT)
@@ -42,6 +44,20 @@ public class JdbcTelemetryStore implements TelemetryStore {
   private static final String INSERT_LOG =
       "INSERT INTO iii_observability.log (timestamp_ns, trace_id, span_id, severity_number,"
           + " severity_text, doc) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))";
+
+  private static final String INSERT_METRIC =
+      "INSERT INTO iii_observability.metric (name, timestamp_ns, doc) VALUES (?, ?, CAST(? AS"
+          + " jsonb))";
+
+  private static final String UPSERT_ALERT_STATE =
+      "INSERT INTO iii_observability.alert_state (name, firing, last_evaluated, last_triggered,"
+          + " current_value, threshold, operator) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name)"
+          + " DO UPDATE SET firing = EXCLUDED.firing, last_evaluated = EXCLUDED.last_evaluated,"
+          + " last_triggered = EXCLUDED.last_triggered, current_value = EXCLUDED.current_value,"
+          + " threshold = EXCLUDED.threshold, operator = EXCLUDED.operator";
+
+  /** The advisory lock one alert evaluation holds at a time, cluster-wide ("iiialert"). */
+  private static final long ALERT_LOCK = 0x6969_6961_6c65_7274L;
 
   private final DataSource dataSource;
   private final JsonMapper json;
@@ -105,6 +121,196 @@ public class JdbcTelemetryStore implements TelemetryStore {
           }
           return null;
         });
+  }
+
+  @Override
+  public void addMetrics(Collection<Metric> metrics) {
+    if (metrics.isEmpty()) {
+      return;
+    }
+    inTransaction(
+        "store metrics",
+        c -> {
+          try (PreparedStatement insert = c.prepareStatement(INSERT_METRIC)) {
+            for (Metric m : metrics) {
+              insert.setString(1, m.name());
+              insert.setLong(2, m.timestampNanos());
+              insert.setString(3, JsonWriter.text(m.doc()));
+              insert.addBatch();
+            }
+            insert.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<Metric> metrics(
+      @Nullable String name, @Nullable Long startNanos, @Nullable Long endNanos) {
+    StringBuilder where = new StringBuilder(" WHERE true");
+    List<Object> args = new ArrayList<>();
+    if (name != null) {
+      where.append(" AND name = ?");
+      args.add(name);
+    }
+    if (startNanos != null) {
+      where.append(" AND timestamp_ns >= ?");
+      args.add(startNanos);
+    }
+    if (endNanos != null) {
+      where.append(" AND timestamp_ns <= ?");
+      args.add(endNanos);
+    }
+    return inTransaction(
+        "read metrics",
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT doc FROM iii_observability.metric"
+                      + where
+                      + " ORDER BY timestamp_ns, seq")) {
+            bind(select, args);
+            List<Metric> metrics = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                metrics.add(Metric.of(parse(rows.getString(1))));
+              }
+            }
+            return metrics;
+          }
+        });
+  }
+
+  @Override
+  public List<Invocations> invocations() {
+    return inTransaction(
+        "count invocations",
+        c -> {
+          try (PreparedStatement select =
+              c.prepareStatement(
+                  "SELECT (SELECT a->>1 FROM jsonb_array_elements(doc->'attributes') a"
+                      + " WHERE a->>0 = 'function_id' LIMIT 1) AS function_id,"
+                      + " doc->>'status', count(*) FROM iii_observability.span"
+                      + " WHERE doc->'attributes' @> '[[\"iii.executor\"]]'::jsonb"
+                      + " GROUP BY 1, 2")) {
+            List<Invocations> counts = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                String function = rows.getString(1);
+                if (function != null) {
+                  counts.add(new Invocations(function, rows.getString(2), rows.getLong(3)));
+                }
+              }
+            }
+            return counts;
+          }
+        });
+  }
+
+  @Override
+  public Durations durations() {
+    return inTransaction(
+        "span durations",
+        c -> {
+          try (PreparedStatement select =
+                  c.prepareStatement(
+                      "SELECT avg(d), percentile_disc(0.5) WITHIN GROUP (ORDER BY d),"
+                          + " percentile_disc(0.95) WITHIN GROUP (ORDER BY d),"
+                          + " percentile_disc(0.99) WITHIN GROUP (ORDER BY d), min(d), max(d)"
+                          + " FROM (SELECT GREATEST((doc->>'end_time_unix_nano')::bigint - start_ns, 0)"
+                          + " / 1000000.0 AS d FROM iii_observability.span"
+                          + " WHERE (doc->>'end_time_unix_nano')::bigint > 0) s");
+              ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return new Durations(
+                rows.getDouble(1),
+                rows.getDouble(2),
+                rows.getDouble(3),
+                rows.getDouble(4),
+                rows.getDouble(5),
+                rows.getDouble(6));
+          }
+        });
+  }
+
+  @Override
+  public Counts counts() {
+    return inTransaction(
+        "count",
+        c -> {
+          try (PreparedStatement select =
+                  c.prepareStatement(
+                      "SELECT (SELECT count(*) FROM iii_observability.span),"
+                          + " (SELECT count(*) FROM iii_observability.log),"
+                          + " (SELECT count(*) FROM iii_observability.metric)");
+              ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return new Counts(rows.getLong(1), rows.getLong(2), rows.getLong(3));
+          }
+        });
+  }
+
+  @Override
+  public List<AlertState> alertStates() {
+    return inTransaction("read alert states", JdbcTelemetryStore::readAlertStates);
+  }
+
+  @Override
+  public boolean evaluateAlerts(boolean wait, UnaryOperator<List<AlertState>> evaluation) {
+    return inTransaction(
+        "evaluate alerts",
+        c -> {
+          try (PreparedStatement lock =
+              c.prepareStatement(
+                  wait
+                      ? "SELECT true FROM pg_advisory_xact_lock(?)"
+                      : "SELECT pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, ALERT_LOCK);
+            try (ResultSet rows = lock.executeQuery()) {
+              rows.next();
+              if (!rows.getBoolean(1)) {
+                return false;
+              }
+            }
+          }
+          List<AlertState> updated = evaluation.apply(readAlertStates(c));
+          try (PreparedStatement upsert = c.prepareStatement(UPSERT_ALERT_STATE)) {
+            for (AlertState a : updated) {
+              upsert.setString(1, a.name());
+              upsert.setBoolean(2, a.firing());
+              upsert.setLong(3, a.lastEvaluated());
+              upsert.setObject(4, a.lastTriggered(), Types.BIGINT);
+              upsert.setObject(5, a.currentValue(), Types.DOUBLE);
+              upsert.setDouble(6, a.threshold());
+              upsert.setString(7, a.operator());
+              upsert.addBatch();
+            }
+            upsert.executeBatch();
+          }
+          return true;
+        });
+  }
+
+  private static List<AlertState> readAlertStates(Connection c) throws SQLException {
+    List<AlertState> states = new ArrayList<>();
+    try (PreparedStatement select =
+            c.prepareStatement(
+                "SELECT name, firing, last_evaluated, last_triggered, current_value, threshold,"
+                    + " operator FROM iii_observability.alert_state ORDER BY name");
+        ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        states.add(
+            new AlertState(
+                rows.getString(1),
+                rows.getBoolean(2),
+                rows.getLong(3),
+                rows.getObject(4, Long.class),
+                rows.getObject(5, Double.class),
+                rows.getDouble(6),
+                rows.getString(7)));
+      }
+    }
+    return states;
   }
 
   @Override
@@ -226,14 +432,14 @@ public class JdbcTelemetryStore implements TelemetryStore {
   }
 
   @Override
-  public long prune(Duration retention, int maxSpans, int maxLogs) {
+  public long prune(Duration retention, int maxSpans, int maxLogs, int maxMetrics) {
     String older = "stored_at < clock_timestamp() - CAST(? AS interval)";
     String interval = retention.toMillis() + " milliseconds";
     return inTransaction(
         "prune",
         c -> {
           long dropped = 0;
-          for (String table : List.of("span", "log")) {
+          for (String table : List.of("span", "log", "metric")) {
             try (PreparedStatement delete =
                 c.prepareStatement("DELETE FROM iii_observability." + table + " WHERE " + older)) {
               delete.setString(1, interval);
@@ -246,7 +452,13 @@ public class JdbcTelemetryStore implements TelemetryStore {
                         + " WHERE seq <= (SELECT seq FROM iii_observability."
                         + table
                         + " ORDER BY seq DESC OFFSET ? LIMIT 1)")) {
-              delete.setInt(1, table.equals("span") ? maxSpans : maxLogs);
+              delete.setInt(
+                  1,
+                  switch (table) {
+                    case "span" -> maxSpans;
+                    case "log" -> maxLogs;
+                    default -> maxMetrics;
+                  });
               dropped += delete.executeUpdate();
             }
           }
