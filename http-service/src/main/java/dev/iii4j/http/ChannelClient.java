@@ -80,7 +80,8 @@ public interface ChannelClient {
    * Opens a request's channels without waiting for the gateway: the ids and keys are chosen here
    * and announced on the worker connection (the gateway's {@code engine::channels::open}
    * extension), which the gateway applies before any frame this service sends after it. A call made
-   * after this method returns may therefore carry the references.
+   * after this method returns may therefore carry the references. The channels of a request without
+   * a body may have been announced earlier, in one announcement with other requests'.
    *
    * @param body the request body, the whole stream of the body channel (none when empty)
    * @throws IllegalStateException when the worker is closed

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * watches the channel while the handler runs, so binary data written before a returned value wins
  * there; here the value wins).
  *
- * <p>Threading: {@link #handle} never blocks; the steps continue on SDK, channel and timer threads.
+ * <p>Threading: {@link #handle} never blocks; the steps continue on SDK, channel and timer threads,
+ * and the handler's result is handled on the {@linkplain ResponseSink#executor() sink's thread}.
  * Each request's state is guarded by its own lock, so the first of result, channel data, channel
  * close and deadline decides the response.
  */
@@ -72,7 +73,7 @@ public final class HttpPipeline {
     this.routes = routes;
     this.channels = channels;
     this.json = json;
-    this.responses = new Responses(json);
+    this.responses = new Responses();
     this.timeout = timeout;
     this.globalMiddleware = List.copyOf(globalMiddleware);
     this.timer = timer;
@@ -255,8 +256,11 @@ public final class HttpPipeline {
               route.functionId(),
               SerdeTrees.raw(JsonNode.createObjectNode(full)),
               callOptions().withMetadata(SerdeTrees.sdk(route.metadata())))
-          .thenApply(SerdeTrees::serde)
-          .whenComplete(this::onResult);
+          // One hand-off, from the SDK's listener to the connection's I/O thread, which converts
+          // the result and writes the response itself (the SDK's own continuations would add two
+          // more: one to convert, one to finish).
+          .whenCompleteAsync(
+              (result, error) -> onResult(SerdeTrees.serde(result), error), sink.executor());
     }
 
     /**

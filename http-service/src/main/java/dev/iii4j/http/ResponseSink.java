@@ -1,6 +1,7 @@
 package dev.iii4j.http;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -8,8 +9,9 @@ import java.util.function.Consumer;
  * once, or {@link #startStream} once followed by {@link #chunk}s and one {@link #endStream} or
  * {@link #abort}.
  *
- * <p>Threading: the pipeline calls these methods from SDK, timer and channel threads, one at a time
- * per exchange; implementations hand the work to their own I/O thread and must not block.
+ * <p>Threading: the pipeline calls these methods from SDK, timer and channel threads and from
+ * {@link #executor()}, one at a time per exchange; implementations hand the work to their own I/O
+ * thread when called elsewhere, and must not block.
  */
 public interface ResponseSink {
 
@@ -18,6 +20,14 @@ public interface ResponseSink {
    * called for unknown routes). For metrics and logs; does nothing by default.
    */
   default void routed(String method, String template) {}
+
+  /**
+   * The thread this sink writes on: the pipeline handles a handler's result there, so the response
+   * is written without another hand-off. Runs tasks inline by default.
+   */
+  default Executor executor() {
+    return Runnable::run;
+  }
 
   /** Sends a complete response. */
   void send(Reply reply);

@@ -160,6 +160,27 @@ class HttpTriggerTest {
   }
 
   @Test
+  void aDeeplyNestedBodyIsAnsweredWhole() throws Exception {
+    // Serde's tree writer fails past 65 levels; bodies are written with the project's JsonWriter.
+    String path = "/deep/" + unique();
+    int depth = 100;
+    JsonNode deep = JsonNode.createNumberNode(1);
+    for (int i = 0; i < depth; i++) {
+      deep = json("a", deep);
+    }
+    JsonNode body = deep;
+    route(
+        "GET",
+        path,
+        invocation -> CompletableFuture.completedFuture(json("status_code", 200, "body", body)));
+
+    HttpResponse<byte[]> response = send(get(path));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(text(response)).isEqualTo("{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
+  }
+
+  @Test
   void theCallersTraceContinuesIntoTheHandler() throws Exception {
     String path = "/traced/" + unique();
     AtomicReference<String> traceparent = new AtomicReference<>();

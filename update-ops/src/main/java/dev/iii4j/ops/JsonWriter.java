@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.PrettyPrinter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -37,6 +38,17 @@ public final class JsonWriter {
   /** {@code node} as compact JSON text, numbers as they are. */
   public static String text(@Nullable JsonNode node) {
     return text(node, null, JsonWriter::number);
+  }
+
+  /** {@code node} as compact JSON in UTF-8 bytes, numbers as they are (no text in between). */
+  public static byte[] bytes(@Nullable JsonNode node) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      write(g, node, JsonWriter::number);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /**

@@ -163,6 +163,16 @@ public interface EngineWorker extends AutoCloseable {
   boolean isConnected();
 
   /**
+   * The number of the open connection, or -1 while none is open. Every new connection of this
+   * worker gets a greater number, so what the engine keeps per connection (channels announced with
+   * {@code engine::channels::open}, which go with the connection that announced them) can be told
+   * apart from what a former connection left.
+   */
+  default long connectionNumber() {
+    return -1;
+  }
+
+  /**
    * Closes the worker: sends a Close frame with status 1000 after the frames already queued, waits
    * briefly for the engine's answer, stops reconnecting, and fails pending calls (and an unfinished
    * {@link #start()}) with {@link WorkerException.NotConnected}. Blocks for at most a few seconds.

@@ -307,6 +307,12 @@ final class WorkerRuntime implements EngineWorker {
   }
 
   @Override
+  public long connectionNumber() {
+    Connection c = current;
+    return c == null ? -1 : c.number;
+  }
+
+  @Override
   public void close() {
     Connection open;
     Connection attempting;

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -48,11 +49,25 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   /** How long released channel ids wait to share one release frame. */
   static final long RELEASE_BATCH_MS = 20;
 
+  /** Requests without a body whose channels one announcement creates ahead of use. */
+  static final int KIT_BATCH = 32;
+
+  /** How long announced channels wait for their request before they are released unused. */
+  static final long KIT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /**
+   * The channels of one future request without a body, announced on connection {@code connection}
+   * at {@code announcedNanos}.
+   */
+  private record Kit(Opened opened, long connection, long announcedNanos) {}
+
   private final EngineWorker worker;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final Queue<String> toRelease = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean releaseScheduled = new AtomicBoolean();
+  private final ArrayDeque<Kit> kits = new ArrayDeque<>();
+  private final long kitMaxAgeNanos;
 
   /**
    * A client of the gateway {@code worker} is connected to.
@@ -62,6 +77,13 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
    */
   public WebSocketChannelClient(
       EngineWorker worker, Executor executor, ScheduledExecutorService timer) {
+    this(worker, executor, timer, KIT_MAX_AGE_NANOS);
+  }
+
+  /** A client whose announced channels wait at most {@code kitMaxAgeNanos} (tests). */
+  WebSocketChannelClient(
+      EngineWorker worker, Executor executor, ScheduledExecutorService timer, long kitMaxAgeNanos) {
+    this.kitMaxAgeNanos = kitMaxAgeNanos;
     this.worker = worker;
     this.timer = timer;
     this.http =
@@ -85,27 +107,107 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
 
   @Override
   public Opened open(byte[] body) {
-    // One draw for the four: UUID.randomUUID() would take the JDK's shared NativePRNG four times
-    // (a global lock and a read of the OS source each), on the path of every request.
-    byte[] random = new byte[4 * TOKEN_BYTES];
+    if (body.length > 0) {
+      // One draw for the four: UUID.randomUUID() would take the JDK's shared NativePRNG four times
+      // (a global lock and a read of the OS source each), on the path of every request.
+      byte[] random = new byte[4 * TOKEN_BYTES];
+      RANDOM.nextBytes(random);
+      List<JsonNode> announced = new ArrayList<>(2);
+      Opened opened = opened(random, 0, Base64.getEncoder().encodeToString(body), announced);
+      announce(announced);
+      return opened;
+    }
+    return emptyBodyKit();
+  }
+
+  /**
+   * The channels of a request without a body, from the kits announced ahead (most requests have no
+   * body, and one announcement for {@link #KIT_BATCH} requests saves a frame per request on both
+   * sides). A kit is used only on the connection that announced it (the gateway drops a
+   * connection's channels with it) and while it is younger than {@link #KIT_MAX_AGE_NANOS} (far
+   * below the gateway's unclaimed sweep); other kits are released. When none is left, this thread
+   * announces a new batch before it returns, so the call it sends next still follows the
+   * announcement on the connection.
+   */
+  private Opened emptyBodyKit() {
+    long connection = worker.connectionNumber();
+    long now = System.nanoTime();
+    List<String> stale = null;
+    Opened found = null;
+    synchronized (kits) {
+      for (Kit kit = kits.poll(); kit != null; kit = kits.poll()) {
+        if (connection >= 0
+            && kit.connection() == connection
+            && now - kit.announcedNanos() < kitMaxAgeNanos) {
+          found = kit.opened();
+          break;
+        }
+        if (stale == null) {
+          stale = new ArrayList<>();
+        }
+        stale.add(kit.opened().body().channelId());
+        stale.add(kit.opened().response().reader().channelId());
+      }
+    }
+    if (stale != null) {
+      release(stale);
+    }
+    if (found != null) {
+      return found;
+    }
+    byte[] random = new byte[4 * TOKEN_BYTES * KIT_BATCH];
     RANDOM.nextBytes(random);
-    String bodyId = token(random, 0);
-    String bodyKey = token(random, 1);
-    String responseId = token(random, 2);
-    String responseKey = token(random, 3);
-    JsonNode input =
-        JsonNode.createObjectNode(
-            Map.of(
-                "channels",
-                JsonNode.createArrayNode(
-                    List.of(
-                        channel(bodyId, bodyKey, Base64.getEncoder().encodeToString(body)),
-                        channel(responseId, responseKey, null)))));
-    worker.callVoid(CHANNELS_OPEN, SerdeTrees.sdk(input));
+    List<JsonNode> announced = new ArrayList<>(2 * KIT_BATCH);
+    List<Kit> batch = new ArrayList<>(KIT_BATCH - 1);
+    Opened mine = opened(random, 0, "", announced);
+    for (int i = 1; i < KIT_BATCH; i++) {
+      batch.add(new Kit(opened(random, i, "", announced), connection, now));
+    }
+    // The connection's number is read before the announcement goes out: a kit announced while the
+    // connection changed is thrown away, never used on a connection that does not have it.
+    announce(announced);
+    if (connection >= 0) {
+      synchronized (kits) {
+        kits.addAll(batch);
+      }
+    } else {
+      List<String> unused = new ArrayList<>();
+      for (Kit kit : batch) {
+        unused.add(kit.opened().body().channelId());
+        unused.add(kit.opened().response().reader().channelId());
+      }
+      release(unused);
+    }
+    return mine;
+  }
+
+  /**
+   * The {@code index}-th request's channels from {@code random} (four tokens each), with their
+   * entries of {@code engine::channels::open} added to {@code announced}.
+   */
+  private static Opened opened(
+      byte[] random, int index, String bodyBase64, List<JsonNode> announced) {
+    int first = 4 * index;
+    String bodyId = token(random, first);
+    String bodyKey = token(random, first + 1);
+    String responseId = token(random, first + 2);
+    String responseKey = token(random, first + 3);
+    announced.add(channel(bodyId, bodyKey, bodyBase64));
+    announced.add(channel(responseId, responseKey, null));
     return new Opened(
         new Ref(bodyId, bodyKey, "read"),
         new Pair(
             new Ref(responseId, responseKey, "write"), new Ref(responseId, responseKey, "read")));
+  }
+
+  /**
+   * Sends one {@code engine::channels::open}, fire and forget, in this connection's frame order.
+   */
+  private void announce(List<JsonNode> channels) {
+    worker.callVoid(
+        CHANNELS_OPEN,
+        SerdeTrees.sdk(
+            JsonNode.createObjectNode(Map.of("channels", JsonNode.createArrayNode(channels)))));
   }
 
   /** The {@code index}-th token of {@code random}: 24 bytes, 32 URL-safe characters. */

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +52,12 @@ final class NettyResponseSink implements ResponseSink {
   @Override
   public void routed(String method, String template) {
     measured.route(template.startsWith("/") ? template : "/" + template);
+  }
+
+  /** The connection's event loop: a response sent from there is written without a hand-off. */
+  @Override
+  public Executor executor() {
+    return ctx.executor();
   }
 
   @Override
