@@ -100,10 +100,14 @@ public final class AvailabilityTriggers {
    * looks at once, on the caller's thread, instead of waiting for the next poll. A worker bound to
    * {@code engine::functions-available} thus gets the event queued on its connection before
    * anything the registration's effects could cause, which is what lets the stream service keep a
-   * local view of the custom storage functions.
+   * local view of the custom storage functions. With nothing bound to it this costs nothing (the
+   * poll keeps the last set up to date): comparing every function id on every registration made a
+   * gateway with 10,000 functions register them six times slower (bench B8).
    */
   public void functionsChanged() {
-    pollFunctions();
+    if (!triggers.live(FUNCTIONS).isEmpty()) {
+      pollFunctions();
+    }
   }
 
   private synchronized void pollFunctions() {
