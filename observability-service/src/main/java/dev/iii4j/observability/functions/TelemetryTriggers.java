@@ -5,11 +5,11 @@ import dev.iii4j.observability.LogRecord;
 import dev.iii4j.observability.Metric;
 import dev.iii4j.observability.Span;
 import dev.iii4j.observability.TelemetryExporter;
-import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.SerdeTrees;
+import dev.iii4j.service.TriggerConfigs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Requires;
@@ -199,27 +199,6 @@ final class TelemetryTriggers implements TelemetryExporter {
   }
 
   private static Optional<String> validate(TriggerBinding binding, String... fields) {
-    JsonNode config = SerdeTrees.serde(binding.config());
-    if (config == null || config.isNull()) {
-      return Optional.empty();
-    }
-    if (!config.isObject()) {
-      return Optional.of(
-          "Failed to parse trigger config: invalid type: "
-              + Requests.unexpected(config)
-              + ", expected an object");
-    }
-    for (String name : fields) {
-      JsonNode value = config.get(name);
-      if (value != null && !value.isNull() && !value.isString()) {
-        return Optional.of(
-            "Failed to parse trigger config: invalid type: "
-                + Requests.unexpected(value)
-                + ", expected a string at `"
-                + name
-                + "`");
-      }
-    }
-    return Optional.empty();
+    return TriggerConfigs.stringFields(binding, "an object", List.of(fields));
   }
 }

@@ -1,9 +1,9 @@
 package dev.iii4j.state.functions;
 
-import dev.iii4j.ops.Requests;
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
 import dev.iii4j.service.SerdeTrees;
+import dev.iii4j.service.TriggerConfigs;
 import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.TriggerBindings;
@@ -66,27 +66,6 @@ public final class StateTriggers implements TriggerBindings {
   }
 
   private static Optional<String> validate(TriggerBinding binding) {
-    JsonNode config = SerdeTrees.serde(binding.config());
-    if (config == null || config.isNull()) {
-      return Optional.empty();
-    }
-    if (!config.isObject()) {
-      return Optional.of(
-          "Failed to parse trigger config: invalid type: "
-              + Requests.unexpected(config)
-              + ", expected struct StateTriggerConfig");
-    }
-    for (String name : STRING_FIELDS) {
-      JsonNode value = config.get(name);
-      if (value != null && !value.isNull() && !value.isString()) {
-        return Optional.of(
-            "Failed to parse trigger config: invalid type: "
-                + Requests.unexpected(value)
-                + ", expected a string at `"
-                + name
-                + "`");
-      }
-    }
-    return Optional.empty();
+    return TriggerConfigs.stringFields(binding, "struct StateTriggerConfig", STRING_FIELDS);
   }
 }
