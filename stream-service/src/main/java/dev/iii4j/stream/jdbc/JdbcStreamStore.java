@@ -146,18 +146,18 @@ public class JdbcStreamStore implements StreamStore {
             "write",
             c -> {
               for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                try (PreparedStatement s = c.prepareStatement(REPLACE_AND_NOTIFY)) {
-                  s.setString(1, text);
-                  s.setString(2, streamName);
-                  s.setString(3, groupId);
-                  s.setString(4, itemId);
-                  s.setString(5, CHANNEL);
-                  s.setString(6, updated);
-                  try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) {
-                      return new ItemChange(Optional.of(JsonText.parse(r.getString(1))), current);
-                    }
-                  }
+                ItemChange replaced =
+                    changeAndNotify(
+                        c,
+                        REPLACE_AND_NOTIFY,
+                        text,
+                        streamName,
+                        groupId,
+                        itemId,
+                        updated,
+                        r -> new ItemChange(Optional.of(JsonText.parse(r.getString(1))), current));
+                if (replaced != null) {
+                  return replaced;
                 }
                 String created =
                     StreamMessage.change(
@@ -166,18 +166,18 @@ public class JdbcStreamStore implements StreamStore {
                 if (!inline(created)) {
                   return null;
                 }
-                try (PreparedStatement s = c.prepareStatement(CREATE_AND_NOTIFY)) {
-                  s.setString(1, text);
-                  s.setString(2, streamName);
-                  s.setString(3, groupId);
-                  s.setString(4, itemId);
-                  s.setString(5, CHANNEL);
-                  s.setString(6, created);
-                  try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) {
-                      return new ItemChange(Optional.empty(), current);
-                    }
-                  }
+                ItemChange inserted =
+                    changeAndNotify(
+                        c,
+                        CREATE_AND_NOTIFY,
+                        text,
+                        streamName,
+                        groupId,
+                        itemId,
+                        created,
+                        r -> new ItemChange(Optional.empty(), current));
+                if (inserted != null) {
+                  return inserted;
                 }
                 // Created by another writer since the replace found no item: replace it.
               }
@@ -186,6 +186,40 @@ public class JdbcStreamStore implements StreamStore {
     return change != null
         ? change
         : write(streamName, groupId, itemId, old -> current, targets, trace);
+  }
+
+  /**
+   * Runs {@link #REPLACE_AND_NOTIFY} or {@link #CREATE_AND_NOTIFY}, which take the same parameters
+   * (value, stream, group, item, channel, message): {@code row} of the row it answers, or null when
+   * it changed nothing.
+   */
+  private static @Nullable ItemChange changeAndNotify(
+      Connection c,
+      String sql,
+      String value,
+      String streamName,
+      String groupId,
+      String itemId,
+      String message,
+      Row<ItemChange> row)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, value);
+      s.setString(2, streamName);
+      s.setString(3, groupId);
+      s.setString(4, itemId);
+      s.setString(5, CHANNEL);
+      s.setString(6, message);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? row.read(r) : null;
+      }
+    }
+  }
+
+  /** What a statement's answer row means. */
+  @FunctionalInterface
+  private interface Row<T> {
+    T read(ResultSet row) throws SQLException;
   }
 
   private boolean inline(String message) {
