@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What the service ingests, spans, log records and metrics, reaches a real OTLP/HTTP receiver (a
  * server this test starts) as protobuf, with the configured headers and each record's own service
- * name.
+ * name and instrumentation scope.
  */
 class OtlpExportTest {
   private static final String TRACE = "5bf92f3577b34da6a3ce929d0e0e4736";
@@ -83,11 +83,14 @@ class OtlpExportTest {
                           + "\"start_time_unix_nano\":1000,\"end_time_unix_nano\":2000,"
                           + "\"status\":\"error\",\"status_description\":\"boom\","
                           + "\"attributes\":[[\"function_id\",\"orders::create\"]],"
-                          + "\"service_name\":\"checkout\",\"events\":[],\"links\":[]}],"
+                          + "\"service_name\":\"checkout\",\"events\":[],\"links\":[],"
+                          + "\"instrumentation_scope_name\":\"checkout-lib\","
+                          + "\"instrumentation_scope_version\":\"1.2.3\"}],"
                           + "\"logs\":[\""
                           + ("{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":"
                                   + "\"service.name\",\"value\":{\"stringValue\":\"billing\"}}]},"
-                                  + "\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\"1500\","
+                                  + "\"scopeLogs\":[{\"scope\":{\"name\":\"billing-lib\","
+                                  + "\"version\":\"2.1.0\"},\"logRecords\":[{\"timeUnixNano\":\"1500\","
                                   + "\"severityNumber\":17,\"severityText\":\"ERROR\",\"body\":"
                                   + "{\"stringValue\":\"card declined\"},\"traceId\":\""
                                   + TRACE
@@ -99,7 +102,8 @@ class OtlpExportTest {
                           + "\"],\"metrics\":[\""
                           + ("{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":"
                                   + "\"service.name\",\"value\":{\"stringValue\":\"payments\"}}]},"
-                                  + "\"scopeMetrics\":[{\"metrics\":[{\"name\":\"orders.placed\","
+                                  + "\"scopeMetrics\":[{\"scope\":{\"name\":\"payments-lib\","
+                                  + "\"version\":\"3.4.5\"},\"metrics\":[{\"name\":\"orders.placed\","
                                   + "\"unit\":\"{order}\",\"sum\":{\"isMonotonic\":true,"
                                   + "\"aggregationTemporality\":1,\"dataPoints\":[{\"asDouble\":"
                                   + "42.5,\"timeUnixNano\":\"1500\",\"attributes\":[{\"key\":"
@@ -124,6 +128,8 @@ class OtlpExportTest {
           .contains("{order}")
           .contains("payments")
           .contains("region")
+          .contains("payments-lib")
+          .contains("3.4.5")
           .contains(new String(value, StandardCharsets.ISO_8859_1));
       Received logs =
           received.stream().filter(r -> r.path().equals("/v1/logs")).findFirst().orElseThrow();
@@ -132,6 +138,8 @@ class OtlpExportTest {
           .contains("card declined")
           .contains("billing")
           .contains("ERROR")
+          .contains("billing-lib")
+          .contains("2.1.0")
           .contains("order")
           .contains(new String(HexFormat.of().parseHex(TRACE), StandardCharsets.ISO_8859_1));
       Received request =
@@ -142,6 +150,8 @@ class OtlpExportTest {
           .contains("call orders::create")
           .contains("checkout")
           .contains("boom")
+          .contains("checkout-lib")
+          .contains("1.2.3")
           .contains(new String(HexFormat.of().parseHex(TRACE), StandardCharsets.ISO_8859_1))
           .contains(new String(HexFormat.of().parseHex(SPAN), StandardCharsets.ISO_8859_1));
     } finally {

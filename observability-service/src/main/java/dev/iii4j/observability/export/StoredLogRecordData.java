@@ -8,7 +8,6 @@ import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.logs.data.Body;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.resources.Resource;
@@ -19,15 +18,13 @@ import java.util.Map;
  * (scalars as they are, anything else as its JSON text), trace and span ids, scope.
  */
 @SuppressWarnings("deprecation") // getBody() is abstract in LogRecordData; the SDK still calls it.
-final class StoredLogRecordData implements LogRecordData {
+final class StoredLogRecordData extends StoredData implements LogRecordData {
   private final LogRecord record;
-  private final Resource resource;
   private final Attributes attributes;
-  private final InstrumentationScopeInfo scope;
 
   StoredLogRecordData(LogRecord record, Resource resource) {
+    super(record.doc(), resource);
     this.record = record;
-    this.resource = resource;
     AttributesBuilder builder = Attributes.builder();
     JsonNode stored = record.doc().get("attributes");
     if (stored != null && stored.isObject()) {
@@ -50,23 +47,6 @@ final class StoredLogRecordData implements LogRecordData {
       }
     }
     this.attributes = builder.build();
-    JsonNode name = record.doc().get("instrumentation_scope_name");
-    JsonNode version = record.doc().get("instrumentation_scope_version");
-    this.scope =
-        InstrumentationScopeInfo.builder(
-                name == null || name.isNull() ? "iii" : name.coerceStringValue())
-            .setVersion(version == null || version.isNull() ? null : version.coerceStringValue())
-            .build();
-  }
-
-  @Override
-  public Resource getResource() {
-    return resource;
-  }
-
-  @Override
-  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return scope;
   }
 
   @Override

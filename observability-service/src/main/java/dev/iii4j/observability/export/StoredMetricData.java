@@ -5,7 +5,6 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.Data;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
@@ -28,22 +27,14 @@ import java.util.List;
  * start time is not stored: it goes out as 0 (unknown). Attributes go out as strings (the stored
  * values are text). A histogram point whose bucket counts do not match its bounds is left out.
  */
-final class StoredMetricData implements MetricData {
+final class StoredMetricData extends StoredData implements MetricData {
   private final Metric metric;
-  private final Resource resource;
-  private final InstrumentationScopeInfo scope;
   private final MetricDataType type;
   private final Data<?> data;
 
-  private StoredMetricData(
-      Metric metric,
-      Resource resource,
-      InstrumentationScopeInfo scope,
-      MetricDataType type,
-      Data<?> data) {
+  private StoredMetricData(Metric metric, Resource resource, MetricDataType type, Data<?> data) {
+    super(metric.doc(), resource);
     this.metric = metric;
-    this.resource = resource;
-    this.scope = scope;
     this.type = type;
     this.data = data;
   }
@@ -75,14 +66,7 @@ final class StoredMetricData implements MetricData {
         return null;
       }
     }
-    JsonNode name = metric.doc().get("instrumentation_scope_name");
-    JsonNode version = metric.doc().get("instrumentation_scope_version");
-    InstrumentationScopeInfo scope =
-        InstrumentationScopeInfo.builder(
-                name == null || name.isNull() ? "iii" : name.coerceStringValue())
-            .setVersion(version == null || version.isNull() ? null : version.coerceStringValue())
-            .build();
-    return new StoredMetricData(metric, resource, scope, type, data);
+    return new StoredMetricData(metric, resource, type, data);
   }
 
   private static List<DoublePointData> numberPoints(Metric metric) {
@@ -151,16 +135,6 @@ final class StoredMetricData implements MetricData {
       }
     }
     return builder.build();
-  }
-
-  @Override
-  public Resource getResource() {
-    return resource;
-  }
-
-  @Override
-  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return scope;
   }
 
   @Override

@@ -21,15 +21,14 @@ import java.util.List;
 import java.util.Map;
 
 /** A stored span as the SDK's exporters take it: ids, times, status, attributes, events. */
-final class StoredSpanData implements SpanData {
+final class StoredSpanData extends StoredData implements SpanData {
   private final Span span;
-  private final Resource resource;
   private final Attributes attributes;
   private final List<EventData> events;
 
   StoredSpanData(Span span, Resource resource) {
+    super(span.doc(), resource);
     this.span = span;
-    this.resource = resource;
     AttributesBuilder builder = Attributes.builder();
     for (Map.Entry<String, String> e : span.attributes().entrySet()) {
       builder.put(e.getKey(), e.getValue());
@@ -142,21 +141,7 @@ final class StoredSpanData implements SpanData {
   @Override
   @SuppressWarnings("deprecation") // Still abstract in the interface.
   public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-    return InstrumentationLibraryInfo.create(scopeName(), null);
-  }
-
-  @Override
-  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return InstrumentationScopeInfo.create(scopeName());
-  }
-
-  private String scopeName() {
-    JsonNode scope = span.doc().get("instrumentation_scope_name");
-    return scope == null ? "iii" : scope.coerceStringValue();
-  }
-
-  @Override
-  public Resource getResource() {
-    return resource;
+    InstrumentationScopeInfo scope = getInstrumentationScopeInfo();
+    return InstrumentationLibraryInfo.create(scope.getName(), scope.getVersion());
   }
 }
