@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii4j.observability.config.ObservabilityProperties;
 import dev.iii4j.ops.JsonText;
-import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.service.SerdeTrees;
-import dev.iii4j.testing.GatewayHarness;
-import dev.iii4j.testing.PostgresFixture;
-import dev.iii4j.testing.ServiceHarness;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -37,50 +32,38 @@ class AlertsTest {
           + "\"operator\":\">=\",\"window_seconds\":600,\"cooldown_seconds\":1},"
           + "{\"name\":\"off\",\"metric\":\"iii.invocations.total\",\"threshold\":-1,"
           + "\"enabled\":false}]";
-  private static GatewayHarness gateway;
-  private static final List<ApplicationContext> replicas = new ArrayList<>();
-  private static EngineWorker client;
   private static final BlockingQueue<JsonNode> fired = new LinkedBlockingQueue<>();
+  private static TwoReplicas stack;
 
   @BeforeAll
-  static void start() {
-    gateway = GatewayHarness.start();
-    String db = PostgresFixture.instance().createDatabase("observability_alerts");
-    for (int i = 0; i < 2; i++) {
-      replicas.add(
-          ServiceHarness.service(Application.ENVIRONMENT, ObservabilityProperties.PREFIX)
-              .gateway(gateway)
-              .database(db)
-              .property("datasources.default.maximum-pool-size", 3)
-              .property("engine.observability.alerts", RULES)
-              // Only the test evaluates.
-              .property("engine.observability.alert-interval", "1h")
-              .start());
-    }
-    for (ApplicationContext replica : replicas) {
-      EngineWorker worker = replica.getBean(EngineWorker.class);
-      await().atMost(Duration.ofSeconds(20)).until(worker::isConnected);
-    }
+  static void start() throws Exception {
+    stack =
+        TwoReplicas.start(
+            "observability_alerts",
+            Map.of(
+                "engine.observability.alerts",
+                RULES,
+                // Only the test evaluates.
+                "engine.observability.alert-interval",
+                "1h"),
+            "engine::alerts::evaluate",
+            "alerts-test",
+            client ->
+                client.registerFunction(
+                    "alerts::fired",
+                    FunctionHandler.sync(
+                        input -> {
+                          fired.add(SerdeTrees.serde(input));
+                          return null;
+                        })));
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> gateway.hasFunction("engine::alerts::evaluate"));
-    client = gateway.serviceWorker("alerts-test");
-    client.registerFunction(
-        "alerts::fired",
-        FunctionHandler.sync(
-            input -> {
-              fired.add(SerdeTrees.serde(input));
-              return null;
-            }));
-    client.start().join();
-    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.hasFunction("alerts::fired"));
+        .until(() -> stack.gateway().hasFunction("alerts::fired"));
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    replicas.forEach(ApplicationContext::close);
-    gateway.close();
+    TwoReplicas.close(stack);
   }
 
   @Test
@@ -175,12 +158,6 @@ class AlertsTest {
   }
 
   private static JsonNode call(String function, String json) {
-    try {
-      return SerdeTrees.serde(
-          client.call(function, SerdeTrees.sdk(JsonText.parse(json))).get(20, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          e.getCause() == null ? e.toString() : e.getCause().toString(), e);
-    }
+    return stack.call(function, json);
   }
 }

@@ -3,24 +3,17 @@ package dev.iii4j.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii4j.observability.config.ObservabilityProperties;
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionHandler;
 import dev.iii4j.sdk.WorkerException;
 import dev.iii4j.service.SerdeTrees;
-import dev.iii4j.testing.GatewayHarness;
-import dev.iii4j.testing.PostgresFixture;
-import dev.iii4j.testing.ServiceHarness;
-import io.micronaut.context.ApplicationContext;
+import dev.iii4j.testing.Calls;
 import io.micronaut.json.tree.JsonNode;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,36 +25,24 @@ import org.junit.jupiter.api.Test;
  */
 class ObservabilityFunctionsTest {
   private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
-  private static GatewayHarness gateway;
-  private static final List<ApplicationContext> replicas = new ArrayList<>();
+  private static TwoReplicas stack;
   private static EngineWorker client;
 
   @BeforeAll
-  static void start() {
-    gateway = GatewayHarness.start();
-    String db = PostgresFixture.instance().createDatabase("observability_functions");
-    for (int i = 0; i < 2; i++) {
-      replicas.add(
-          ServiceHarness.service(Application.ENVIRONMENT, ObservabilityProperties.PREFIX)
-              .gateway(gateway)
-              .database(db)
-              .property("datasources.default.maximum-pool-size", 3)
-              .start());
-    }
-    for (ApplicationContext replica : replicas) {
-      EngineWorker worker = replica.getBean(EngineWorker.class);
-      await().atMost(Duration.ofSeconds(20)).until(worker::isConnected);
-    }
-    await().atMost(Duration.ofSeconds(20)).until(() -> gateway.hasFunction("engine::logs::list"));
-    client = gateway.serviceWorker("observability-test");
-    client.start().join();
+  static void start() throws Exception {
+    stack =
+        TwoReplicas.start(
+            "observability_functions",
+            Map.of(),
+            "engine::logs::list",
+            "observability-test",
+            worker -> {});
+    client = stack.client();
   }
 
   @AfterAll
   static void stop() {
-    client.close();
-    replicas.forEach(ApplicationContext::close);
-    gateway.close();
+    TwoReplicas.close(stack);
   }
 
   @BeforeEach
@@ -390,16 +371,10 @@ class ObservabilityFunctionsTest {
 
   private static WorkerException.Remote refusal(String function, String json) {
     try {
-      client.call(function, SerdeTrees.sdk(JsonText.parse(json))).get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof WorkerException.Remote remote) {
-        return remote;
-      }
-      throw new AssertionError(e);
+      return Calls.error(client, function, json);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-    throw new AssertionError(function + " accepted " + json);
   }
 
   private static void ingest(String batch) {
@@ -489,12 +464,6 @@ class ObservabilityFunctionsTest {
   }
 
   private static JsonNode call(String function, String json) {
-    try {
-      return SerdeTrees.serde(
-          client.call(function, SerdeTrees.sdk(JsonText.parse(json))).get(20, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          e.getCause() == null ? e.toString() : e.getCause().toString(), e);
-    }
+    return stack.call(function, json);
   }
 }
