@@ -49,7 +49,10 @@ import org.slf4j.MDC;
  * <p>Locking: registrations, the current connection and the offline queue are guarded by one lock,
  * so a replay on open and a registration made at the same moment can never interleave wrongly.
  * Nothing blocks while holding it: registration frames are only queued on the connection's writer,
- * and calls and replies are written after it is released.
+ * and calls and replies are written after it is released. An invocation finds its function without
+ * the lock, in a concurrent copy of the registrations written under it: the listener thread never
+ * waits for a registration or a send, and a function is found from the moment its registration
+ * frame can have been sent until its unregistration frame is queued.
  */
 final class WorkerRuntime implements EngineWorker {
 
@@ -92,6 +95,8 @@ final class WorkerRuntime implements EngineWorker {
   private final Object lock = new Object();
   // Guarded by lock; insertion order is the replay order.
   private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+  // The same functions, written under lock together with functions, read without it by invocations.
+  private final ConcurrentHashMap<String, LocalFunction> handlers = new ConcurrentHashMap<>();
   private final Map<String, LocalTriggerType> triggerTypes = new LinkedHashMap<>();
   private final Map<String, LocalTrigger> triggers = new LinkedHashMap<>();
   private final Deque<Queued> offline = new ArrayDeque<>();
@@ -157,6 +162,7 @@ final class WorkerRuntime implements EngineWorker {
         throw new DuplicateRegistrationException(definition.id());
       }
       functions.put(definition.id(), function);
+      handlers.put(definition.id(), function);
       sendIfOpen(function.message());
     }
     return new FunctionRef() {
@@ -169,6 +175,7 @@ final class WorkerRuntime implements EngineWorker {
       public void unregister() {
         synchronized (lock) {
           if (functions.remove(definition.id(), function)) {
+            handlers.remove(definition.id(), function);
             sendIfOpen(new Message.UnregisterFunction(definition.id()));
           }
         }
@@ -651,10 +658,12 @@ final class WorkerRuntime implements EngineWorker {
       case Message.WorkerRegistered m -> onWorkerRegistered(connection, m);
       case Message.InvocationResult m -> onInvocationResult(m);
       case Message.InvokeFunction m -> {
-        if (onListener(m.functionId())) {
-          runInvocation(m);
+        LocalFunction function = handlers.get(m.functionId());
+        if (function != null && function.handler() instanceof FunctionHandler.OnListener) {
+          runInvocation(m, function);
         } else {
-          runOn(tasks, () -> runInvocation(m));
+          // Looked up again on the task: one unregistered meanwhile is not found, as before.
+          runOn(tasks, () -> runInvocation(m, handlers.get(m.functionId())));
         }
       }
       case Message.RegisterTrigger m -> runOn(providerCalls, () -> deliverTrigger(m));
@@ -711,22 +720,11 @@ final class WorkerRuntime implements EngineWorker {
   }
 
   /**
-   * Whether the function's handler runs on the listener thread ({@link
-   * FunctionHandler.OnListener}).
+   * Runs the handler of {@code function}, the one registered for the invocation's function id (null
+   * for none: the caller gets {@code function_not_found}), on this thread: the listener thread for
+   * a {@link FunctionHandler.OnListener} handler, a task otherwise.
    */
-  private boolean onListener(String functionId) {
-    LocalFunction function;
-    synchronized (lock) {
-      function = functions.get(functionId);
-    }
-    return function != null && function.handler() instanceof FunctionHandler.OnListener;
-  }
-
-  private void runInvocation(Message.InvokeFunction m) {
-    LocalFunction function;
-    synchronized (lock) {
-      function = functions.get(m.functionId());
-    }
+  private void runInvocation(Message.InvokeFunction m, @Nullable LocalFunction function) {
     String id = m.invocationId();
     if (function == null) {
       if (id != null) {
