@@ -72,13 +72,17 @@ public final class BlockingCalls implements AutoCloseable {
    * throws fails the call as it is.
    */
   public FunctionHandler invocationHandler(Function<Invocation, JsonNode> body) {
-    return invocation -> {
-      try {
-        return CompletableFuture.supplyAsync(() -> SerdeTrees.raw(body.apply(invocation)), threads);
-      } catch (RejectedExecutionException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    };
+    // Handing the call to this pool does not block, so it happens on the SDK's socket thread
+    // (OnListener): a hop to a virtual thread first would cost one more wake-up per call.
+    return (FunctionHandler.OnListener)
+        invocation -> {
+          try {
+            return CompletableFuture.supplyAsync(
+                () -> SerdeTrees.raw(body.apply(invocation)), threads);
+          } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        };
   }
 
   /**
