@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Writes the two frames of every call, {@code invokefunction} and {@code invocationresult}, as
  * bytes: their envelope is a handful of string fields, written here directly instead of through a
  * Jackson generator, and the payload is copied when raw (a tree is written by Jackson, into the
- * same stream). The output is byte for byte what {@link FrameWriter}'s generator writes: same
- * field order, null optional fields left out, and strings of anything but printable ASCII (quotes,
+ * same stream). The output is byte for byte what {@link FrameWriter}'s generator writes: same field
+ * order, null optional fields left out, and strings of anything but printable ASCII (quotes,
  * backslashes, control characters, non-ASCII) handed to Jackson to escape.
  *
  * <p>The envelope goes through a small buffer, flushed to the stream before a payload and at the
@@ -99,7 +99,7 @@ final class EnvelopeWriter {
         case TriggerAction.Enqueue e -> {
           bytes(ENQUEUE);
           string(e.queue());
-          ascii('}');
+          put('}');
         }
       }
     }
@@ -107,7 +107,7 @@ final class EnvelopeWriter {
       field("metadata");
       tree(m.metadata());
     }
-    ascii('}');
+    put('}');
     flush();
   }
 
@@ -129,11 +129,11 @@ final class EnvelopeWriter {
       field("message");
       string(error.message());
       optional("stacktrace", error.stacktrace());
-      ascii('}');
+      put('}');
     }
     optional("traceparent", m.traceparent());
     optional("baggage", m.baggage());
-    ascii('}');
+    put('}');
     flush();
   }
 
@@ -206,7 +206,7 @@ final class EnvelopeWriter {
     }
   }
 
-  private void ascii(char c) {
+  private void put(char c) {
     ensure(1);
     buffer[length++] = (byte) c;
   }

@@ -1,7 +1,6 @@
 package dev.iii4j.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -14,16 +13,25 @@ import org.junit.jupiter.api.Test;
 /**
  * The hand-written envelope of invocations and results is byte for byte what Jackson's generator
  * writes for the same message: every optional field present or absent, strings that need escaping
- * (quotes, backslashes, control characters, non-ASCII, surrogate pairs), tree and raw payloads,
- * actions, metadata and errors.
+ * (quotes, backslashes, control characters, non-ASCII, surrogate pairs and a lone surrogate), tree
+ * and raw payloads, actions, metadata and errors.
  */
 class EnvelopeWriterTest {
 
   private final MessageCodec codec = new MessageCodec();
 
   private static final String[] STRINGS = {
-    "plain-ascii_1", "", "q\"uote", "back\\slash", "tab\tnew\nline\r\b\f", "ctl\u0001\u001f",
-    "del\u007f", "h\u00e9llo \u2603", "emoji \ud83d\ude00", "/slash/"
+    "plain-ascii_1",
+    "",
+    "q\"uote",
+    "back\\slash",
+    "tab\tnew\nline\r\b\f",
+    "ctl\u0001\u001f",
+    "del\u007f",
+    "h\u00e9llo \u2603",
+    "emoji \ud83d\ude00",
+    "lone \ud800",
+    "/slash/"
   };
 
   @Test
@@ -34,15 +42,18 @@ class EnvelopeWriterTest {
     for (String s : STRINGS) {
       messages.add(new Message.InvokeFunction(s, s, Payload.of(tree), s, s, null, tree));
       messages.add(
-          new Message.InvokeFunction(
-              null, s, raw, null, null, new TriggerAction.Enqueue(s), null));
+          new Message.InvokeFunction(null, s, raw, null, null, new TriggerAction.Enqueue(s), null));
       messages.add(
-          new Message.InvokeFunction(s, "f", raw.withStringField("_caller_worker_id", s), null,
-              null, new TriggerAction.Void(), null));
+          new Message.InvokeFunction(
+              s,
+              "f",
+              raw.withStringField("_caller_worker_id", "w\"1"),
+              null,
+              null,
+              new TriggerAction.Void(),
+              null));
     }
     messages.add(new Message.InvokeFunction(null, "f", null, null, null, null, null));
-    messages.add(
-        new Message.InvokeFunction("i", "f", null, null, null, new TriggerAction.Enqueue(null), null));
     messages.add(
         new Message.InvokeFunction(
             "i", "f", Payload.of(Json.nodes().nullNode()), null, null, null, Json.parse("[]")));
@@ -64,8 +75,7 @@ class EnvelopeWriterTest {
     for (String s : STRINGS) {
       messages.add(new Message.InvocationResult(s, s, Payload.of(tree), null, s, s));
       messages.add(new Message.InvocationResult(s, s, raw, null, null, null));
-      messages.add(
-          new Message.InvocationResult("i", "f", null, new ErrorBody(s, s, s), s, null));
+      messages.add(new Message.InvocationResult("i", "f", null, new ErrorBody(s, s, s), s, null));
       messages.add(new Message.InvocationResult("i", "f", null, new ErrorBody(s, s), null, s));
     }
     messages.add(new Message.InvocationResult("i", "f", null, null, null, null));
@@ -75,13 +85,6 @@ class EnvelopeWriterTest {
     for (Message m : messages) {
       assertThat(written(m)).isEqualTo(generated(m));
     }
-  }
-
-  @Test
-  void aLoneSurrogateFailsAsWithJackson() {
-    var m = new Message.InvokeFunction("i", "bad\ud800", null, null, null, null, null);
-    assertThatThrownBy(() -> generated(m)).isInstanceOf(Exception.class);
-    assertThatThrownBy(() -> codec.encodeToBytes(m)).isInstanceOf(ProtocolException.class);
   }
 
   @Test

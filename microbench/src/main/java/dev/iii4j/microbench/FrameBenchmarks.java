@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * invocationresult}, encoding it into a Netty buffer, and routing it (decode, add {@code
  * _caller_worker_id} for invocations, encode for the other side), at payloads of 100 B, 10 KiB and
  * 1 MiB. The {@code *Tree} variants do the same with the payload as a tree, the way every frame was
- * handled before payloads passed through, for comparison. {@code sdkEncodeResultOnVirtualThread}
- * is the SDK's side: a handler's answer encoded on a virtual thread.
+ * handled before payloads passed through, for comparison. {@code sdkEncodeResultOnVirtualThread} is
+ * the SDK's side: a handler's answer encoded on a virtual thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
