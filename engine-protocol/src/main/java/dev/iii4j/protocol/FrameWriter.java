@@ -23,17 +23,29 @@ final class FrameWriter {
   private FrameWriter() {}
 
   static byte[] write(Message message) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(EnvelopeWriter.sizeHint(message));
     write(message, out);
     return out.toByteArray();
   }
 
-  /** Writes the frame as UTF-8 into {@code out}; raw payloads are copied into it as they are. */
+  /**
+   * Writes the frame as UTF-8 into {@code out}; raw payloads are copied into it as they are.
+   * Invocations and results, the frames of every call, are written by {@link EnvelopeWriter}.
+   */
   static void write(Message message, OutputStream out) {
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      frame(g, message, out);
+    try {
+      if (!EnvelopeWriter.write(message, out)) {
+        generated(message, out);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes any frame with Jackson's generator (what {@link EnvelopeWriter} must match). */
+  static void generated(Message message, OutputStream out) throws IOException {
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      frame(g, message, out);
     }
   }
 

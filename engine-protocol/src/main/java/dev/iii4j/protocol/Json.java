@@ -39,6 +39,7 @@ public final class Json {
               StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
           // Writers go into socket buffers the caller still owns.
           .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .recyclerPool(new BufferPool())
           .build();
 
   private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY).build();

@@ -154,6 +154,15 @@ public final class MessageCodec {
     }
   }
 
+  /**
+   * About how many bytes {@link #encodeTo} writes for {@code message}: a little more for an
+   * invocation or a result with a raw payload and ASCII strings, a guess otherwise; for sizing a
+   * socket buffer so it need not grow while the frame is written.
+   */
+  public int sizeHint(Message message) {
+    return EnvelopeWriter.sizeHint(message);
+  }
+
   /** Reads a JSON value into a tree; for payloads the engine builds from text. */
   public JsonNode parseTree(String json) {
     return Json.parse(json);

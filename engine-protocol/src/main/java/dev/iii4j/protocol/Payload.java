@@ -138,6 +138,11 @@ public final class Payload {
     }
   }
 
+  /** The length of the raw text in bytes; only for {@link #isRaw()} payloads. */
+  int rawLength() {
+    return length + suffix.length;
+  }
+
   /** The raw text as a string; only for {@link #isRaw()} payloads. */
   public String rawText() {
     return new String(rawBytes(), StandardCharsets.UTF_8);

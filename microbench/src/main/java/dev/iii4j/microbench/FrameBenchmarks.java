@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * invocationresult}, encoding it into a Netty buffer, and routing it (decode, add {@code
  * _caller_worker_id} for invocations, encode for the other side), at payloads of 100 B, 10 KiB and
  * 1 MiB. The {@code *Tree} variants do the same with the payload as a tree, the way every frame was
- * handled before payloads passed through, for comparison.
+ * handled before payloads passed through, for comparison. {@code sdkEncodeResultOnVirtualThread} is
+ * the SDK's side: a handler's answer encoded on a virtual thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -176,5 +177,17 @@ public class FrameBenchmarks {
   @Benchmark
   public ByteBuf routeResult() {
     return encode(codec.decode(result));
+  }
+
+  /**
+   * What a Java SDK worker does with a handler's answer: encode a result with a tree payload, on a
+   * virtual thread of its own (a handler's task); the thread's start and join are part of the
+   * figure, so compare it with itself before and after, and read {@code -prof gc}'s bytes per op.
+   */
+  @Benchmark
+  public byte[] sdkEncodeResultOnVirtualThread() throws InterruptedException {
+    byte[][] frame = new byte[1][];
+    Thread.ofVirtual().start(() -> frame[0] = codec.encodeToBytes(treeResult)).join();
+    return frame[0];
   }
 }

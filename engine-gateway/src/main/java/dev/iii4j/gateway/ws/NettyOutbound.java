@@ -34,9 +34,10 @@ final class NettyOutbound implements Outbound {
     if (!isOpen()) {
       return false;
     }
-    // One encode, as UTF-8 straight into the socket's buffer; raw payloads are copied, not
-    // re-encoded.
-    ByteBuf buffer = channel.alloc().buffer(256);
+    // One encode, as UTF-8 straight into the socket's buffer, sized for the frame so it does not
+    // grow while written (a 1 MiB payload grew a 256-byte buffer a dozen times); raw payloads are
+    // copied, not re-encoded.
+    ByteBuf buffer = channel.alloc().buffer(codec.sizeHint(message));
     try {
       codec.encodeTo(message, new ByteBufOutputStream(buffer));
     } catch (RuntimeException e) {
