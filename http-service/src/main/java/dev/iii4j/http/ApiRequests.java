@@ -1,7 +1,13 @@
 package dev.iii4j.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.iii4j.ops.JsonWriter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -9,8 +15,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Builds the parts of the {@code ApiRequest} payload (spec section 4.3). Stateless. */
+/**
+ * Builds the {@code ApiRequest} payload (spec section 4.3) and the middleware input, written
+ * straight as JSON text: the SDK copies that text into the call's frame, so no tree is built per
+ * request. Stateless.
+ */
 public final class ApiRequests {
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
   private ApiRequests() {}
 
   /**
@@ -66,54 +78,93 @@ public final class ApiRequests {
     return type != null && type.contains("application/json");
   }
 
-  /** A flat JSON object of strings. */
-  public static JsonNode strings(Map<String, String> map) {
-    Map<String, JsonNode> out = new LinkedHashMap<>();
-    map.forEach((k, v) -> out.put(k, JsonNode.createStringNode(v)));
-    return JsonNode.createObjectNode(out);
-  }
-
   /**
-   * The payload the condition function receives: the {@code ApiRequest} without channels.
+   * The {@code ApiRequest} payload as JSON text, written once with Jackson's generator (no tree):
+   * {@code query_params}, {@code path_params}, {@code headers}, {@code path} (the template), {@code
+   * method}, {@code body}, {@code trigger}, and, when {@code channels} is given, the channel refs
+   * {@code request_body} (read) and {@code response} (write). Without channels it is what the
+   * condition function receives.
    *
    * @param body the parsed JSON body, or null
    */
-  public static Map<String, JsonNode> payload(
+  public static String payload(
       Route route,
       String method,
       Map<String, String> query,
       Map<String, String> pathParams,
       Map<String, String> headers,
-      @Nullable JsonNode body) {
-    Map<String, JsonNode> p = new LinkedHashMap<>();
-    p.put("query_params", strings(query));
-    p.put("path_params", strings(pathParams));
-    p.put("headers", strings(headers));
-    p.put("path", JsonNode.createStringNode(route.path()));
-    p.put("method", JsonNode.createStringNode(method));
-    p.put("body", body == null ? JsonNode.nullNode() : body);
-    Map<String, JsonNode> trigger = new LinkedHashMap<>();
-    trigger.put("type", JsonNode.createStringNode("http"));
-    trigger.put("path", JsonNode.createStringNode(route.path()));
-    trigger.put("method", JsonNode.createStringNode(route.method()));
-    p.put("trigger", JsonNode.createObjectNode(trigger));
-    return p;
+      @Nullable JsonNode body,
+      ChannelClient.@Nullable Opened channels) {
+    StringWriter out = new StringWriter(1024);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      strings(g, "query_params", query);
+      strings(g, "path_params", pathParams);
+      strings(g, "headers", headers);
+      g.writeStringField("path", route.path());
+      g.writeStringField("method", method);
+      g.writeFieldName("body");
+      JsonWriter.write(g, body);
+      g.writeObjectFieldStart("trigger");
+      g.writeStringField("type", "http");
+      g.writeStringField("path", route.path());
+      g.writeStringField("method", route.method());
+      g.writeEndObject();
+      if (channels != null) {
+        ref(g, "request_body", channels.body());
+        ref(g, "response", channels.response().writer());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
   }
 
   /**
    * The middleware input {@code {phase, request:{path_params,query_params,headers,method},
-   * context}}.
+   * context}} as JSON text.
    */
-  public static JsonNode middlewareInput(Map<String, JsonNode> payload) {
-    Map<String, JsonNode> request = new LinkedHashMap<>();
-    request.put("path_params", payload.get("path_params"));
-    request.put("query_params", payload.get("query_params"));
-    request.put("headers", payload.get("headers"));
-    request.put("method", payload.get("method"));
-    Map<String, JsonNode> in = new LinkedHashMap<>();
-    in.put("phase", JsonNode.createStringNode("preHandler"));
-    in.put("request", JsonNode.createObjectNode(request));
-    in.put("context", JsonNode.createObjectNode(Map.of()));
-    return JsonNode.createObjectNode(in);
+  public static String middlewareInput(
+      String method,
+      Map<String, String> query,
+      Map<String, String> pathParams,
+      Map<String, String> headers) {
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("phase", "preHandler");
+      g.writeObjectFieldStart("request");
+      strings(g, "path_params", pathParams);
+      strings(g, "query_params", query);
+      strings(g, "headers", headers);
+      g.writeStringField("method", method);
+      g.writeEndObject();
+      g.writeObjectFieldStart("context");
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** A flat object of strings. */
+  private static void strings(JsonGenerator g, String name, Map<String, String> map)
+      throws IOException {
+    g.writeObjectFieldStart(name);
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  /** A channel end as the wire carries it: {@code {channel_id, access_key, direction}}. */
+  private static void ref(JsonGenerator g, String name, ChannelClient.Ref ref) throws IOException {
+    g.writeObjectFieldStart(name);
+    g.writeStringField("channel_id", ref.channelId());
+    g.writeStringField("access_key", ref.accessKey());
+    g.writeStringField("direction", ref.direction());
+    g.writeEndObject();
   }
 }

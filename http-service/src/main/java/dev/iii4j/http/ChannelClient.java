@@ -1,9 +1,6 @@
 package dev.iii4j.http;
 
-import io.micronaut.json.tree.JsonNode;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Port: streaming channels of the gateway ({@code engine::channels::open} and {@code
@@ -22,16 +19,7 @@ public interface ChannelClient {
    * @param accessKey the key that opens the channel
    * @param direction {@code read} or {@code write}
    */
-  record Ref(String channelId, String accessKey, String direction) {
-    /** The {@code {channel_id, access_key, direction}} object of the wire. */
-    public JsonNode toJson() {
-      Map<String, JsonNode> m = new LinkedHashMap<>();
-      m.put("channel_id", JsonNode.createStringNode(channelId));
-      m.put("access_key", JsonNode.createStringNode(accessKey));
-      m.put("direction", JsonNode.createStringNode(direction));
-      return JsonNode.createObjectNode(m);
-    }
-  }
+  record Ref(String channelId, String accessKey, String direction) {}
 
   /**
    * Both ends of a new channel.

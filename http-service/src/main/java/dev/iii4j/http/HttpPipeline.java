@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,14 +150,32 @@ public final class HttpPipeline {
       }
       Map<String, String> headers = ApiRequests.headers(request.headers());
       JsonNode body = ApiRequests.isJson(headers) ? parse(request.body()) : null;
-      Map<String, JsonNode> payload =
-          ApiRequests.payload(route, request.method(), query, pathParams, headers, body);
+      String method = request.method();
       synchronized (this) {
         deadline = timer.schedule(this::onDeadline, timeout.toMillis(), TimeUnit.MILLISECONDS);
       }
-      JsonNode middlewareInput = ApiRequests.middlewareInput(payload);
+      if (globalMiddleware.isEmpty()
+          && route.conditionFunctionId() == null
+          && route.middlewareFunctionIds().isEmpty()) {
+        // Most routes: straight to the handler, on this thread (the call follows the channel
+        // announcement on the connection).
+        invoke(query, headers, body);
+        return;
+      }
+      // The texts are written only for the steps the route has.
+      String middlewareInput =
+          globalMiddleware.isEmpty() && route.middlewareFunctionIds().isEmpty()
+              ? ""
+              : ApiRequests.middlewareInput(method, query, pathParams, headers);
       middleware(globalMiddleware, 0, middlewareInput)
-          .thenCompose(go -> go ? condition(JsonNode.createObjectNode(payload)) : done(false))
+          .thenCompose(
+              go ->
+                  go
+                      ? condition(
+                          () ->
+                              ApiRequests.payload(
+                                  route, method, query, pathParams, headers, body, null))
+                      : done(false))
           .thenCompose(
               go ->
                   go ? middleware(route.middlewareFunctionIds(), 0, middlewareInput) : done(false))
@@ -166,18 +185,18 @@ public final class HttpPipeline {
                   LOG.warn("http pipeline of {} failed", route.functionId(), error);
                   finish(responses.internalError());
                 } else if (go) {
-                  invoke(payload);
+                  invoke(query, headers, body);
                 }
               });
     }
 
-    private CompletableFuture<Boolean> middleware(List<String> ids, int index, JsonNode input) {
+    private CompletableFuture<Boolean> middleware(List<String> ids, int index, String input) {
       if (index >= ids.size() || isFinished()) {
         return done(!isFinished());
       }
       String id = ids.get(index);
       return worker
-          .call(id, SerdeTrees.raw(input), callOptions())
+          .call(id, SerdeTrees.rawText(input), callOptions())
           .thenApply(SerdeTrees::serde)
           .handle(
               (result, error) -> {
@@ -202,13 +221,13 @@ public final class HttpPipeline {
           .thenCompose(go -> go ? middleware(ids, index + 1, input) : done(false));
     }
 
-    private CompletableFuture<Boolean> condition(JsonNode payload) {
+    private CompletableFuture<Boolean> condition(Supplier<String> payload) {
       String id = route.conditionFunctionId();
       if (id == null || isFinished()) {
         return done(!isFinished());
       }
       return worker
-          .call(id, SerdeTrees.raw(payload), callOptions())
+          .call(id, SerdeTrees.rawText(payload.get()), callOptions())
           .thenApply(SerdeTrees::serde)
           .handle(
               (result, error) -> {
@@ -224,7 +243,8 @@ public final class HttpPipeline {
               });
     }
 
-    private void invoke(Map<String, JsonNode> payload) {
+    private void invoke(
+        Map<String, String> query, Map<String, String> headers, @Nullable JsonNode body) {
       if (isFinished()) {
         return;
       }
@@ -248,13 +268,12 @@ public final class HttpPipeline {
         }
         responseReader = opened.response().reader();
       }
-      Map<String, JsonNode> full = new LinkedHashMap<>(payload);
-      full.put("request_body", opened.body().toJson());
-      full.put("response", opened.response().writer().toJson());
+      String payload =
+          ApiRequests.payload(route, request.method(), query, pathParams, headers, body, opened);
       worker
           .call(
               route.functionId(),
-              SerdeTrees.raw(JsonNode.createObjectNode(full)),
+              SerdeTrees.rawText(payload),
               callOptions().withMetadata(SerdeTrees.sdk(route.metadata())))
           // One hand-off, from the SDK's listener to the connection's I/O thread, which converts
           // the result and writes the response itself (the SDK's own continuations would add two

@@ -60,7 +60,16 @@ public final class SerdeTrees {
    * for null.
    */
   public static com.fasterxml.jackson.databind.@Nullable JsonNode raw(@Nullable JsonNode node) {
-    return node == null ? null : NODES.rawValueNode(new RawValue(JsonWriter.text(node)));
+    return node == null ? null : rawText(JsonWriter.text(node));
+  }
+
+  /**
+   * An SDK node for JSON text the caller wrote itself (one complete, valid value, for example with
+   * Jackson's generator, without a tree): the SDK copies the text into the frame as it is. Opaque
+   * to Jackson's tree API, like {@link #raw}; use it only for what is sent.
+   */
+  public static com.fasterxml.jackson.databind.JsonNode rawText(String json) {
+    return NODES.rawValueNode(new RawValue(json));
   }
 
   /** The Serde tree of an SDK tree; null for null. */

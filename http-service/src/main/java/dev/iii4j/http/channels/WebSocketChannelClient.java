@@ -1,10 +1,14 @@
 package dev.iii4j.http.channels;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.iii4j.http.ChannelClient;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.service.SerdeTrees;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,9 +22,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -52,6 +55,11 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   /** Requests without a body whose channels one announcement creates ahead of use. */
   static final int KIT_BATCH = 32;
 
+  /** Kits left when the next batch is announced ahead, off the request's path. */
+  static final int KIT_LOW_WATER = KIT_BATCH / 2;
+
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+
   /** How long announced channels wait for their request before they are released unused. */
   static final long KIT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -68,11 +76,13 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   private final AtomicBoolean releaseScheduled = new AtomicBoolean();
   private final ArrayDeque<Kit> kits = new ArrayDeque<>();
   private final long kitMaxAgeNanos;
+  private final Executor executor;
+  private final AtomicBoolean announcingAhead = new AtomicBoolean();
 
   /**
    * A client of the gateway {@code worker} is connected to.
    *
-   * @param executor runs the WebSocket listeners
+   * @param executor runs the WebSocket listeners and the announcements made ahead
    * @param timer sends the batched releases; owned by the caller
    */
   public WebSocketChannelClient(
@@ -84,6 +94,7 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   WebSocketChannelClient(
       EngineWorker worker, Executor executor, ScheduledExecutorService timer, long kitMaxAgeNanos) {
     this.kitMaxAgeNanos = kitMaxAgeNanos;
+    this.executor = executor;
     this.worker = worker;
     this.timer = timer;
     this.http =
@@ -112,9 +123,8 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
       // (a global lock and a read of the OS source each), on the path of every request.
       byte[] random = new byte[4 * TOKEN_BYTES];
       RANDOM.nextBytes(random);
-      List<JsonNode> announced = new ArrayList<>(2);
-      Opened opened = opened(random, 0, Base64.getEncoder().encodeToString(body), announced);
-      announce(announced);
+      Opened opened = opened(random, 0);
+      announce(List.of(opened), Base64.getEncoder().encodeToString(body));
       return opened;
     }
     return emptyBodyKit();
@@ -125,15 +135,17 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
    * body, and one announcement for {@link #KIT_BATCH} requests saves a frame per request on both
    * sides). A kit is used only on the connection that announced it (the gateway drops a
    * connection's channels with it) and while it is younger than {@link #KIT_MAX_AGE_NANOS} (far
-   * below the gateway's unclaimed sweep); other kits are released. When none is left, this thread
-   * announces a new batch before it returns, so the call it sends next still follows the
-   * announcement on the connection.
+   * below the gateway's unclaimed sweep); other kits are released. When fewer than {@link
+   * #KIT_LOW_WATER} are left, the next batch is announced on another thread, off the request's
+   * path; only when none is left does this thread announce a batch before it returns, so the call
+   * it sends next still follows the announcement on the connection.
    */
   private Opened emptyBodyKit() {
     long connection = worker.connectionNumber();
     long now = System.nanoTime();
     List<String> stale = null;
     Opened found = null;
+    int left;
     synchronized (kits) {
       for (Kit kit = kits.poll(); kit != null; kit = kits.poll()) {
         if (connection >= 0
@@ -148,52 +160,87 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
         stale.add(kit.opened().body().channelId());
         stale.add(kit.opened().response().reader().channelId());
       }
+      left = kits.size();
     }
     if (stale != null) {
       release(stale);
     }
-    if (found != null) {
-      return found;
+    if (found == null) {
+      return Objects.requireNonNull(announceBatch(connection, true));
     }
+    if (left < KIT_LOW_WATER) {
+      announceAhead();
+    }
+    return found;
+  }
+
+  /** Announces the next batch of kits on the executor, unless one is under way already. */
+  private void announceAhead() {
+    if (!announcingAhead.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(
+          () -> {
+            try {
+              long connection = worker.connectionNumber();
+              if (connection >= 0) {
+                announceBatch(connection, false);
+              }
+            } catch (RuntimeException e) {
+              LOG.debug("announcing channels ahead failed: {}", e.toString());
+            } finally {
+              announcingAhead.set(false);
+            }
+          });
+    } catch (RejectedExecutionException shuttingDown) {
+      announcingAhead.set(false);
+    }
+  }
+
+  /**
+   * Announces {@link #KIT_BATCH} requests' channels in one frame and keeps them as kits of {@code
+   * connection} (read by the caller before the announcement goes out: a kit announced while the
+   * connection changed is thrown away, never used on a connection that does not have it).
+   *
+   * @param takeOne whether the first kit is returned to the caller instead of kept
+   * @return the kit taken, or null
+   */
+  private @Nullable Opened announceBatch(long connection, boolean takeOne) {
+    long now = System.nanoTime();
     byte[] random = new byte[4 * TOKEN_BYTES * KIT_BATCH];
     RANDOM.nextBytes(random);
-    List<JsonNode> announced = new ArrayList<>(2 * KIT_BATCH);
-    List<Kit> batch = new ArrayList<>(KIT_BATCH - 1);
-    Opened mine = opened(random, 0, "", announced);
-    for (int i = 1; i < KIT_BATCH; i++) {
-      batch.add(new Kit(opened(random, i, "", announced), connection, now));
+    List<Opened> batch = new ArrayList<>(KIT_BATCH);
+    for (int i = 0; i < KIT_BATCH; i++) {
+      batch.add(opened(random, i));
     }
-    // The connection's number is read before the announcement goes out: a kit announced while the
-    // connection changed is thrown away, never used on a connection that does not have it.
-    announce(announced);
+    announce(batch, "");
+    Opened mine = takeOne ? batch.get(0) : null;
+    List<Opened> kept = takeOne ? batch.subList(1, batch.size()) : batch;
     if (connection >= 0) {
       synchronized (kits) {
-        kits.addAll(batch);
+        for (Opened o : kept) {
+          kits.add(new Kit(o, connection, now));
+        }
       }
     } else {
-      List<String> unused = new ArrayList<>();
-      for (Kit kit : batch) {
-        unused.add(kit.opened().body().channelId());
-        unused.add(kit.opened().response().reader().channelId());
+      List<String> unused = new ArrayList<>(2 * kept.size());
+      for (Opened o : kept) {
+        unused.add(o.body().channelId());
+        unused.add(o.response().reader().channelId());
       }
       release(unused);
     }
     return mine;
   }
 
-  /**
-   * The {@code index}-th request's channels from {@code random} (four tokens each), with their
-   * entries of {@code engine::channels::open} added to {@code announced}.
-   */
-  private static Opened opened(
-      byte[] random, int index, String bodyBase64, List<JsonNode> announced) {
+  /** The {@code index}-th request's channels from {@code random} (four tokens each). */
+  private static Opened opened(byte[] random, int index) {
     int first = 4 * index;
     String bodyId = token(random, first);
     String bodyKey = token(random, first + 1);
     String responseId = token(random, first + 2);
     String responseKey = token(random, first + 3);
-    announced.add(channel(bodyId, bodyKey, bodyBase64));
-    announced.add(channel(responseId, responseKey, null));
     return new Opened(
         new Ref(bodyId, bodyKey, "read"),
         new Pair(
@@ -201,13 +248,32 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   }
 
   /**
-   * Sends one {@code engine::channels::open}, fire and forget, in this connection's frame order.
+   * Sends one {@code engine::channels::open}, fire and forget, in this connection's frame order,
+   * written straight as JSON text: per request, its body channel filled with {@code bodyBase64} and
+   * ended, and its response channel.
    */
-  private void announce(List<JsonNode> channels) {
-    worker.callVoid(
-        CHANNELS_OPEN,
-        SerdeTrees.sdk(
-            JsonNode.createObjectNode(Map.of("channels", JsonNode.createArrayNode(channels)))));
+  private void announce(List<Opened> requests, String bodyBase64) {
+    StringWriter out = new StringWriter(64 + requests.size() * 180);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("channels");
+      for (Opened o : requests) {
+        g.writeStartObject();
+        g.writeStringField("channel_id", o.body().channelId());
+        g.writeStringField("access_key", o.body().accessKey());
+        g.writeStringField("content_base64", bodyBase64);
+        g.writeEndObject();
+        g.writeStartObject();
+        g.writeStringField("channel_id", o.response().reader().channelId());
+        g.writeStringField("access_key", o.response().reader().accessKey());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    worker.callVoid(CHANNELS_OPEN, SerdeTrees.rawText(out.toString()));
   }
 
   /** The {@code index}-th token of {@code random}: 24 bytes, 32 URL-safe characters. */
@@ -222,17 +288,6 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
     } catch (NoSuchAlgorithmException e) {
       return new SecureRandom();
     }
-  }
-
-  /** One entry of {@code engine::channels::open}: filled and ended when content is given. */
-  private static JsonNode channel(String id, String key, @Nullable String contentBase64) {
-    Map<String, JsonNode> fields = new LinkedHashMap<>();
-    fields.put("channel_id", JsonNode.createStringNode(id));
-    fields.put("access_key", JsonNode.createStringNode(key));
-    if (contentBase64 != null) {
-      fields.put("content_base64", JsonNode.createStringNode(contentBase64));
-    }
-    return JsonNode.createObjectNode(fields);
   }
 
   @Override
@@ -255,19 +310,28 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   /** Sends the waiting releases in one fire-and-forget call. */
   void flushReleases() {
     releaseScheduled.set(false);
-    List<JsonNode> ids = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (String id = toRelease.poll(); id != null; id = toRelease.poll()) {
-      ids.add(JsonNode.createStringNode(id));
+      ids.add(id);
     }
     if (ids.isEmpty() || !worker.isConnected()) {
       // Not connected: the gateway dropped this connection's channels when it went.
       return;
     }
+    StringWriter out = new StringWriter(32 + ids.size() * 36);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeArrayFieldStart("channel_ids");
+      for (String id : ids) {
+        g.writeString(id);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     try {
-      worker.callVoid(
-          CHANNELS_RELEASE,
-          SerdeTrees.sdk(
-              JsonNode.createObjectNode(Map.of("channel_ids", JsonNode.createArrayNode(ids)))));
+      worker.callVoid(CHANNELS_RELEASE, SerdeTrees.rawText(out.toString()));
     } catch (IllegalStateException closed) {
       // Shutting down: the gateway drops this connection's channels when it goes.
       LOG.debug("not releasing {} channels: {}", ids.size(), closed.getMessage());

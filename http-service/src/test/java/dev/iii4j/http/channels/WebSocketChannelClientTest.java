@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The channels of requests without a body, announced ahead in batches: one announcement serves
- * {@link WebSocketChannelClient#KIT_BATCH} requests, and a request never gets channels of a former
- * connection or older than the limit.
+ * {@link WebSocketChannelClient#KIT_BATCH} requests, the next batch is announced off the requests'
+ * path before the last one is used, and a request never gets channels of a former connection or
+ * older than the limit.
  */
 class WebSocketChannelClientTest {
   private static final int BATCH = WebSocketChannelClient.KIT_BATCH;
@@ -62,7 +63,7 @@ class WebSocketChannelClientTest {
   }
 
   @Test
-  void requestsWithoutABodyShareOneAnnouncement() {
+  void requestsWithoutABodyShareOneAnnouncementAndTheNextIsMadeAhead() {
     WebSocketChannelClient client = new WebSocketChannelClient(worker, executor, timer);
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < BATCH; i++) {
@@ -72,10 +73,15 @@ class WebSocketChannelClientTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> exists(opened));
     }
     assertThat(ids).hasSize(2 * BATCH);
-    // The next request finds none left and announces the next batch; had any of the first ones
-    // announced channels of its own, there would be more.
+    // Below the low-water mark the next batch was announced on another thread, ahead of use; had
+    // any of the first requests announced channels of its own, there would be more.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(registry().size()).isEqualTo(4 * BATCH));
+    // The next request takes one of them and announces nothing.
     ChannelClient.Opened next = client.open(NO_BODY);
-    await().atMost(Duration.ofSeconds(10)).until(() -> exists(next));
+    assertThat(exists(next)).isTrue();
+    assertThat(ids).doesNotContain(next.body().channelId());
     assertThat(registry().size()).isEqualTo(4 * BATCH);
   }
 
