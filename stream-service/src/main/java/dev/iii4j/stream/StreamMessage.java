@@ -143,7 +143,20 @@ public record StreamMessage(
         text(json, "groupId"),
         id == null || id.isNull() ? null : id.getStringValue(),
         timestamp.getLongValue(),
-        event);
+        inOrder(event));
+  }
+
+  /**
+   * A {@code {type, data}} event with its members in that order, as this class writes them: the
+   * database ({@code jsonb}) keeps object members in an order of its own.
+   */
+  private static JsonNode inOrder(JsonNode event) {
+    JsonNode type = event.get("type");
+    JsonNode data = event.get("data");
+    if (event.size() == 2 && type != null && type.isString() && data != null) {
+      return data(type.getStringValue(), data);
+    }
+    return event;
   }
 
   private static String text(JsonNode json, String field) {

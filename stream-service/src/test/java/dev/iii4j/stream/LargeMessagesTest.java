@@ -41,6 +41,20 @@ class LargeMessagesTest {
         // The two large ones went through the outbox; the small one in between was inline, and
         // still arrived in its place.
         assertThat(Items.count(db, "SELECT count(*) FROM iii_stream.event")).isEqualTo(2);
+        // A delete's message is written by the database from the deleted value: a large one goes
+        // through the outbox too, a small one inline; clients get both as the service writes them.
+        service.delete(s, "g", "i", null);
+        JsonNode deleted = onTwo.next().get("event");
+        assertThat(deleted.get("type").getStringValue()).isEqualTo("delete");
+        assertThat(deleted.get("data").get("t").getStringValue()).hasSize(100_000);
+        assertThat(Items.count(db, "SELECT count(*) FROM iii_stream.event")).isEqualTo(3);
+        service.set(s, "g", "i", JsonText.parse("{\"n\":4,\"f\":2.50}"), null);
+        assertThat(onTwo.nextEvent())
+            .isEqualTo("{\"type\":\"create\",\"data\":{\"n\":4,\"f\":2.5}}");
+        service.delete(s, "g", "i", null);
+        assertThat(onTwo.nextEvent())
+            .isEqualTo("{\"type\":\"delete\",\"data\":{\"f\":2.5,\"n\":4}}");
+        assertThat(Items.count(db, "SELECT count(*) FROM iii_stream.event")).isEqualTo(3);
       }
     }
   }

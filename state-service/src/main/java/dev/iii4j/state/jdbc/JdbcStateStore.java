@@ -1,6 +1,8 @@
 package dev.iii4j.state.jdbc;
 
 import dev.iii4j.ops.JsonText;
+import dev.iii4j.service.GroupCommit;
+import dev.iii4j.service.JdbcTransactions;
 import dev.iii4j.service.outbox.DeliveryOutcome;
 import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.service.outbox.EventTrace;
@@ -23,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -43,7 +46,10 @@ import javax.sql.DataSource;
  *   <li>{@link #put}: one {@code UPDATE ... FROM (SELECT ... FOR UPDATE)} that returns the old
  *       value of the row it locked; when there is no row, one {@code INSERT ... ON CONFLICT DO
  *       NOTHING}; when that meets a row created meanwhile, the update again. The outbox row, when
- *       there is one, is a data-modifying CTE of the same statement.
+ *       there is one, is a data-modifying CTE of the same statement. Puts go through a {@link
+ *       GroupCommit}: the puts of other keys that arrive while one is being written are written
+ *       together in one statement ({@link #PUT_BATCH}, arrays of the puts' fields), and when it
+ *       fails, one after another, so one put's failure is its caller's alone.
  *   <li>{@link #write}: a transaction that locks the row with {@code SELECT ... FOR UPDATE}, runs
  *       {@code compute}, writes, and commits; when there is no row the insert's {@code ON CONFLICT
  *       DO NOTHING} detects a concurrent creator and the whole write runs again.
@@ -60,6 +66,9 @@ import javax.sql.DataSource;
 @Requires(env = StateService.ENVIRONMENT)
 public class JdbcStateStore implements StateStore {
   private static final int MAX_ATTEMPTS = 100;
+
+  /** The most puts committed together (callers are bounded anyway by the service's threads). */
+  private static final int MAX_BATCH = 32;
 
   private static final String GET =
       "SELECT CAST(value AS text) FROM state_entry WHERE scope = ? AND key = ?";
@@ -88,6 +97,37 @@ public class JdbcStateStore implements StateStore {
           + " targets, pending, traceparent, baggage) SELECT scope, key, 'state:updated',"
           + " old_value, value, CAST(? AS jsonb), CAST(? AS jsonb), ?, ? FROM up)"
           + " SELECT CAST(old_value AS text) FROM up";
+
+  /**
+   * Puts of distinct keys together, in one statement: each replaces its row (locked in key order,
+   * returning the old value) or, when there is none, creates it ({@code ON CONFLICT DO NOTHING}: a
+   * key created meanwhile gives no row, and that put runs alone), with the outbox rows of the puts
+   * that have targets. Params: arrays of scopes, keys, values, targets (null: no event),
+   * traceparents, baggages. Answers (1-based index, old value or null) per applied put.
+   */
+  private static final String PUT_BATCH =
+      "WITH input AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]),"
+          + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
+          + " WITH ORDINALITY AS i(scope, key, value, targets, traceparent, baggage, ord)),"
+          + " up AS (UPDATE state_entry e SET value = CAST(o.value AS jsonb), updated_at = now()"
+          + " FROM (SELECT s.seq, s.value AS old_value, i.ord, i.value FROM state_entry s"
+          + " JOIN input i ON s.scope = i.scope AND s.key = i.key"
+          + " ORDER BY s.scope, s.key FOR UPDATE OF s) o"
+          + " WHERE e.seq = o.seq RETURNING o.ord, e.scope, e.key, o.old_value, e.value),"
+          + " ins AS (INSERT INTO state_entry (scope, key, value)"
+          + " SELECT i.scope, i.key, CAST(i.value AS jsonb) FROM input i"
+          + " WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.ord = i.ord) ORDER BY i.scope, i.key"
+          + " ON CONFLICT (scope, key) DO NOTHING RETURNING scope, key, value),"
+          + " done AS (SELECT ord, scope, key, old_value, value FROM up UNION ALL"
+          + " SELECT i.ord, ins.scope, ins.key, NULL, ins.value FROM ins"
+          + " JOIN input i ON i.scope = ins.scope AND i.key = ins.key),"
+          + " ev AS (INSERT INTO state_event (scope, key, event_type, old_value, new_value,"
+          + " targets, pending, traceparent, baggage) SELECT d.scope, d.key,"
+          + " CASE WHEN d.old_value IS NULL THEN 'state:created' ELSE 'state:updated' END,"
+          + " d.old_value, d.value, CAST(i.targets AS jsonb), CAST(i.targets AS jsonb),"
+          + " i.traceparent, i.baggage FROM done d JOIN input i ON i.ord = d.ord"
+          + " WHERE i.targets IS NOT NULL ORDER BY d.scope, d.key)"
+          + " SELECT ord, CAST(old_value AS text) FROM done";
 
   /** Replaces the row the caller has locked; params: value, scope, key. */
   private static final String REPLACE =
@@ -143,6 +183,8 @@ public class JdbcStateStore implements StateStore {
   private final DataSource dataSource;
   private final StateEventRepository events;
   private final TransactionOperations<Connection> transactions;
+  private final GroupCommit<Put, StateChange> puts =
+      new GroupCommit<>(MAX_BATCH, Put::id, this::putAlone, this::putTogether);
 
   JdbcStateStore(
       DataSource dataSource,
@@ -176,22 +218,87 @@ public class JdbcStateStore implements StateStore {
       JsonNode value,
       List<EventTarget> targets,
       @Nullable EventTrace trace) {
-    String text = JsonText.write(value);
-    Event event = Event.of(targets, trace);
+    return puts.submit(new Put(scope, key, JsonText.write(value), Event.of(targets, trace)));
+  }
+
+  /** A {@link #put} waiting for its group commit. */
+  private record Put(String scope, String key, String text, @Nullable Event event) {
+    List<String> id() {
+      return List.of(scope, key);
+    }
+
+    StateChange created() {
+      return new StateChange(Optional.empty(), JsonText.parse(text));
+    }
+
+    StateChange replaced(String old) {
+      return new StateChange(Optional.of(JsonText.parse(old)), JsonText.parse(text));
+    }
+  }
+
+  /** One put, in autocommit: the replace, or the create when there is no row. */
+  private StateChange putAlone(Put put) {
     return jdbc(
         "write",
         connection -> {
           for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            String old = replaceReturningOld(connection, scope, key, text, event);
+            String old = replaceReturningOld(connection, put.scope, put.key, put.text, put.event);
             if (old != null) {
-              return new StateChange(Optional.of(JsonText.parse(old)), JsonText.parse(text));
+              return put.replaced(old);
             }
-            if (create(connection, scope, key, text, event)) {
-              return new StateChange(Optional.empty(), JsonText.parse(text));
+            if (create(connection, put.scope, put.key, put.text, put.event)) {
+              return put.created();
             }
             // Created by another writer since the update found no row: update it.
           }
           throw new StateStoreException("write failed: the key kept changing", null);
+        });
+  }
+
+  /**
+   * Puts of distinct keys in one autocommit statement ({@link #PUT_BATCH}); null for a put whose
+   * create met a row made meanwhile (it then runs alone).
+   */
+  private List<StateChange> putTogether(List<Put> puts) {
+    int n = puts.size();
+    String[] scopes = new String[n];
+    String[] keys = new String[n];
+    String[] values = new String[n];
+    String[] targets = new String[n];
+    String[] traceparents = new String[n];
+    String[] baggages = new String[n];
+    for (int i = 0; i < n; i++) {
+      Put put = puts.get(i);
+      scopes[i] = put.scope;
+      keys[i] = put.key;
+      values[i] = put.text;
+      if (put.event != null) {
+        targets[i] = put.event.targets();
+        traceparents[i] = put.event.trace() == null ? null : put.event.trace().traceparent();
+        baggages[i] = put.event.trace() == null ? null : put.event.trace().baggage();
+      }
+    }
+    return jdbc(
+        "write",
+        connection -> {
+          List<StateChange> changes = new ArrayList<>(Collections.nCopies(n, (StateChange) null));
+          try (PreparedStatement ps = connection.prepareStatement(PUT_BATCH)) {
+            ps.setArray(1, connection.createArrayOf("text", scopes));
+            ps.setArray(2, connection.createArrayOf("text", keys));
+            ps.setArray(3, connection.createArrayOf("text", values));
+            ps.setArray(4, connection.createArrayOf("text", targets));
+            ps.setArray(5, connection.createArrayOf("text", traceparents));
+            ps.setArray(6, connection.createArrayOf("text", baggages));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                int i = rs.getInt(1) - 1;
+                String old = rs.getString(2);
+                Put put = puts.get(i);
+                changes.set(i, old == null ? put.created() : put.replaced(old));
+              }
+            }
+          }
+          return changes;
         });
   }
 
@@ -206,7 +313,7 @@ public class JdbcStateStore implements StateStore {
     return jdbc(
         "write",
         connection ->
-            inTransaction(
+            JdbcTransactions.run(
                 connection,
                 () -> {
                   String old = lock(connection, scope, key);
@@ -243,7 +350,7 @@ public class JdbcStateStore implements StateStore {
             return new StateChange(Optional.of(JsonText.parse(old)), null);
           }
           if (event != null) {
-            inTransaction(connection, () -> deleteAbsent(connection, scope, key, event));
+            JdbcTransactions.run(connection, () -> deleteAbsent(connection, scope, key, event));
           }
           return new StateChange(Optional.empty(), null);
         });
@@ -352,36 +459,6 @@ public class JdbcStateStore implements StateStore {
   private static @Nullable String firstString(PreparedStatement ps) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  /** A unit of work on one connection; null asks {@link #inTransaction} to run it again. */
-  private interface Work<T> {
-    @Nullable
-    T run() throws SQLException;
-  }
-
-  /** Runs {@code work} in a transaction until it answers non-null, and commits. */
-  private static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
-    connection.setAutoCommit(false);
-    try {
-      for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        T result;
-        try {
-          result = work.run();
-        } catch (SQLException | RuntimeException e) {
-          connection.rollback();
-          throw e;
-        }
-        if (result != null) {
-          connection.commit();
-          return result;
-        }
-        connection.rollback();
-      }
-      throw new StateStoreException("write failed: the key kept changing", null);
-    } finally {
-      connection.setAutoCommit(true);
     }
   }
 

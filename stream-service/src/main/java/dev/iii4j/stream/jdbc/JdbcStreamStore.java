@@ -2,6 +2,8 @@ package dev.iii4j.stream.jdbc;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.service.BlockingCalls;
+import dev.iii4j.service.GroupCommit;
+import dev.iii4j.service.JdbcTransactions;
 import dev.iii4j.service.outbox.DeliveryOutcome;
 import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.service.outbox.EventTrace;
@@ -17,7 +19,6 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.json.tree.JsonNode;
-import io.micronaut.transaction.TransactionOperations;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -27,6 +28,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +52,11 @@ import javax.sql.DataSource;
  * is written to the outbox and the notification carries {@code #<event id>} instead.
  *
  * <p>Round trips: {@link #put} without an outbox row is one autocommit statement (two for a new
- * item) that locks, replaces and notifies; {@link #publish} without one is a lone {@code pg_notify}
- * in autocommit. Whatever needs an outbox row, and {@link #write}, run in a transaction.
+ * item) that locks, replaces and notifies, and puts of other items that arrive meanwhile are
+ * written together in one ({@link GroupCommit}); {@link #delete} is one autocommit statement that
+ * deletes, records the outbox row when there is one, and notifies; {@link #publish} is one
+ * statement in autocommit too. {@link #write} (and a put with an outbox row) is a transaction of
+ * three: the lock, one statement that writes, records and notifies, and the commit.
  */
 @Singleton
 @Requires(env = StreamService.ENVIRONMENT)
@@ -60,6 +65,9 @@ public class JdbcStreamStore implements StreamStore {
   static final String CHANNEL = "iii_stream";
 
   private static final int MAX_ATTEMPTS = 100;
+
+  /** The most puts committed together (callers are bounded anyway by the service's threads). */
+  private static final int MAX_BATCH = 32;
 
   /**
    * Replaces an existing item, notifies, and returns its old value, in one autocommit statement;
@@ -81,17 +89,84 @@ public class JdbcStreamStore implements StreamStore {
           + " VALUES (CAST(? AS jsonb), ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq)"
           + " SELECT pg_notify(?, ?) FROM ins";
 
-  private final TransactionOperations<Connection> transactions;
+  /**
+   * Puts of distinct items together, in one autocommit statement: each replaces its item (locked in
+   * key order, returning the old value) or, when there is none, creates it ({@code ON CONFLICT DO
+   * NOTHING}: an item created meanwhile gives no row, and that put runs alone), and each applied
+   * put notifies with its {@code update} or {@code create} message. Params: arrays of streams,
+   * groups, items, values, update messages, create messages (null: too large, the put runs alone),
+   * then the channel. Answers (1-based index, old value or null) per applied put.
+   */
+  private static final String PUT_BATCH =
+      "WITH input AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]),"
+          + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
+          + " WITH ORDINALITY AS i(stream_name, group_id, item_id, value, updated, created, ord)),"
+          + " up AS (UPDATE iii_stream.item e SET value = CAST(o.value AS jsonb),"
+          + " updated_at = now() FROM (SELECT s.seq, s.value AS old_value, i.ord, i.value"
+          + " FROM iii_stream.item s JOIN input i ON s.stream_name = i.stream_name"
+          + " AND s.group_id = i.group_id AND s.item_id = i.item_id"
+          + " ORDER BY s.stream_name, s.group_id, s.item_id FOR UPDATE OF s) o"
+          + " WHERE e.seq = o.seq RETURNING o.ord, o.old_value),"
+          + " ins AS (INSERT INTO iii_stream.item (value, stream_name, group_id, item_id)"
+          + " SELECT CAST(i.value AS jsonb), i.stream_name, i.group_id, i.item_id FROM input i"
+          + " WHERE i.created IS NOT NULL AND NOT EXISTS (SELECT 1 FROM up WHERE up.ord = i.ord)"
+          + " ORDER BY i.stream_name, i.group_id, i.item_id ON CONFLICT DO NOTHING"
+          + " RETURNING stream_name, group_id, item_id),"
+          + " done AS (SELECT up.ord, up.old_value, i.updated AS message FROM up"
+          + " JOIN input i ON i.ord = up.ord UNION ALL SELECT i.ord, NULL, i.created FROM ins"
+          + " JOIN input i ON i.stream_name = ins.stream_name AND i.group_id = ins.group_id"
+          + " AND i.item_id = ins.item_id)"
+          + " SELECT ord, CAST(old_value AS text), pg_notify(?, message) FROM done";
+
+  /** Replaces the locked item's value; params: value, stream, group, item. */
+  private static final String UPDATE_ITEM =
+      "UPDATE iii_stream.item SET value = CAST(? AS jsonb), updated_at = now()"
+          + " WHERE stream_name = ? AND group_id = ? AND item_id = ? RETURNING seq";
+
+  /** Creates an item, or nothing when another writer did; params: value, stream, group, item. */
+  private static final String CREATE_ITEM =
+      "INSERT INTO iii_stream.item (value, stream_name, group_id, item_id)"
+          + " VALUES (CAST(? AS jsonb), ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq";
+
+  /**
+   * The prefix of a notification that carries a message the database wrote ({@link
+   * #DELETE_AND_PUBLISH}'s), which {@link PgChangeFeed} rewrites as this service writes messages.
+   */
+  static final String FROM_DATABASE = "!";
+
+  /**
+   * Deletes an item and publishes its {@code delete} message, built from the deleted value, in one
+   * statement: recorded in the outbox when it has targets or does not fit a notification, and
+   * notified inline ({@link #FROM_DATABASE}) or as {@code #<event id>}. Params: stream, group,
+   * item; the timestamp; stream, group, item (the message); stream, group, item (the outbox row);
+   * targets, pending, "delivered" (no targets), traceparent, baggage; "has targets"; the inline
+   * limit; the channel; the inline limit. Answers the deleted value, or no row.
+   */
+  private static final String DELETE_AND_PUBLISH =
+      "WITH del AS (DELETE FROM iii_stream.item"
+          + " WHERE stream_name = ? AND group_id = ? AND item_id = ? RETURNING value),"
+          + " msg AS (SELECT value, CAST(jsonb_build_object('type', 'stream',"
+          + " 'timestamp', CAST(? AS bigint), 'streamName', CAST(? AS text),"
+          + " 'groupId', CAST(? AS text), 'id', CAST(? AS text),"
+          + " 'event', jsonb_build_object('type', 'delete', 'data', value)) AS text) AS message"
+          + " FROM del),"
+          + " ev AS (INSERT INTO iii_stream.event (stream_name, group_id, item_id, event_type,"
+          + " message, targets, pending, delivered_at, traceparent, baggage)"
+          + " SELECT ?, ?, ?, 'delete', CAST(message AS jsonb), CAST(? AS jsonb),"
+          + " CAST(? AS jsonb), CASE WHEN ? THEN now() END, ?, ? FROM msg"
+          + " WHERE ? OR octet_length(message) >= ? RETURNING id)"
+          + " SELECT CAST(value AS text), pg_notify(?, CASE WHEN octet_length(message) < ?"
+          + " THEN '"
+          + FROM_DATABASE
+          + "' || message ELSE '#' || (SELECT id FROM ev) END) FROM msg";
+
+  private final GroupCommit<Put, ItemChange> puts =
+      new GroupCommit<>(MAX_BATCH, Put::id, this::putAlone, this::putTogether);
   private final DataSource dataSource;
   private final BlockingCalls calls;
   private final int inlineMaxBytes;
 
-  JdbcStreamStore(
-      TransactionOperations<Connection> transactions,
-      DataSource dataSource,
-      BlockingCalls calls,
-      StreamProperties properties) {
-    this.transactions = transactions;
+  JdbcStreamStore(DataSource dataSource, BlockingCalls calls, StreamProperties properties) {
     this.calls = calls;
     // The pool itself: reads take a connection of their own, outside any transaction.
     this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
@@ -118,10 +193,12 @@ public class JdbcStreamStore implements StreamStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Without targets (no outbox row) and with a message small enough for the notification, one
-   * autocommit statement replaces the item and notifies, returning the old value; when there is no
-   * item, one more creates it (and when that meets an item created meanwhile, the replace runs
-   * again). Otherwise, {@link #write}.
+   * <p>Without targets (no outbox row) and with a message small enough for the notification, the
+   * put goes through a {@link GroupCommit}: alone, one autocommit statement replaces the item and
+   * notifies, returning the old value, and when there is no item, one more creates it (and when
+   * that meets an item created meanwhile, the replace runs again); puts of other items that arrive
+   * while one is being written are written together in one statement ({@link #PUT_BATCH}).
+   * Otherwise, {@link #write}.
    */
   @Override
   public ItemChange put(
@@ -141,6 +218,36 @@ public class JdbcStreamStore implements StreamStore {
     if (!targets.isEmpty() || !inline(updated)) {
       return write(streamName, groupId, itemId, old -> current, targets, trace);
     }
+    Put put = new Put(streamName, groupId, itemId, text, current, updated, now, trace);
+    return calls.run(() -> puts.submit(put));
+  }
+
+  /** A {@link #put} without an outbox row, waiting for its group commit. */
+  private record Put(
+      String streamName,
+      String groupId,
+      String itemId,
+      String text,
+      JsonNode current,
+      String updated,
+      long now,
+      @Nullable EventTrace trace) {
+    List<String> id() {
+      return List.of(streamName, groupId, itemId);
+    }
+
+    /** The notification of its create; null when it is too large to travel inline. */
+    @Nullable
+    String created(JdbcStreamStore store) {
+      String created =
+          StreamMessage.change(streamName, groupId, itemId, Optional.empty(), current, now)
+              .toText();
+      return store.inline(created) ? created : null;
+    }
+  }
+
+  /** One put: autocommit statements, or {@link #write} when its create does not fit inline. */
+  private ItemChange putAlone(Put put) {
     ItemChange change =
         autocommit(
             "write",
@@ -150,32 +257,31 @@ public class JdbcStreamStore implements StreamStore {
                     changeAndNotify(
                         c,
                         REPLACE_AND_NOTIFY,
-                        text,
-                        streamName,
-                        groupId,
-                        itemId,
-                        updated,
-                        r -> new ItemChange(Optional.of(JsonText.parse(r.getString(1))), current));
+                        put.text,
+                        put.streamName,
+                        put.groupId,
+                        put.itemId,
+                        put.updated,
+                        r ->
+                            new ItemChange(
+                                Optional.of(JsonText.parse(r.getString(1))), put.current));
                 if (replaced != null) {
                   return replaced;
                 }
-                String created =
-                    StreamMessage.change(
-                            streamName, groupId, itemId, Optional.empty(), current, now)
-                        .toText();
-                if (!inline(created)) {
+                String created = put.created(this);
+                if (created == null) {
                   return null;
                 }
                 ItemChange inserted =
                     changeAndNotify(
                         c,
                         CREATE_AND_NOTIFY,
-                        text,
-                        streamName,
-                        groupId,
-                        itemId,
+                        put.text,
+                        put.streamName,
+                        put.groupId,
+                        put.itemId,
                         created,
-                        r -> new ItemChange(Optional.empty(), current));
+                        r -> new ItemChange(Optional.empty(), put.current));
                 if (inserted != null) {
                   return inserted;
                 }
@@ -185,7 +291,49 @@ public class JdbcStreamStore implements StreamStore {
             });
     return change != null
         ? change
-        : write(streamName, groupId, itemId, old -> current, targets, trace);
+        : write(put.streamName, put.groupId, put.itemId, old -> put.current, List.of(), put.trace);
+  }
+
+  /**
+   * Puts of distinct items in one autocommit statement ({@link #PUT_BATCH}); null for a put whose
+   * create met an item made meanwhile, or whose create message is too large (it then runs alone).
+   */
+  private List<ItemChange> putTogether(List<Put> puts) {
+    int n = puts.size();
+    String[][] columns = new String[6][n];
+    for (int i = 0; i < n; i++) {
+      Put put = puts.get(i);
+      columns[0][i] = put.streamName;
+      columns[1][i] = put.groupId;
+      columns[2][i] = put.itemId;
+      columns[3][i] = put.text;
+      columns[4][i] = put.updated;
+      columns[5][i] = put.created(this);
+    }
+    return autocommit(
+        "write",
+        c -> {
+          List<ItemChange> changes = new ArrayList<>(Collections.nCopies(n, (ItemChange) null));
+          try (PreparedStatement s = c.prepareStatement(PUT_BATCH)) {
+            for (int col = 0; col < columns.length; col++) {
+              s.setArray(col + 1, c.createArrayOf("text", columns[col]));
+            }
+            s.setString(7, CHANNEL);
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                int i = r.getInt(1) - 1;
+                String old = r.getString(2);
+                Put put = puts.get(i);
+                changes.set(
+                    i,
+                    new ItemChange(
+                        old == null ? Optional.empty() : Optional.of(JsonText.parse(old)),
+                        put.current));
+              }
+            }
+          }
+          return changes;
+        });
   }
 
   /**
@@ -227,6 +375,14 @@ public class JdbcStreamStore implements StreamStore {
         || message.getBytes(StandardCharsets.UTF_8).length <= inlineMaxBytes;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A transaction of three round trips: the lock ({@code SELECT ... FOR UPDATE}), one statement
+   * that writes the item, records the outbox row when there is one and notifies ({@link
+   * #changeAndPublish}), and the commit. A new item that another writer creates meanwhile makes the
+   * insert do nothing, and the transaction runs again with that item locked.
+   */
   @Override
   public ItemChange write(
       String streamName,
@@ -235,45 +391,42 @@ public class JdbcStreamStore implements StreamStore {
       Function<Optional<JsonNode>, JsonNode> compute,
       List<EventTarget> targets,
       @Nullable EventTrace trace) {
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        return write(
-            "write",
-            c -> {
-              Optional<JsonNode> previous = lockAndRead(c, streamName, groupId, itemId);
-              String text = JsonText.write(compute.apply(previous));
-              String sql =
-                  previous.isPresent()
-                      ? "UPDATE iii_stream.item SET value = CAST(? AS jsonb), updated_at = now()"
-                          + " WHERE stream_name = ? AND group_id = ? AND item_id = ?"
-                      : "INSERT INTO iii_stream.item (value, stream_name, group_id, item_id)"
-                          + " VALUES (CAST(? AS jsonb), ?, ?, ?) ON CONFLICT DO NOTHING";
-              try (PreparedStatement s = c.prepareStatement(sql)) {
-                s.setString(1, text);
-                s.setString(2, streamName);
-                s.setString(3, groupId);
-                s.setString(4, itemId);
-                if (s.executeUpdate() == 0) {
-                  throw new CreatedMeanwhile(); // rolls back; the write runs again
-                }
-              }
-              // Read back through JsonText so the answer has the numbers the store keeps.
-              JsonNode current = JsonText.parse(text);
-              publish(
+    return transaction(
+        "write",
+        c -> {
+          Optional<JsonNode> previous = lockAndRead(c, streamName, groupId, itemId);
+          String text = JsonText.write(compute.apply(previous));
+          // Read back through JsonText so the answer has the numbers the store keeps.
+          JsonNode current = JsonText.parse(text);
+          StreamMessage message =
+              StreamMessage.change(
+                  streamName, groupId, itemId, previous, current, System.currentTimeMillis());
+          boolean written =
+              changeAndPublish(
                   c,
-                  StreamMessage.change(
-                      streamName, groupId, itemId, previous, current, System.currentTimeMillis()),
+                  previous.isPresent() ? UPDATE_ITEM : CREATE_ITEM,
+                  s -> {
+                    s.setString(1, text);
+                    s.setString(2, streamName);
+                    s.setString(3, groupId);
+                    s.setString(4, itemId);
+                    return 5;
+                  },
+                  message,
                   targets,
                   trace);
-              return new ItemChange(previous, current);
-            });
-      } catch (CreatedMeanwhile e) {
-        // Another writer created the item after this one found none: lock it and run again.
-      }
-    }
-    throw new StreamStoreException("write failed: the item kept changing", null);
+          // Not written: created by another writer since the lock found none; run again.
+          return written ? new ItemChange(previous, current) : null;
+        });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One autocommit statement ({@link #DELETE_AND_PUBLISH}): it deletes the item, and when there
+   * was one, builds the {@code delete} message from the deleted value, records it in the outbox
+   * when it has triggers or is too large for a notification, and notifies.
+   */
   @Override
   public Optional<JsonNode> delete(
       String streamName,
@@ -281,50 +434,46 @@ public class JdbcStreamStore implements StreamStore {
       String itemId,
       List<EventTarget> targets,
       @Nullable EventTrace trace) {
-    return write(
+    return autocommit(
         "delete",
         c -> {
-          // DELETE ... RETURNING locks and reads in one statement; nothing is published for a
-          // missing item, so a missing one needs no lock.
-          Optional<JsonNode> previous;
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "DELETE FROM iii_stream.item"
-                      + " WHERE stream_name = ? AND group_id = ? AND item_id = ?"
-                      + " RETURNING CAST(value AS text)")) {
+          try (PreparedStatement s = c.prepareStatement(DELETE_AND_PUBLISH)) {
             bind(s, streamName, groupId, itemId);
+            s.setLong(4, System.currentTimeMillis());
+            for (int first : new int[] {5, 8}) {
+              s.setString(first, streamName);
+              s.setString(first + 1, groupId);
+              s.setString(first + 2, itemId);
+            }
+            String json = targetsJson(targets);
+            s.setString(11, json);
+            s.setString(12, json);
+            s.setBoolean(13, targets.isEmpty());
+            s.setString(14, trace == null ? null : trace.traceparent());
+            s.setString(15, trace == null ? null : trace.baggage());
+            s.setBoolean(16, !targets.isEmpty());
+            s.setInt(17, inlineMaxBytes);
+            s.setString(18, CHANNEL);
+            s.setInt(19, inlineMaxBytes);
             try (ResultSet r = s.executeQuery()) {
-              previous = r.next() ? Optional.of(JsonText.parse(r.getString(1))) : Optional.empty();
+              return r.next() ? Optional.of(JsonText.parse(r.getString(1))) : Optional.empty();
             }
           }
-          if (previous.isPresent()) {
-            publish(
-                c,
-                StreamMessage.deleted(
-                    streamName, groupId, itemId, previous.get(), System.currentTimeMillis()),
-                targets,
-                trace);
-          }
-          return previous;
         });
   }
 
-  /** Thrown inside a write's transaction to roll it back and run the write again. */
-  private static final class CreatedMeanwhile extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    CreatedMeanwhile() {
-      super(null, null, false, false);
-    }
-  }
-
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Without targets and small enough for the notification, a lone {@code pg_notify}; otherwise
+   * one statement that records the outbox row and notifies. Both in autocommit.
+   */
   @Override
   public void publish(
       StreamMessage message, List<EventTarget> targets, @Nullable EventTrace trace) {
     if (targets.isEmpty()) {
       String text = message.toText();
       if (inline(text)) {
-        // No outbox row: the notification alone, in autocommit.
         autocommit(
             "publish",
             c -> {
@@ -334,12 +483,7 @@ public class JdbcStreamStore implements StreamStore {
         return;
       }
     }
-    write(
-        "publish",
-        c -> {
-          publish(c, message, targets, trace);
-          return null;
-        });
+    autocommit("publish", c -> changeAndPublish(c, "SELECT 1", s -> 1, message, targets, trace));
   }
 
   @Override
@@ -412,7 +556,7 @@ public class JdbcStreamStore implements StreamStore {
   @Override
   public int dispatch(
       int limit, Function<List<PendingEvent<StreamMessage>>, List<DeliveryOutcome>> delivery) {
-    return write(
+    return transaction(
         "dispatch",
         c -> {
           List<PendingEvent<StreamMessage>> claimed = claim(c, limit);
@@ -450,7 +594,7 @@ public class JdbcStreamStore implements StreamStore {
 
   @Override
   public int prune(Duration retention) {
-    return write(
+    return transaction(
         "prune",
         c -> {
           try (PreparedStatement s =
@@ -514,43 +658,64 @@ public class JdbcStreamStore implements StreamStore {
     }
   }
 
-  /** Records the message for its triggers (if any) and notifies every replica at commit. */
-  private void publish(
-      Connection c, StreamMessage message, List<EventTarget> targets, @Nullable EventTrace trace)
+  /** Binds a change's parameters from 1 on; answers the next parameter's index. */
+  @FunctionalInterface
+  private interface ChangeBinder {
+    int bind(PreparedStatement s) throws SQLException;
+  }
+
+  /**
+   * Runs {@code change} (a statement that returns a row when it changed something) and, when it
+   * did, records the message in the outbox (when it has targets, or is too large for a
+   * notification) and notifies every replica (at commit), all in one statement; false when the
+   * change returned no row (nothing recorded or notified).
+   */
+  private boolean changeAndPublish(
+      Connection c,
+      String change,
+      ChangeBinder binder,
+      StreamMessage message,
+      List<EventTarget> targets,
+      @Nullable EventTrace trace)
       throws SQLException {
     String text = message.toText();
     boolean inline = inline(text);
-    Long id = null;
-    if (!targets.isEmpty() || !inline) {
-      String json = targetsJson(targets);
-      try (PreparedStatement s =
-          c.prepareStatement(
-              "INSERT INTO iii_stream.event (stream_name, group_id, item_id, event_type, message,"
-                  + " targets, pending, delivered_at, traceparent, baggage) VALUES (?, ?, ?, ?,"
-                  + " CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),"
-                  + " CASE WHEN ? THEN now() END, ?, ?)"
-                  + " RETURNING id")) {
-        s.setString(1, message.streamName());
-        s.setString(2, message.groupId());
-        if (message.id() == null) {
-          s.setNull(3, Types.VARCHAR);
-        } else {
-          s.setString(3, message.id());
-        }
-        s.setString(4, message.eventType());
-        s.setString(5, text);
-        s.setString(6, json);
-        s.setString(7, json);
-        s.setBoolean(8, targets.isEmpty());
-        s.setString(9, trace == null ? null : trace.traceparent());
-        s.setString(10, trace == null ? null : trace.baggage());
-        try (ResultSet r = s.executeQuery()) {
-          r.next();
-          id = r.getLong(1);
-        }
+    String json = targetsJson(targets);
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "WITH ch AS ("
+                + change
+                + "), ev AS (INSERT INTO iii_stream.event (stream_name, group_id, item_id,"
+                + " event_type, message, targets, pending, delivered_at, traceparent, baggage)"
+                + " SELECT ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb),"
+                + " CASE WHEN ? THEN now() END, ?, ? FROM ch WHERE ? RETURNING id)"
+                + " SELECT pg_notify(?, COALESCE(?, '#' || (SELECT id FROM ev))) FROM ch")) {
+      int p = binder.bind(s);
+      s.setString(p, message.streamName());
+      s.setString(p + 1, message.groupId());
+      if (message.id() == null) {
+        s.setNull(p + 2, Types.VARCHAR);
+      } else {
+        s.setString(p + 2, message.id());
+      }
+      s.setString(p + 3, message.eventType());
+      s.setString(p + 4, text);
+      s.setString(p + 5, json);
+      s.setString(p + 6, json);
+      s.setBoolean(p + 7, targets.isEmpty());
+      s.setString(p + 8, trace == null ? null : trace.traceparent());
+      s.setString(p + 9, trace == null ? null : trace.baggage());
+      s.setBoolean(p + 10, !targets.isEmpty() || !inline);
+      s.setString(p + 11, CHANNEL);
+      if (inline) {
+        s.setString(p + 12, text);
+      } else {
+        s.setNull(p + 12, Types.VARCHAR);
+      }
+      try (ResultSet r = s.executeQuery()) {
+        return r.next();
       }
     }
-    notify(c, inline ? text : "#" + id);
   }
 
   private static void notify(Connection c, String payload) throws SQLException {
@@ -613,13 +778,12 @@ public class JdbcStreamStore implements StreamStore {
     T run(Connection connection) throws SQLException;
   }
 
-  /** A transaction, on a platform thread of {@link BlockingCalls}. */
-  private <T> T write(String what, Work<T> work) {
-    return calls.run(
-        () ->
-            guarded(
-                what,
-                () -> transactions.executeWrite(status -> run(status.getConnection(), work))));
+  /**
+   * A transaction ({@link JdbcTransactions#run}: run again while {@code work} answers null), on a
+   * platform thread of {@link BlockingCalls}.
+   */
+  private <T> T transaction(String what, Work<T> work) {
+    return autocommit(what, c -> JdbcTransactions.run(c, () -> work.run(c)));
   }
 
   /** One or more reads in autocommit: no transaction, each statement sees the latest commits. */
@@ -654,8 +818,6 @@ public class JdbcStreamStore implements StreamStore {
   private static <T> T guarded(String what, java.util.function.Supplier<T> action) {
     try {
       return action.get();
-    } catch (CreatedMeanwhile e) {
-      throw e;
     } catch (RuntimeException e) {
       throw new StreamStoreException(what + " failed: " + rootMessage(e), e);
     }

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@link ChangeFeed} on PostgreSQL {@code LISTEN iii_stream}: one dedicated connection (outside the
  * pool) and one thread per replica. PostgreSQL delivers the notifications of committed transactions
  * in commit order, and {@link JdbcStreamStore} notifies inside the writing transaction, so the
- * listener sees every replica's changes in commit order. A notification carries the message itself,
- * or {@code #<id>} of the outbox row that holds a large one.
+ * listener sees every replica's changes in commit order. A notification carries the message itself
+ * as this service writes it, or {@code !} and the message as the database wrote it (a delete's: its
+ * members in another order and spacing, rewritten here before clients get it), or {@code #<id>} of
+ * the outbox row that holds a large one.
  *
  * <p>When the connection is lost, the feed reconnects after {@code feed-reconnect-delay} and tells
  * the listener about the gap (notifications are not queued for a listener that is away).
@@ -167,6 +169,12 @@ final class PgChangeFeed implements ChangeFeed {
         } else {
           LOG.warn("change feed: outbox row {} is gone (pruned?); message skipped", payload);
         }
+      } else if (payload.startsWith(JdbcStreamStore.FROM_DATABASE)) {
+        // Written by the database (a delete): clients get it as this service writes messages.
+        StreamMessage message =
+            StreamMessage.fromJson(
+                JsonText.parse(payload.substring(JdbcStreamStore.FROM_DATABASE.length())));
+        listener.onMessage(message, message.toText());
       } else {
         listener.onMessage(StreamMessage.fromJson(JsonText.parse(payload)), payload);
       }

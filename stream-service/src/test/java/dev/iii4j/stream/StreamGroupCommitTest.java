@@ -1,0 +1,235 @@
+package dev.iii4j.stream;
+
+import static dev.iii4j.stream.Items.item;
+import static dev.iii4j.testing.Calls.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.iii4j.ops.JsonText;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
+import dev.iii4j.testing.Calls;
+import dev.iii4j.testing.GroupCommitGate;
+import dev.iii4j.testing.PostgresFixture;
+import dev.iii4j.testing.ServiceWithClient;
+import io.micronaut.json.tree.JsonNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit of {@code stream::set} without triggers: sets of other items that arrive while one
+ * is being written are written together, each with its own old value, failure and notification.
+ */
+class StreamGroupCommitTest {
+  private static final String LOCK_ITEM =
+      "SELECT 1 FROM iii_stream.item WHERE stream_name = ? AND group_id = ? AND item_id = ?"
+          + " FOR UPDATE";
+
+  private static ServiceWithClient stack;
+  private static EngineWorker client;
+  private static DataSource database;
+
+  @BeforeAll
+  static void start() throws Exception {
+    String db = PostgresFixture.instance().createDatabase("stream_group_commit");
+    database = PostgresFixture.instance().dataSource(db);
+    stack =
+        ServiceWithClient.start(
+            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
+            "stream-group-commit-client",
+            "stream::list_all");
+    client = stack.client();
+  }
+
+  @AfterAll
+  static void stop() {
+    ServiceWithClient.close(stack);
+  }
+
+  private static StreamStore store() {
+    return stack.service().getBean(StreamStore.class);
+  }
+
+  private static ItemChange put(String stream, String item, String value) {
+    return store().put(stream, "g", item, JsonText.parse(value), List.of(), null);
+  }
+
+  private static <T> CompletableFuture<T> async(Supplier<T> write) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                result.complete(write.get());
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            });
+    return result;
+  }
+
+  /** Starts a put and waits until it is the {@code position}-th write queued behind the gate. */
+  private static CompletableFuture<ItemChange> queuePut(
+      String stream, String item, String value, int position) {
+    CompletableFuture<ItemChange> put = async(() -> put(stream, item, value));
+    GroupCommitGate.awaitQueued(position);
+    return put;
+  }
+
+  private static String old(CompletableFuture<ItemChange> put) throws Exception {
+    return put.get(20, TimeUnit.SECONDS).previous().map(JsonText::write).orElse("absent");
+  }
+
+  private static Map<String, String> writers(String stream) throws Exception {
+    Map<String, String> xmin = new HashMap<>();
+    try (Connection c = database.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT item_id, CAST(xmin AS text) FROM iii_stream.item WHERE stream_name = ?")) {
+      ps.setString(1, stream);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          xmin.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return xmin;
+  }
+
+  @Test
+  void setsQueuedBehindACommitAreWrittenTogetherAndEachIsPublishedOnce() throws Exception {
+    String s = unique("together");
+    put(s, "gate", "0");
+    put(s, "b", "\"b0\"");
+    try (StreamClient ws = StreamClient.connect(StreamServiceInstance.clientUrl(stack.service()))) {
+      ws.join("sub", s, "g", null);
+      assertThat(ws.nextEvent()).isEqualTo("{\"type\":\"sync\",\"data\":[0,\"b0\"]}");
+      CompletableFuture<ItemChange> gated;
+      CompletableFuture<ItemChange> a1;
+      CompletableFuture<ItemChange> b1;
+      CompletableFuture<ItemChange> a2;
+      CompletableFuture<ItemChange> bad;
+      CompletableFuture<ItemChange> c1;
+      try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
+        gated = async(() -> put(s, "gate", "1"));
+        gate.awaitBlocked(1);
+        a1 = queuePut(s, "a", "\"a1\"", 1);
+        b1 = queuePut(s, "b", "\"b1\"", 2);
+        a2 = queuePut(s, "a", "\"a2\"", 3);
+        // PostgreSQL cannot store U+0000 in text: this set fails, in the batch and alone.
+        bad = queuePut(s, "bad", "\"nul \\u0000 here\"", 4);
+        c1 = queuePut(s, "c", "\"c1\"", 5);
+      }
+      assertThat(old(gated)).isEqualTo("0");
+      assertThat(old(a1)).isEqualTo("absent");
+      assertThat(old(b1)).isEqualTo("\"b0\"");
+      assertThat(old(a2)).isEqualTo("\"a1\"");
+      assertThat(old(c1)).isEqualTo("absent");
+      assertThatThrownBy(() -> bad.get(20, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(StreamStoreException.class);
+      assertThat(store().get(s, "g", "bad")).isEmpty();
+      assertThat(store().list(s, "g").stream().map(JsonText::write))
+          .containsExactlyInAnyOrder("1", "\"b1\"", "\"a2\"", "\"c1\"");
+      // Each change reached the client once, a's two in order.
+      List<String> events = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        JsonNode m = ws.next();
+        events.add(m.get("id").getStringValue() + " " + JsonText.write(m.get("event")));
+      }
+      ws.assertQuiet(Duration.ofMillis(300));
+      assertThat(events)
+          .containsExactlyInAnyOrder(
+              "gate {\"type\":\"update\",\"data\":1}",
+              "a {\"type\":\"create\",\"data\":\"a1\"}",
+              "b {\"type\":\"update\",\"data\":\"b1\"}",
+              "a {\"type\":\"update\",\"data\":\"a2\"}",
+              "c {\"type\":\"create\",\"data\":\"c1\"}");
+      assertThat(events.stream().filter(e -> e.startsWith("a ")))
+          .containsExactly(
+              "a {\"type\":\"create\",\"data\":\"a1\"}", "a {\"type\":\"update\",\"data\":\"a2\"}");
+    }
+  }
+
+  @Test
+  void setsOfDistinctItemsQueuedBehindACommitShareOneTransaction() throws Exception {
+    String s = unique("shared");
+    put(s, "gate", "0");
+    put(s, "b", "\"b0\"");
+    CompletableFuture<ItemChange> gated;
+    CompletableFuture<ItemChange> a1;
+    CompletableFuture<ItemChange> b1;
+    CompletableFuture<ItemChange> a2;
+    CompletableFuture<ItemChange> c1;
+    try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
+      gated = async(() -> put(s, "gate", "1"));
+      gate.awaitBlocked(1);
+      a1 = queuePut(s, "a", "\"a1\"", 1);
+      b1 = queuePut(s, "b", "\"b1\"", 2);
+      a2 = queuePut(s, "a", "\"a2\"", 3);
+      c1 = queuePut(s, "c", "\"c1\"", 4);
+    }
+    assertThat(old(gated)).isEqualTo("0");
+    assertThat(old(a1)).isEqualTo("absent");
+    assertThat(old(b1)).isEqualTo("\"b0\"");
+    assertThat(old(a2)).isEqualTo("\"a1\"");
+    assertThat(old(c1)).isEqualTo("absent");
+    // b and c were written by one transaction (with a's first set), a's second set by another.
+    Map<String, String> writers = writers(s);
+    assertThat(writers.get("b")).isEqualTo(writers.get("c"));
+    assertThat(writers.get("a")).isNotEqualTo(writers.get("b"));
+    assertThat(writers.get("gate")).isNotEqualTo(writers.get("b"));
+  }
+
+  @Test
+  void concurrentSetsOfSeveralItemsEachReplaceTheValueBefore() throws Exception {
+    String s = unique("chains");
+    int items = 6;
+    int each = 30;
+    List<List<CompletableFuture<JsonNode>>> calls = new ArrayList<>();
+    for (int k = 0; k < items; k++) {
+      calls.add(new ArrayList<>());
+    }
+    for (int i = 0; i < each; i++) {
+      for (int k = 0; k < items; k++) {
+        String request = item(s, "g", "i" + k, "\"data\":\"v" + k + "-" + i + "\"");
+        calls
+            .get(k)
+            .add(
+                client
+                    .call("stream::set", SerdeTrees.sdk(JsonText.parse(request)))
+                    .thenApply(SerdeTrees::serde));
+      }
+    }
+    for (int k = 0; k < items; k++) {
+      Map<String, String> next = new HashMap<>();
+      for (CompletableFuture<JsonNode> call : calls.get(k)) {
+        JsonNode result = call.get(60, TimeUnit.SECONDS);
+        String previous = JsonText.write(result.get("old_value"));
+        assertThat(next.put(previous, JsonText.write(result.get("new_value"))))
+            .as("two sets replaced %s", previous)
+            .isNull();
+      }
+      String at = "null";
+      for (int step = 0; step < each; step++) {
+        at = next.get(at);
+        assertThat(at).as("chain of i%d broken after %d sets", k, step).isNotNull();
+      }
+      assertThat(Calls.text(client, "stream::get", item(s, "g", "i" + k))).isEqualTo(at);
+    }
+  }
+}

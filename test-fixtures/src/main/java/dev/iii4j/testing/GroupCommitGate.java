@@ -1,0 +1,119 @@
+package dev.iii4j.testing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.awaitility.Awaitility;
+
+/**
+ * Holds a service's group commit ({@code dev.iii4j.service.GroupCommit}) busy so that writes pile
+ * up behind it, for tests of what is committed together: the test locks a row with {@link
+ * #lockRow}, starts a write of that row (its committer then waits on the lock, inside the
+ * database), queues the writes it wants in one batch ({@link #awaitQueued} after each, so their
+ * order is known), and {@link #close() closes} the gate: the blocked write commits, and the queued
+ * ones are committed together.
+ *
+ * <p>Threading: one test thread uses a gate; the writes run on threads of their own.
+ */
+public final class GroupCommitGate implements AutoCloseable {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final DataSource database;
+  private final Connection connection;
+
+  private GroupCommitGate(DataSource database, Connection connection) {
+    this.database = database;
+    this.connection = connection;
+  }
+
+  /**
+   * Runs {@code lockingSelect} (a {@code SELECT ... FOR UPDATE} of existing rows) with string
+   * parameters in a transaction that stays open until {@link #close()}.
+   */
+  public static GroupCommitGate lockRow(DataSource database, String lockingSelect, String... params)
+      throws SQLException {
+    Connection connection = database.getConnection();
+    try {
+      connection.setAutoCommit(false);
+      try (PreparedStatement ps = connection.prepareStatement(lockingSelect)) {
+        for (int i = 0; i < params.length; i++) {
+          ps.setString(i + 1, params[i]);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new IllegalStateException("the gate's row does not exist: " + lockingSelect);
+          }
+        }
+      }
+      return new GroupCommitGate(database, connection);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
+  }
+
+  /** Waits until {@code sessions} sessions of this database wait for a lock (on the gate). */
+  public void awaitBlocked(int sessions) {
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              // Another connection: a transaction sees one snapshot of pg_stat_activity.
+              try (Connection c = database.getConnection();
+                  PreparedStatement ps =
+                      c.prepareStatement(
+                          "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                              + " AND datname = current_database()");
+                  ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == sessions;
+              }
+            });
+  }
+
+  /** Waits until {@code writes} callers in this JVM wait in a group commit for their turn. */
+  public static void awaitQueued(int writes) {
+    Awaitility.await().atMost(WAIT).until(() -> queued() == writes);
+  }
+
+  private static int queued() {
+    int waiting = 0;
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      if (e.getKey().getState() == Thread.State.WAITING && waitsForItsTurn(e.getValue())) {
+        waiting++;
+      }
+    }
+    return waiting;
+  }
+
+  /** Whether a stack is waiting on a condition (not on the lock) inside {@code submit}. */
+  static boolean waitsForItsTurn(StackTraceElement[] stack) {
+    boolean awaiting = false;
+    for (StackTraceElement frame : stack) {
+      if (frame.getClassName().endsWith("$ConditionObject")
+          && frame.getMethodName().startsWith("await")) {
+        awaiting = true;
+      }
+      if (awaiting
+          && frame.getClassName().equals("dev.iii4j.service.GroupCommit")
+          && frame.getMethodName().equals("submit")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Commits the gate's transaction: the blocked write goes on. */
+  @Override
+  public void close() throws SQLException {
+    try {
+      connection.commit();
+    } finally {
+      connection.close();
+    }
+  }
+}
