@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,28 +75,11 @@ class StateGroupCommitTest {
     return JsonText.parse(text);
   }
 
-  /** Starts {@code write} on a thread of its own. */
-  private static <T> CompletableFuture<T> async(Supplier<T> write) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .start(
-            () -> {
-              try {
-                result.complete(write.get());
-              } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-              }
-            });
-    return result;
-  }
-
   /** Starts a put and waits until it is the {@code position}-th write queued behind the gate. */
   private static CompletableFuture<StateChange> queuePut(
       String scope, String key, String value, int position) {
-    CompletableFuture<StateChange> put =
-        async(() -> store().put(scope, key, json(value), List.of(), null));
-    GroupCommitGate.awaitQueued(position);
-    return put;
+    return GroupCommitGate.queue(
+        () -> store().put(scope, key, json(value), List.of(), null), position);
   }
 
   private static String old(CompletableFuture<StateChange> put) throws Exception {
@@ -131,7 +113,7 @@ class StateGroupCommitTest {
     CompletableFuture<StateChange> a2;
     CompletableFuture<StateChange> c1;
     try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ENTRY, scope, "gate")) {
-      gated = async(() -> store().put(scope, "gate", json("1"), List.of(), null));
+      gated = GroupCommitGate.start(() -> store().put(scope, "gate", json("1"), List.of(), null));
       gate.awaitBlocked(1);
       a1 = queuePut(scope, "a", "\"a1\"", 1);
       b1 = queuePut(scope, "b", "\"b1\"", 2);
@@ -164,7 +146,7 @@ class StateGroupCommitTest {
     CompletableFuture<StateChange> bad;
     CompletableFuture<StateChange> z;
     try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ENTRY, scope, "gate")) {
-      gated = async(() -> store().put(scope, "gate", json("1"), List.of(), null));
+      gated = GroupCommitGate.start(() -> store().put(scope, "gate", json("1"), List.of(), null));
       gate.awaitBlocked(1);
       x = queuePut(scope, "x", "\"x1\"", 1);
       // PostgreSQL cannot store U+0000 in text: this put fails, in the batch and alone.
@@ -203,11 +185,11 @@ class StateGroupCommitTest {
     CompletableFuture<StateChange> a;
     CompletableFuture<StateChange> b;
     try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ENTRY, scope, "gate")) {
-      gated = async(() -> state().set(scope, "gate", json("1"), null));
+      gated = GroupCommitGate.start(() -> state().set(scope, "gate", json("1"), null));
       gate.awaitBlocked(1);
-      a = async(() -> state().set(scope, "a", json("\"a1\""), null));
+      a = GroupCommitGate.start(() -> state().set(scope, "a", json("\"a1\""), null));
       GroupCommitGate.awaitQueued(1);
-      b = async(() -> state().set(scope, "b", json("\"b1\""), null));
+      b = GroupCommitGate.start(() -> state().set(scope, "b", json("\"b1\""), null));
       GroupCommitGate.awaitQueued(2);
     }
     assertThat(old(gated)).isEqualTo("0");

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,26 +67,10 @@ class StreamGroupCommitTest {
     return store().put(stream, "g", item, JsonText.parse(value), List.of(), null);
   }
 
-  private static <T> CompletableFuture<T> async(Supplier<T> write) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .start(
-            () -> {
-              try {
-                result.complete(write.get());
-              } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-              }
-            });
-    return result;
-  }
-
   /** Starts a put and waits until it is the {@code position}-th write queued behind the gate. */
   private static CompletableFuture<ItemChange> queuePut(
       String stream, String item, String value, int position) {
-    CompletableFuture<ItemChange> put = async(() -> put(stream, item, value));
-    GroupCommitGate.awaitQueued(position);
-    return put;
+    return GroupCommitGate.queue(() -> put(stream, item, value), position);
   }
 
   private static String old(CompletableFuture<ItemChange> put) throws Exception {
@@ -125,7 +108,7 @@ class StreamGroupCommitTest {
       CompletableFuture<ItemChange> bad;
       CompletableFuture<ItemChange> c1;
       try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
-        gated = async(() -> put(s, "gate", "1"));
+        gated = GroupCommitGate.start(() -> put(s, "gate", "1"));
         gate.awaitBlocked(1);
         a1 = queuePut(s, "a", "\"a1\"", 1);
         b1 = queuePut(s, "b", "\"b1\"", 2);
@@ -176,7 +159,7 @@ class StreamGroupCommitTest {
     CompletableFuture<ItemChange> a2;
     CompletableFuture<ItemChange> c1;
     try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
-      gated = async(() -> put(s, "gate", "1"));
+      gated = GroupCommitGate.start(() -> put(s, "gate", "1"));
       gate.awaitBlocked(1);
       a1 = queuePut(s, "a", "\"a1\"", 1);
       b1 = queuePut(s, "b", "\"b1\"", 2);

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 
@@ -73,6 +75,31 @@ public final class GroupCommitGate implements AutoCloseable {
                 return rs.getInt(1) == sessions;
               }
             });
+  }
+
+  /** Starts {@code write} on a platform thread of its own; the future has its result or failure. */
+  public static <T> CompletableFuture<T> start(Supplier<T> write) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                result.complete(write.get());
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            });
+    return result;
+  }
+
+  /**
+   * Starts {@code write} ({@link #start}) and waits until it is the {@code position}-th write
+   * queued behind the gate, so the order of the queued writes is known.
+   */
+  public static <T> CompletableFuture<T> queue(Supplier<T> write, int position) {
+    CompletableFuture<T> started = start(write);
+    awaitQueued(position);
+    return started;
   }
 
   /** Waits until {@code writes} callers in this JVM wait in a group commit for their turn. */
