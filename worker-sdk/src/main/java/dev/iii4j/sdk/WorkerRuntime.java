@@ -125,7 +125,16 @@ final class WorkerRuntime implements EngineWorker {
     this.timings = Objects.requireNonNull(timings, "timings");
     this.codec = new MessageCodec();
     this.backoff = new Backoff(options.reconnectInitialDelay(), options.reconnectMaxDelay());
-    this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+    // The JDK hands every received message from its selector thread to the client's executor
+    // before calling the listener: one thread wake-up per frame. Run on the selector thread
+    // instead: the listener only decodes and dispatches (handlers and the continuations of calls
+    // run on the task executor; OnListener handlers are short by contract), and this client serves
+    // this worker's one connection.
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(options.connectTimeout())
+            .executor(Runnable::run)
+            .build();
     ScheduledThreadPoolExecutor timer =
         new ScheduledThreadPoolExecutor(
             1,
