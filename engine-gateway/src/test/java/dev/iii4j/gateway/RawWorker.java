@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.MessageCodec;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +34,11 @@ final class RawWorker implements AutoCloseable {
   private final List<Message> seen = new ArrayList<>();
   final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
   final CompletableFuture<Void> pong = new CompletableFuture<>();
+
+  /** Messages received as text frames and as binary frames. */
+  final AtomicInteger textMessages = new AtomicInteger();
+
+  final AtomicInteger binaryMessages = new AtomicInteger();
   final String workerId;
   final String reattachToken;
 
@@ -143,20 +151,39 @@ final class RawWorker implements AutoCloseable {
 
   private final class Listener implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
+    private final ByteArrayOutputStream partialBytes = new ByteArrayOutputStream();
 
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
       partial.append(data);
       if (last) {
-        Message m = CODEC.decode(partial.toString());
+        textMessages.incrementAndGet();
+        received(CODEC.decode(partial.toString()));
         partial.setLength(0);
-        synchronized (seen) {
-          seen.add(m);
-        }
-        inbox.add(m);
       }
       ws.request(1);
       return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+      byte[] chunk = new byte[data.remaining()];
+      data.get(chunk);
+      partialBytes.writeBytes(chunk);
+      if (last) {
+        binaryMessages.incrementAndGet();
+        received(CODEC.decode(partialBytes.toString(StandardCharsets.UTF_8)));
+        partialBytes.reset();
+      }
+      ws.request(1);
+      return null;
+    }
+
+    private void received(Message m) {
+      synchronized (seen) {
+        seen.add(m);
+      }
+      inbox.add(m);
     }
 
     @Override

@@ -8,9 +8,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.iii4j.gateway.ws.WorkerListener;
 import dev.iii4j.protocol.Message;
+import dev.iii4j.protocol.UpgradeHeaders;
 import io.micronaut.context.ApplicationContext;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,41 @@ class TransportTest {
       }
     } finally {
       logger.detachAppender(log);
+    }
+  }
+
+  @Test
+  void sendsBinaryFramesToPeersThatAskForThem() {
+    try (ApplicationContext gateway = TestGateway.run(Map.of());
+        RawWorker executor =
+            RawWorker.connect(
+                TestGateway.port(gateway),
+                Map.of(UpgradeHeaders.FRAMES, UpgradeHeaders.BINARY_FRAMES));
+        RawWorker caller = RawWorker.connect(TestGateway.port(gateway));
+        RawWorker other =
+            RawWorker.connect(TestGateway.port(gateway), Map.of(UpgradeHeaders.FRAMES, "text"))) {
+      String fn = "transport::binary-" + UUID.randomUUID();
+      executor.send(new Message.RegisterFunction(fn));
+      executor.sync();
+      String id = UUID.randomUUID().toString();
+      // An array, so the gateway adds no caller id: the payload comes back exactly.
+      String payload = "[\"h\u00e9llo \ud83d\ude00\",12345678901234567890,1.5]";
+      caller.send(new Message.InvokeFunction(id, fn, RawWorker.CODEC.parseTree(payload)));
+      var inbound = executor.next(Message.InvokeFunction.class);
+      assertThatJson(RawWorker.CODEC.writeJson(inbound.data())).isEqualTo(payload);
+      executor.send(Message.InvocationResult.success(id, fn, inbound.data()));
+      var result = caller.next(Message.InvocationResult.class);
+      assertThatJson(RawWorker.CODEC.writeJson(result.result())).isEqualTo(payload);
+      other.sync();
+
+      // workerregistered, the pong and the invocation: all binary for the peer that asked.
+      assertThat(executor.binaryMessages).hasValueGreaterThanOrEqualTo(3);
+      assertThat(executor.textMessages).hasValue(0);
+      // Peers that did not ask (the official SDKs) or asked for anything else get text.
+      assertThat(caller.textMessages).hasValueGreaterThanOrEqualTo(2);
+      assertThat(caller.binaryMessages).hasValue(0);
+      assertThat(other.textMessages).hasValueGreaterThanOrEqualTo(2);
+      assertThat(other.binaryMessages).hasValue(0);
     }
   }
 }

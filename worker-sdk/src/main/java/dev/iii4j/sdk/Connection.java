@@ -1,10 +1,11 @@
 package dev.iii4j.sdk;
 
 import dev.iii4j.protocol.Message;
-import java.io.ByteArrayOutputStream;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -21,7 +22,8 @@ final class Connection implements WebSocket.Listener {
   private final WorkerRuntime runtime;
   final long number;
   private final StringBuilder text = new StringBuilder();
-  private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
+  private final List<byte[]> parts = new ArrayList<>();
+  private int partBytes;
   private final AtomicBoolean lost = new AtomicBoolean();
 
   /** Completes when the connection is gone, for whatever reason. */
@@ -124,15 +126,24 @@ final class Connection implements WebSocket.Listener {
   @Override
   public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
     lastInboundNanos = System.nanoTime();
+    // The JDK reuses the buffer once this method returns, so each part is copied out; a message
+    // in parts is put together once at its end (each byte copied twice, not once per growth).
     byte[] chunk = new byte[data.remaining()];
     data.get(chunk);
-    if (last && binary.size() == 0) {
+    if (last && parts.isEmpty()) {
       runtime.onFrame(this, chunk);
     } else {
-      binary.write(chunk, 0, chunk.length);
+      parts.add(chunk);
+      partBytes += chunk.length;
       if (last) {
-        byte[] frame = binary.toByteArray();
-        binary.reset();
+        byte[] frame = new byte[partBytes];
+        int at = 0;
+        for (byte[] part : parts) {
+          System.arraycopy(part, 0, frame, at, part.length);
+          at += part.length;
+        }
+        parts.clear();
+        partBytes = 0;
         runtime.onFrame(this, frame);
       }
     }

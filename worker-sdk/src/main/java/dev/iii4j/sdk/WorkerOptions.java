@@ -1,5 +1,6 @@
 package dev.iii4j.sdk;
 
+import dev.iii4j.protocol.UpgradeHeaders;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,7 +37,7 @@ public record WorkerOptions(
     Duration connectTimeout) {
 
   /** The upgrade header that carries {@link #serviceToken()}. */
-  public static final String SERVICE_TOKEN_HEADER = "x-iii-service-token";
+  public static final String SERVICE_TOKEN_HEADER = UpgradeHeaders.SERVICE_TOKEN;
 
   /** Default of {@link #invocationTimeout()}: 30 s, as the Node SDK. */
   public static final Duration DEFAULT_INVOCATION_TIMEOUT = Duration.ofSeconds(30);
@@ -133,6 +134,9 @@ public record WorkerOptions(
       if (RESTRICTED_HEADERS.contains(lower) || lower.startsWith("sec-websocket-")) {
         throw new IllegalArgumentException("header " + name + " is set by the WebSocket client");
       }
+      if (lower.equals(UpgradeHeaders.FRAMES)) {
+        throw new IllegalArgumentException("header " + name + " is set by the SDK");
+      }
       if (serviceToken != null && lower.equals(SERVICE_TOKEN_HEADER)) {
         throw new IllegalArgumentException(
             "header " + SERVICE_TOKEN_HEADER + " is given twice; use serviceToken(...) only");
@@ -141,12 +145,17 @@ public record WorkerOptions(
     return this;
   }
 
-  /** All upgrade headers: {@link #headers()} plus the service token header when set. */
+  /**
+   * All upgrade headers: {@link #headers()}, the service token header when set, and the request for
+   * binary frames ({@link UpgradeHeaders#FRAMES}; engines that do not know it send text, which the
+   * SDK reads as well).
+   */
   public Map<String, String> upgradeHeaders() {
     Map<String, String> all = new LinkedHashMap<>(headers);
     if (serviceToken != null) {
       all.put(SERVICE_TOKEN_HEADER, serviceToken);
     }
+    all.put(UpgradeHeaders.FRAMES, UpgradeHeaders.BINARY_FRAMES);
     return all;
   }
 

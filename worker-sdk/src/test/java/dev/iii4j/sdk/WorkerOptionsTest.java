@@ -3,6 +3,7 @@ package dev.iii4j.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.iii4j.protocol.UpgradeHeaders;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -45,7 +46,8 @@ class WorkerOptionsTest {
     assertThat(o.headers()).containsExactly(Map.entry("x-tenant", "t1"));
     assertThat(o.upgradeHeaders())
         .containsEntry("x-tenant", "t1")
-        .containsEntry(WorkerOptions.SERVICE_TOKEN_HEADER, "s3cret");
+        .containsEntry(WorkerOptions.SERVICE_TOKEN_HEADER, "s3cret")
+        .containsEntry(UpgradeHeaders.FRAMES, UpgradeHeaders.BINARY_FRAMES);
     assertThat(o.invocationTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(o.reconnectInitialDelay()).isEqualTo(Duration.ofMillis(50));
     assertThat(o.reconnectMaxDelay()).isEqualTo(Duration.ofSeconds(2));
@@ -111,6 +113,9 @@ class WorkerOptionsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> WorkerOptions.builder(URL).header(" ", "x").build())
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WorkerOptions.builder(URL).header("X-III-Frames", "text").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("set by the SDK");
     assertThatThrownBy(
             () ->
                 WorkerOptions.builder(URL)

@@ -7,6 +7,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.UPGRADE_REQUIRED;
 import dev.iii4j.gateway.HandshakeInfo;
 import dev.iii4j.gateway.ListenerPolicy;
 import dev.iii4j.gateway.channel.StreamChannel;
+import dev.iii4j.protocol.UpgradeHeaders;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeHandler.class);
-  static final String SERVICE_TOKEN_HEADER = "x-iii-service-token";
   private static final String CHANNEL_PATH = "/ws/channels/";
 
   private final WorkerListener listener;
@@ -125,7 +125,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
         .headers()
         .forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     HandshakeInfo handshake = new HandshakeInfo(Map.copyOf(headers), Map.copyOf(uri.parameters()));
-    boolean trusted = trusted(request.headers().get(SERVICE_TOKEN_HEADER));
+    boolean trusted = trusted(request.headers().get(UpgradeHeaders.SERVICE_TOKEN));
     String ip =
         ctx.channel().remoteAddress() instanceof InetSocketAddress address
             ? address.getAddress().getHostAddress()

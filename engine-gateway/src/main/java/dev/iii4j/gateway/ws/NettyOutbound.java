@@ -3,10 +3,12 @@ package dev.iii4j.gateway.ws;
 import dev.iii4j.gateway.Outbound;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.MessageCodec;
+import dev.iii4j.protocol.UpgradeHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,19 +16,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a connection's messages as text frames, encoded on the sending thread; Netty keeps writes
- * in order per channel.
+ * Sends a connection's messages, encoded on the sending thread; Netty keeps writes in order per
+ * channel. Text frames, as the protocol has them, or binary frames (the same UTF-8 JSON) to a peer
+ * whose upgrade request asked for them ({@link UpgradeHeaders#FRAMES}, our extension), which saves
+ * such a peer decoding every message into UTF-16 characters and encoding it back to bytes for its
+ * parser.
  */
 final class NettyOutbound implements Outbound {
   private static final Logger LOG = LoggerFactory.getLogger(NettyOutbound.class);
 
   private final Channel channel;
   private final MessageCodec codec;
+  private final boolean binary;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  NettyOutbound(Channel channel, MessageCodec codec) {
+  /**
+   * @param binary whether messages go out as binary frames rather than text
+   */
+  NettyOutbound(Channel channel, MessageCodec codec, boolean binary) {
     this.channel = channel;
     this.codec = codec;
+    this.binary = binary;
   }
 
   @Override
@@ -45,7 +55,8 @@ final class NettyOutbound implements Outbound {
       LOG.error("cannot encode {} for {}", MessageCodec.typeOf(message), channel, e);
       return false;
     }
-    channel.writeAndFlush(new TextWebSocketFrame(buffer));
+    channel.writeAndFlush(
+        binary ? new BinaryWebSocketFrame(buffer) : new TextWebSocketFrame(buffer));
     return true;
   }
 

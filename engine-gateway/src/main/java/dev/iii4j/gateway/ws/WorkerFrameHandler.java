@@ -7,6 +7,7 @@ import dev.iii4j.gateway.telemetry.TelemetryForwarder;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.ProtocolException;
 import dev.iii4j.protocol.SerialExecutor;
+import dev.iii4j.protocol.UpgradeHeaders;
 import io.micronaut.core.annotation.Nullable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -81,7 +82,15 @@ final class WorkerFrameHandler extends SimpleChannelInboundHandler<WebSocketFram
     }
     session =
         new WorkerSession(
-            new NettyOutbound(ctx.channel(), listener.codec()), trusted, ip, policy, handshake);
+            new NettyOutbound(
+                ctx.channel(),
+                listener.codec(),
+                UpgradeHeaders.BINARY_FRAMES.equals(
+                    handshake.headers().get(UpgradeHeaders.FRAMES))),
+            trusted,
+            ip,
+            policy,
+            handshake);
     inbound = new SerialExecutor(listener.taskExecutor());
     WorkerSession opened = session;
     // Frames that arrive while the auth function runs wait in the executor behind this task.
