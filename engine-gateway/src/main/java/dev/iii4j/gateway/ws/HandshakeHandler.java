@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -143,6 +144,10 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<FullHttpRequest
                   WorkerFrameHandler frames =
                       new WorkerFrameHandler(
                           listener, handshaker, telemetry, trusted, ip, policy, handshake);
+                  // Frames routed to this connection from other threads arrive as one task
+                  // each; their flushes are merged into one socket write per batch of tasks
+                  // (and per read, for answers to this connection's own frames).
+                  ctx.pipeline().addFirst("flushes", new FlushConsolidationHandler(256, true));
                   ctx.pipeline()
                       .addLast(
                           "aggregator",
