@@ -62,12 +62,14 @@ final class Outbound {
     offline.clear();
   }
 
+  /** Throws when the worker is closed. Caller holds the lock. */
   void requireNotClosed() {
     if (closed) {
       throw new IllegalStateException("worker is closed");
     }
   }
 
+  /** The deadline of a frame sent now with the default invocation timeout. */
   long defaultDeadline() {
     return System.nanoTime() + options.invocationTimeout().toNanos();
   }
