@@ -63,18 +63,30 @@ final class Calls {
       String functionId, @Nullable JsonNode data, CallOptions callOptions) {
     requireId(functionId, "function id");
     Objects.requireNonNull(callOptions, "callOptions");
-    Duration timeout =
-        callOptions.timeout() != null ? callOptions.timeout() : options.invocationTimeout();
-    Message.InvokeFunction message =
-        Message.InvokeFunction.of(
-            InvocationIds.next(),
-            functionId,
-            data,
-            callOptions.traceparent(),
-            callOptions.baggage(),
-            null,
-            callOptions.metadata());
-    return startCall(message, timeout);
+    return startCall(
+        invocation(functionId, data, callOptions, null, callOptions.metadata()),
+        timeoutOf(callOptions));
+  }
+
+  /** A call's {@code invokefunction} with a fresh invocation id and the options' trace context. */
+  private static Message.InvokeFunction invocation(
+      String functionId,
+      @Nullable JsonNode data,
+      CallOptions callOptions,
+      @Nullable TriggerAction action,
+      @Nullable JsonNode metadata) {
+    return Message.InvokeFunction.of(
+        InvocationIds.next(),
+        functionId,
+        data,
+        callOptions.traceparent(),
+        callOptions.baggage(),
+        action,
+        metadata);
+  }
+
+  private Duration timeoutOf(CallOptions callOptions) {
+    return callOptions.timeout() != null ? callOptions.timeout() : options.invocationTimeout();
   }
 
   void callVoid(String functionId, @Nullable JsonNode data) {
@@ -104,18 +116,9 @@ final class Calls {
     requireId(queue, "queue");
     requireId(functionId, "function id");
     Objects.requireNonNull(callOptions, "callOptions");
-    Message.InvokeFunction message =
-        Message.InvokeFunction.of(
-            InvocationIds.next(),
-            functionId,
-            data,
-            callOptions.traceparent(),
-            callOptions.baggage(),
-            new TriggerAction.Enqueue(queue),
-            null);
-    Duration timeout =
-        callOptions.timeout() != null ? callOptions.timeout() : options.invocationTimeout();
-    return startCall(message, timeout)
+    return startCall(
+            invocation(functionId, data, callOptions, new TriggerAction.Enqueue(queue), null),
+            timeoutOf(callOptions))
         .thenApply(
             result -> {
               JsonNode receipt = result == null ? null : result.get("messageReceiptId");
