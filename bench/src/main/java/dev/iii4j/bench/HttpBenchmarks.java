@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  */
 final class HttpBenchmarks {
   private static final List<Integer> CONNECTIONS = List.of(1, 8, 64);
+
+  /** Connections of the warm-up that comes before every measured point. */
+  private static final int WARMUP_CONNECTIONS = 8;
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
   private static final Pattern P50 = Pattern.compile("^\\s*50%\\s+([0-9.]+)(us|ms|s)\\s*$");
   private static final Pattern P99 = Pattern.compile("^\\s*99%\\s+([0-9.]+)(us|ms|s)\\s*$");
@@ -103,6 +106,12 @@ final class HttpBenchmarks {
         handlerOnly = Stats.of(Load.sequential(200, 1000, () -> direct.call("bench::http", like)));
         List<WrkResult> oursResults = new ArrayList<>();
         List<WrkResult> floorResults = new ArrayList<>();
+        // Both endpoints' JVMs are warmed before the first slice, as B1's and B5's are:
+        // http-service starts with this benchmark, and cold it measured its JIT (its p50 at one
+        // connection fell from 4.7 to 0.3 ms over the first slices, while the bare endpoint's
+        // stayed flat).
+        wrk(wrk, bare, WARMUP_CONNECTIONS, options.httpServiceWarmup());
+        wrk(wrk, ours, WARMUP_CONNECTIONS, options.httpServiceWarmup());
         for (int c : CONNECTIONS) {
           // Alternating slices: both sides meet the same bursts of other load. Figures are the
           // means of the slices (p99 too).
@@ -192,10 +201,13 @@ final class HttpBenchmarks {
                 Locale.ROOT,
                 "B7: wrk %d s per point in %d alternating slices (floor, ours, floor, ...; figures"
                     + " are the slices' means), %d s warm-up first, threads = min(connections, 2);"
+                    + " before all points, each endpoint warmed %d s at %d connections;"
                     + " floor: bare Netty HTTP/1.1 endpoint in its own JVM, same body {\"id\":\"1\"}",
                 options.httpMeasure().toSeconds(),
                 options.httpRounds(),
-                options.httpWarmup().toSeconds()));
+                options.httpWarmup().toSeconds(),
+                options.httpServiceWarmup().toSeconds(),
+                WARMUP_CONNECTIONS));
       } finally {
         direct.close();
       }

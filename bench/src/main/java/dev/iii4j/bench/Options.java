@@ -195,6 +195,11 @@ record Options(
     return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3);
   }
 
+  /** B7's warm-up of each endpoint's JVM before its first point (http-service starts cold). */
+  Duration httpServiceWarmup() {
+    return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(20);
+  }
+
   Duration httpMeasure() {
     return quick ? Duration.ofSeconds(1) : Duration.ofSeconds(15);
   }
