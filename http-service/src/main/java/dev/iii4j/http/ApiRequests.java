@@ -2,6 +2,8 @@ package dev.iii4j.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import dev.iii4j.ops.JsonWriter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
@@ -95,30 +97,37 @@ public final class ApiRequests {
       Map<String, String> headers,
       @Nullable JsonNode body,
       ChannelClient.@Nullable Opened channels) {
-    StringWriter out = new StringWriter(1024);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      strings(g, "query_params", query);
-      strings(g, "path_params", pathParams);
-      strings(g, "headers", headers);
-      g.writeStringField("path", route.path());
-      g.writeStringField("method", method);
-      g.writeFieldName("body");
-      JsonWriter.write(g, body);
-      g.writeObjectFieldStart("trigger");
-      g.writeStringField("type", "http");
-      g.writeStringField("path", route.path());
-      g.writeStringField("method", route.method());
-      g.writeEndObject();
-      if (channels != null) {
-        ref(g, "request_body", channels.body());
-        ref(g, "response", channels.response().writer());
+    // Written into the factory's recycled buffers (as ObjectMapper.writeValueAsString does), not a
+    // fresh StringWriter: its 1 KiB buffer was the largest allocation of a request here.
+    BufferRecycler recycler = FACTORY._getBufferRecycler();
+    try {
+      SegmentedStringWriter out = new SegmentedStringWriter(recycler);
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        g.writeStartObject();
+        strings(g, "query_params", query);
+        strings(g, "path_params", pathParams);
+        strings(g, "headers", headers);
+        g.writeStringField("path", route.path());
+        g.writeStringField("method", method);
+        g.writeFieldName("body");
+        JsonWriter.write(g, body);
+        g.writeObjectFieldStart("trigger");
+        g.writeStringField("type", "http");
+        g.writeStringField("path", route.path());
+        g.writeStringField("method", route.method());
+        g.writeEndObject();
+        if (channels != null) {
+          ref(g, "request_body", channels.body());
+          ref(g, "response", channels.response().writer());
+        }
+        g.writeEndObject();
       }
-      g.writeEndObject();
+      return out.getAndClear();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      recycler.releaseToPool();
     }
-    return out.toString();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.iii4j.http;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,30 +128,38 @@ public record Route(
   }
 
   /**
-   * Matches the request's path segments, filling {@code params} (values are not percent-decoded).
-   *
-   * @return whether every segment matched
+   * Whether the request's path segments match the template (a parameter matches any non-empty
+   * segment).
    */
-  boolean matches(List<String> requestSegments, Map<String, String> params) {
+  boolean matches(List<String> requestSegments) {
     if (requestSegments.size() != segments.size()) {
       return false;
     }
     for (int i = 0; i < segments.size(); i++) {
       String actual = requestSegments.get(i);
-      switch (segments.get(i)) {
-        case Segment.Literal l -> {
-          if (!l.text().equals(actual)) {
-            return false;
-          }
-        }
-        case Segment.Param p -> {
-          if (actual.isEmpty()) {
-            return false;
-          }
-          params.put(p.name(), actual);
-        }
+      boolean ok =
+          switch (segments.get(i)) {
+            case Segment.Literal l -> l.text().equals(actual);
+            case Segment.Param p -> !actual.isEmpty();
+          };
+      if (!ok) {
+        return false;
       }
     }
     return true;
+  }
+
+  /**
+   * The path parameters of request segments that {@linkplain #matches(List) match}, in template
+   * order (values are not percent-decoded).
+   */
+  Map<String, String> params(List<String> requestSegments) {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < segments.size(); i++) {
+      if (segments.get(i) instanceof Segment.Param p) {
+        params.put(p.name(), requestSegments.get(i));
+      }
+    }
+    return params;
   }
 }

@@ -2,7 +2,6 @@ package dev.iii4j.http;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,30 +120,29 @@ public final class RouteTable {
   public RouteMatch match(String method, String rawPath, boolean connected) {
     List<String> segments = segments(rawPath);
     Route best = null;
-    Map<String, String> bestParams = null;
-    Set<String> allowed = new TreeSet<>();
+    Set<String> allowed = null;
+    // Nothing is allocated per route: the parameters are read for the route that wins only.
     for (Route route : snapshot) {
       if (!ROUTED_METHODS.contains(route.method())
-          || (connected && !orphans.isEmpty() && orphans.contains(route.triggerId()))) {
-        continue;
-      }
-      Map<String, String> params = new LinkedHashMap<>();
-      if (!route.matches(segments, params)) {
+          || (connected && !orphans.isEmpty() && orphans.contains(route.triggerId()))
+          || !route.matches(segments)) {
         continue;
       }
       if (!route.method().equals(method)) {
+        if (allowed == null) {
+          allowed = new TreeSet<>();
+        }
         allowed.add(route.method());
         continue;
       }
       if (best == null || moreSpecific(route, best)) {
         best = route;
-        bestParams = params;
       }
     }
     if (best != null) {
-      return new RouteMatch.Found(best, bestParams);
+      return new RouteMatch.Found(best, best.params(segments));
     }
-    return allowed.isEmpty() ? new RouteMatch.NotFound() : new RouteMatch.MethodNotAllowed(allowed);
+    return allowed == null ? new RouteMatch.NotFound() : new RouteMatch.MethodNotAllowed(allowed);
   }
 
   private static boolean moreSpecific(Route a, Route b) {

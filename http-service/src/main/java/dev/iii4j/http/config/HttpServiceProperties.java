@@ -29,6 +29,8 @@ import java.util.List;
  *     it off
  * @param idleTimeout how long a connection with no request in flight stays open without a new one
  *     ({@code ENGINE_HTTP_IDLE_TIMEOUT}); 0 turns it off
+ * @param nativeTransport serve the public API with Linux's epoll through Netty's native transport
+ *     where it loads, Java NIO elsewhere or when false ({@code ENGINE_HTTP_NATIVE_TRANSPORT})
  */
 @ConfigurationProperties(HttpServiceProperties.PREFIX)
 public record HttpServiceProperties(
@@ -40,7 +42,8 @@ public record HttpServiceProperties(
     @Bindable(defaultValue = "0") @Min(0) int ioThreads,
     @Bindable(defaultValue = "1024") int concurrencyRequestLimit,
     @Bindable(defaultValue = "10s") Duration headerReadTimeout,
-    @Bindable(defaultValue = "60s") Duration idleTimeout) {
+    @Bindable(defaultValue = "60s") Duration idleTimeout,
+    @Bindable(defaultValue = "true") boolean nativeTransport) {
 
   /** The configuration prefix. */
   public static final String PREFIX = "engine.http";

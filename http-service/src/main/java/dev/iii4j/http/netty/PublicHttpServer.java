@@ -13,7 +13,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -49,12 +54,22 @@ public final class PublicHttpServer {
             corsProperties.allowedMethods());
     ApiHandler api = new ApiHandler(pipeline, cors, new ApiMetrics(meters, limiter));
     int maxBody = (int) Math.min(Integer.MAX_VALUE, properties.maxBodyBytes());
-    boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    workers = new MultiThreadIoEventLoopGroup(properties.ioThreads(), NioIoHandler.newFactory());
+    // epoll where it loads: fewer system calls and wake-ups per request than NIO's selector.
+    boolean epoll = properties.nativeTransport() && Epoll.isAvailable();
+    if (properties.nativeTransport() && !epoll) {
+      LOG.info("native transport unavailable, using Java NIO: {}", Epoll.unavailabilityCause());
+    }
+    IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> serverChannel =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    boss = new MultiThreadIoEventLoopGroup(1, handlers);
+    MultiThreadIoEventLoopGroup io =
+        new MultiThreadIoEventLoopGroup(properties.ioThreads(), handlers);
+    workers = io;
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
+            .channel(serverChannel)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
@@ -76,7 +91,11 @@ public final class PublicHttpServer {
             .bind(new InetSocketAddress(properties.host(), properties.port()))
             .syncUninterruptibly()
             .channel();
-    LOG.info("HTTP API listening on {}", server.localAddress());
+    LOG.info(
+        "HTTP API listening on {} ({}, {} socket threads)",
+        server.localAddress(),
+        epoll ? "epoll" : "NIO",
+        io.executorCount());
   }
 
   /** The bound port (useful when configured as 0). */
