@@ -28,6 +28,7 @@ final class HttpBenchmarks {
 
   /** Connections of the warm-up that comes before every measured point. */
   private static final int WARMUP_CONNECTIONS = 8;
+
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
   private static final Pattern P50 = Pattern.compile("^\\s*50%\\s+([0-9.]+)(us|ms|s)\\s*$");
   private static final Pattern P99 = Pattern.compile("^\\s*99%\\s+([0-9.]+)(us|ms|s)\\s*$");
