@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -201,6 +202,25 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     reply.headers().forEach(h -> response.headers().add(h.name(), h.value()));
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(response)
+        .addListener(
+            (ChannelFutureListener)
+                written -> {
+                  if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel duplex)) {
+                    ctx.close();
+                    return;
+                  }
+                  // A lingering close: closing a socket with unread bytes (the rest of a body
+                  // the client is still sending) resets the connection, and the client may then
+                  // lose the answer before reading it. So only our side is shut (the client
+                  // reads the answer, then end of stream); what still arrives is read and
+                  // dropped until the client closes, or for LINGER at most.
+                  duplex.shutdownOutput();
+                  ctx.executor()
+                      .schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                });
   }
+
+  /** How long a rejected connection is read and drained before it is closed. */
+  private static final Duration LINGER = Duration.ofSeconds(5);
 }
