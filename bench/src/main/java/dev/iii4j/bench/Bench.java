@@ -106,7 +106,7 @@ public final class Bench {
                   : ", gateway also `" + options.gatewayOpts() + "`")
               + ", GC "
               + stack.serviceGc()
-              + ", gateway worker sockets: epoll, one thread per core, unless the flags say otherwise");
+              + ", gateway worker sockets: epoll, one thread per two cores (at least one), unless the flags say otherwise");
       if (!options.serviceEnv().isEmpty()) {
         report.meta("service environment", options.serviceEnv().toString());
       }

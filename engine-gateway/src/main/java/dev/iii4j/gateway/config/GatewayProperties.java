@@ -28,10 +28,11 @@ import java.time.Duration;
  *     provider's {@code triggerregistrationresult} before it reports success anyway
  * @param channelUnclaimedTtl how long a streaming channel may wait for one of its sides
  * @param channelSweepInterval how often unclaimed channels are looked for
- * @param ioThreads socket threads serving worker connections; 0 (the default) means one per
- *     available processor. Each connection stays on one thread, and a frame routed to a connection
- *     served by another thread costs that thread a wake-up, so fewer threads than Netty's default
- *     of two per processor shortens the round trip on small machines
+ * @param ioThreads socket threads serving worker connections; 0 (the default) means one per two
+ *     available processors, at least one. Each connection stays on one thread, and a frame routed
+ *     to a connection served by another thread costs a task hand-off and that thread a wake-up, so
+ *     fewer threads than Netty's default of two per processor shorten the round trip and the CPU
+ *     per call (bench/README.md, issue 22)
  * @param nativeTransport serve worker connections with Linux's epoll through Netty's native
  *     transport when it loads (Linux x86_64 and aarch64); Java NIO otherwise, or when false
  * @param allowWeakServiceToken start even when the service token is a known default or shorter than

@@ -101,7 +101,7 @@ public final class WorkerListener {
     int threads =
         properties.ioThreads() > 0
             ? properties.ioThreads()
-            : Runtime.getRuntime().availableProcessors();
+            : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     this.boss = new MultiThreadIoEventLoopGroup(1, handlers);
     this.io = new MultiThreadIoEventLoopGroup(threads, handlers);
     this.serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
