@@ -123,6 +123,7 @@ public final class HttpPipeline {
     private ChannelClient.@Nullable Ref responseReader;
     private ChannelClient.@Nullable Reading reading;
     private @Nullable ScheduledFuture<?> deadline;
+    private long startedNanos;
 
     Exchange(
         IncomingRequest request,
@@ -151,16 +152,20 @@ public final class HttpPipeline {
       Map<String, String> headers = ApiRequests.headers(request.headers());
       JsonNode body = ApiRequests.isJson(headers) ? parse(request.body()) : null;
       String method = request.method();
-      synchronized (this) {
-        deadline = timer.schedule(this::onDeadline, timeout.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      startedNanos = System.nanoTime();
       if (globalMiddleware.isEmpty()
           && route.conditionFunctionId() == null
           && route.middlewareFunctionIds().isEmpty()) {
         // Most routes: straight to the handler, on this thread (the call follows the channel
-        // announcement on the connection).
+        // announcement on the connection). No deadline of its own yet: the handler's call has the
+        // request's timeout, and a timed-out call is the same 504; a deadline is set only if the
+        // handler answers with no value and the response channel is awaited (one timer less per
+        // request).
         invoke(query, headers, body);
         return;
+      }
+      synchronized (this) {
+        deadline = timer.schedule(this::onDeadline, timeout.toMillis(), TimeUnit.MILLISECONDS);
       }
       // The texts are written only for the steps the route has.
       String middlewareInput =
@@ -343,6 +348,14 @@ public final class HttpPipeline {
         // No value: the response comes from the channel (streamed, or closed without data). The
         // channel is read only now: most handlers return a value, and a socket per request that
         // is never used costs more than the whole call.
+        if (deadline == null) {
+          long left = timeout.toNanos() - (System.nanoTime() - startedNanos);
+          if (left <= 0) {
+            finish(responses.timeout());
+            return;
+          }
+          deadline = timer.schedule(this::onDeadline, left, TimeUnit.NANOSECONDS);
+        }
         if (responseReader != null && reading == null) {
           reading = channels.read(responseReader, this);
         }

@@ -512,6 +512,18 @@ class HttpTriggerTest {
     assertThat(response.body()).isEmpty();
   }
 
+  @Test
+  void aHandlerThatAnswersWithNoValueAndNeverWritesTimesOutWith504() throws Exception {
+    // The response is awaited from the channel, which nobody writes or closes: the request's
+    // deadline (3 s here, counted from the request's start) must still end it.
+    String path = "/silent-stream/" + unique();
+    route("GET", path, invocation -> CompletableFuture.completedFuture(null));
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response = send(get(path));
+    assertThat(response.statusCode()).isEqualTo(504);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+  }
+
   // ---- errors ----
 
   @Test
