@@ -25,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -418,6 +420,190 @@ class ChannelTest {
           .isInstanceOfSatisfying(
               WebSocketHandshakeException.class,
               e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+    }
+  }
+
+  /** A mint as a service holds it: a prefix and a secret, and the keys it computes. */
+  record Minter(String prefix, byte[] secret) {
+    static Minter random() {
+      byte[] secret = randomBytes(32 + new Random().nextInt(8));
+      new java.security.SecureRandom().nextBytes(secret);
+      return new Minter(UUID.randomUUID().toString().replace("-", ""), secret);
+    }
+
+    String input() {
+      return "{\"prefix\":\""
+          + prefix
+          + "\",\"secret\":\""
+          + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret)
+          + "\"}";
+    }
+
+    String id(String kind, long n, long expiresAtSeconds) {
+      return prefix + "." + kind + "." + n + "." + expiresAtSeconds;
+    }
+
+    String key(String id) {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+        return java.util.Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(mac.doFinal(id.getBytes(StandardCharsets.UTF_8)));
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static long inSeconds(long seconds) {
+    return System.currentTimeMillis() / 1000 + seconds;
+  }
+
+  private static void assertNotFound(String id, String key, String dir) {
+    assertThatThrownBy(() -> open(id, key, dir))
+        .cause()
+        .isInstanceOfSatisfying(
+            WebSocketHandshakeException.class,
+            e -> assertThat(e.getResponse().statusCode()).isEqualTo(404));
+  }
+
+  @Test
+  void mintedChannelsExistWithoutAnnouncementAndCarryDataInEitherOrder() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Minter minter = Minter.random();
+      assertThat(call(owner, "engine::channels::mint", minter.input()).get("prefix").textValue())
+          .isEqualTo(minter.prefix());
+      long expiry = inSeconds(60);
+
+      String body = minter.id("b", 1, expiry);
+      End bodyReader = open(body, minter.key(body), "read");
+      assertThat(bodyReader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+      assertThat(bodyReader.items).isEmpty();
+
+      String first = minter.id("r", 1, expiry);
+      End writer = open(first, minter.key(first), "write");
+      End reader = open(first, minter.key(first), "read");
+      writer.socket.sendText("writer first", true).join();
+      writer.socket.sendClose(1000, "stream_complete").join();
+      assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+      assertThat(reader.items).containsExactly("writer first");
+
+      String second = minter.id("r", 2, expiry);
+      End reader2 = open(second, minter.key(second), "read");
+      End writer2 = open(second, minter.key(second), "write");
+      writer2.socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+      writer2.socket.sendClose(1000, "stream_complete").join();
+      assertThat(reader2.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1005);
+      assertThat(reader2.bytes.toByteArray()).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
+  void mintedChannelsWithAWrongKeyAnUnknownPrefixOrAPastExpiryAreRefused() {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Minter minter = Minter.random();
+      call(owner, "engine::channels::mint", minter.input());
+      String id = minter.id("r", 7, inSeconds(60));
+      assertNotFound(id, minter.key(id + "x"), "read");
+      assertNotFound(id, new Minter(minter.prefix(), randomBytes(32)).key(id), "write");
+      Minter unknown = Minter.random();
+      String elsewhere = unknown.id("r", 7, inSeconds(60));
+      assertNotFound(elsewhere, unknown.key(elsewhere), "read");
+      String past = minter.id("r", 8, inSeconds(-2));
+      assertNotFound(past, minter.key(past), "read");
+      String badKind = minter.id("x", 9, inSeconds(60));
+      assertNotFound(badKind, minter.key(badKind), "read");
+      // The right key still opens it: the refusals created nothing under the id.
+      End reader = open(id, minter.key(id), "read");
+      assertThat(reader.closed).isNotDone();
+      // Nobody may take a minted id ahead under a key of their own.
+      String taken = minter.id("r", 10, inSeconds(60));
+      String key = UUID.randomUUID() + "" + UUID.randomUUID();
+      assertThat(call(owner, "engine::channels::open", openInput(entry(taken, key, ""))))
+          .isEqualTo(RawWorker.CODEC.parseTree("{\"code\":\"INVALID_ARGUMENTS\"}"));
+    }
+  }
+
+  @Test
+  void theOwnersDisconnectInvalidatesItsMintAndClosesItsMintedChannels() throws Exception {
+    RawWorker owner = RawWorker.connect(port);
+    Minter minter = Minter.random();
+    call(owner, "engine::channels::mint", minter.input());
+    String id = minter.id("r", 1, inSeconds(60));
+    End reader = open(id, minter.key(id), "read");
+    owner.close();
+    assertThat(reader.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+    String next = minter.id("r", 2, inSeconds(60));
+    assertNotFound(next, minter.key(next), "read");
+    // The prefix is free again.
+    try (RawWorker other = RawWorker.connect(port)) {
+      assertThat(call(other, "engine::channels::mint", minter.input()).get("prefix").textValue())
+          .isEqualTo(minter.prefix());
+    }
+  }
+
+  @Test
+  void badMintInputIsRefusedWithItsCode() {
+    try (RawWorker owner = RawWorker.connect(port);
+        RawWorker stranger = RawWorker.connect(port)) {
+      String invalid = "{\"code\":\"INVALID_ARGUMENTS\"}";
+      Minter good = Minter.random();
+      assertThat(call(owner, "engine::channels::mint", new Minter("short", good.secret()).input()))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      assertThat(
+              call(
+                  owner,
+                  "engine::channels::mint",
+                  new Minter(good.prefix() + ".x", good.secret()).input()))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      assertThat(
+              call(
+                  owner,
+                  "engine::channels::mint",
+                  new Minter(good.prefix(), Arrays.copyOf(good.secret(), 31)).input()))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      assertThat(
+              call(
+                  owner,
+                  "engine::channels::mint",
+                  "{\"prefix\":\"" + good.prefix() + "\",\"secret\":\"%%%\"}"))
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      assertThat(call(owner, "engine::channels::mint", "{\"prefix\":\"" + good.prefix() + "\"}"))
+          .isEqualTo(RawWorker.CODEC.parseTree("{\"code\":\"deserialization_error\"}"));
+
+      assertThat(call(owner, "engine::channels::mint", good.input()).get("prefix").textValue())
+          .isEqualTo(good.prefix());
+      assertThat(call(stranger, "engine::channels::mint", good.input()))
+          .as("a prefix registered by another connection")
+          .isEqualTo(RawWorker.CODEC.parseTree(invalid));
+      for (int i = 1; i < 16; i++) {
+        assertThat(call(owner, "engine::channels::mint", Minter.random().input()).has("prefix"))
+            .isTrue();
+      }
+      assertThat(call(owner, "engine::channels::mint", Minter.random().input()))
+          .isEqualTo(RawWorker.CODEC.parseTree("{\"code\":\"limit_exceeded\"}"));
+      assertThat(call(stranger, "engine::channels::mint", Minter.random().input()).has("prefix"))
+          .as("the cap is per connection")
+          .isTrue();
+    }
+  }
+
+  @Test
+  void mintedChannelsWithASideMissingAreSweptAtTheirExpiryNotTheUnclaimedTtl() throws Exception {
+    try (RawWorker owner = RawWorker.connect(port)) {
+      Minter minter = Minter.random();
+      call(owner, "engine::channels::mint", minter.input());
+      // Expires 4 to 5 s from now; the unclaimed TTL here is 1.5 s.
+      String id = minter.id("r", 1, inSeconds(5));
+      End writer = open(id, minter.key(id), "write");
+      await()
+          .during(3, TimeUnit.SECONDS)
+          .atMost(4, TimeUnit.SECONDS)
+          .until(() -> !writer.closed.isDone());
+      assertThat(writer.closed.get(5, TimeUnit.SECONDS)).isEqualTo(4001);
+      assertThat(writer.closeReason.get()).isEqualTo("channel expired unclaimed");
+      assertNotFound(id, minter.key(id), "read");
     }
   }
 }

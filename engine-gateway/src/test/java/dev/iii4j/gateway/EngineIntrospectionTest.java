@@ -359,7 +359,7 @@ class EngineIntrospectionTest {
           .inPath("$.worker")
           .isObject()
           .containsEntry("internal", true)
-          .containsEntry("function_count", 14)
+          .containsEntry("function_count", 15)
           .doesNotContainKey("pid");
       assertThatJson(engine)
           .inPath("$.functions[*].function_id")

@@ -1,11 +1,12 @@
 package dev.iii4j.http;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
- * Port: streaming channels of the gateway ({@code engine::channels::open} and {@code
- * /ws/channels/{id}}): the request body goes to the handler in one channel, created with its
- * content, and the handler's response may come back through another.
+ * Port: streaming channels of the gateway ({@code engine::channels::mint}, {@code
+ * engine::channels::open} and {@code /ws/channels/{id}}): the request body goes to the handler in
+ * one channel, created with its content, and the handler's response may come back through another.
  *
  * <p>Threading: every method is non-blocking; listener callbacks of one reader run one at a time,
  * in frame order, on the adapter's threads.
@@ -61,20 +62,30 @@ public interface ChannelClient {
    *
    * @param body the read end of the request-body channel, already written and ended
    * @param response both ends of the response channel
+   * @param release whether the channels are to be {@link #release released} when the request is
+   *     over (minted channels are not: the gateway sweeps them after their expiry)
    */
-  record Opened(Ref body, Pair response) {}
+  record Opened(Ref body, Pair response, boolean release) {
+    /** Channels to release when the request is over. */
+    public Opened(Ref body, Pair response) {
+      this(body, response, true);
+    }
+  }
 
   /**
-   * Opens a request's channels without waiting for the gateway: the ids and keys are chosen here
-   * and announced on the worker connection (the gateway's {@code engine::channels::open}
-   * extension), which the gateway applies before any frame this service sends after it. A call made
-   * after this method returns may therefore carry the references. The channels of a request without
-   * a body may have been announced earlier, in one announcement with other requests'.
+   * Opens a request's channels without waiting for the gateway. A request with a body gets ids and
+   * keys chosen here and announced on the worker connection (the gateway's {@code
+   * engine::channels::open} extension). A request without one gets minted channels: ids and keys
+   * computed here under the connection's mint (registered once per connection with the gateway's
+   * {@code engine::channels::mint} extension), which the gateway creates when a side first
+   * connects. Either way the gateway applies the announcement before any frame this service sends
+   * after it, so a call made after this method returns may carry the references.
    *
    * @param body the request body, the whole stream of the body channel (none when empty)
+   * @param timeout the request's timeout: minted channels expire a grace period after it
    * @throws IllegalStateException when the worker is closed
    */
-  Opened open(byte[] body);
+  Opened open(byte[] body, Duration timeout);
 
   /**
    * Drops channels this service created that are no longer needed (the gateway's {@code

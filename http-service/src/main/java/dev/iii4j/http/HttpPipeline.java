@@ -254,19 +254,22 @@ public final class HttpPipeline {
         return;
       }
       // The body goes in a channel created with its content (no socket to write it); the response
-      // channel is read only if the handler returns no value. Both are announced without waiting
-      // (the gateway creates them before it routes the call sent next on this connection) and
-      // released when the request is over, so the gateway does not keep unread channels until its
-      // unclaimed sweep.
+      // channel is read only if the handler returns no value. Without a body both are minted: the
+      // gateway creates them when a side first connects and sweeps them after their expiry. With
+      // one they are announced without waiting (the gateway creates them before it routes the call
+      // sent next on this connection) and released when the request is over, so the gateway does
+      // not keep unread channels until its unclaimed sweep.
       ChannelClient.Opened opened;
       try {
-        opened = channels.open(request.body());
+        opened = channels.open(request.body(), timeout);
       } catch (IllegalStateException closed) {
         finish(responses.gatewayUnavailable());
         return;
       }
-      track(opened.body().channelId());
-      track(opened.response().reader().channelId());
+      if (opened.release()) {
+        track(opened.body().channelId());
+        track(opened.response().reader().channelId());
+      }
       synchronized (this) {
         if (finished) {
           return;

@@ -165,8 +165,8 @@ public interface EngineWorker extends AutoCloseable {
   /**
    * The number of the open connection, or -1 while none is open. Every new connection of this
    * worker gets a greater number, so what the engine keeps per connection (channels announced with
-   * {@code engine::channels::open}, which go with the connection that announced them) can be told
-   * apart from what a former connection left.
+   * {@code engine::channels::open} and mints registered with {@code engine::channels::mint}, which
+   * go with the connection that made them) can be told apart from what a former connection left.
    */
   default long connectionNumber() {
     return -1;

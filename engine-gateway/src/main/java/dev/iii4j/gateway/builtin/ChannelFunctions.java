@@ -35,6 +35,11 @@ import java.util.List;
  * order, so a call the caller sends next (with those channels in its payload) reaches its handler
  * only after they exist; callers send it fire-and-forget ({@code action: void}) and need no round
  * trip of their own.
+ *
+ * <p>A fourth one spares such a service announcing the channels of every request: {@code
+ * engine::channels::mint {prefix, secret}} registers a mint owned by the calling connection, and
+ * channels {@code prefix.K.N.E} keyed with HMAC-SHA256 under the secret then exist without any
+ * announcement (see {@link ChannelRegistry}). Also inline and sent fire-and-forget.
  */
 @Context
 @Requires(property = GatewayProperties.ENABLED, notEquals = "false")
@@ -47,6 +52,9 @@ public final class ChannelFunctions {
 
   /** The longest channel id {@link #OPEN} accepts. */
   static final int MAX_ID_CHARS = 128;
+
+  /** Our extension: registers a mint of channels the caller names and keys itself. */
+  public static final String MINT = "engine::channels::mint";
 
   private final ChannelRegistry channels;
 
@@ -85,6 +93,62 @@ public final class ChannelFunctions {
             InProcessWorker.ENGINE_FUNCTIONS.workerName(),
             this::open,
             true));
+    functions.registerBuiltin(
+        new FunctionProvider.Builtin(
+            new FunctionDefinition(
+                MINT,
+                "Register a mint: channels the caller names and keys itself, created on first use",
+                null,
+                null,
+                null),
+            InProcessWorker.ENGINE_FUNCTIONS.workerName(),
+            this::mint,
+            true));
+  }
+
+  private JsonNode mint(BuiltinCall call) {
+    String prefix = call.requiredString("prefix");
+    String secret = call.requiredString("secret");
+    if (!ChannelRegistry.MINT_PREFIX.matcher(prefix).matches()) {
+      throw new BuiltinException(
+          ErrorCode.INVALID_ARGUMENTS,
+          MINT + ": `prefix` must be 16 to 64 characters of A-Z, a-z, 0-9, '-' and '_'");
+    }
+    byte[] secretBytes;
+    try {
+      secretBytes = Base64.getUrlDecoder().decode(secret);
+    } catch (IllegalArgumentException e) {
+      secretBytes = new byte[0];
+    }
+    if (secretBytes.length < ChannelRegistry.MIN_SECRET_BYTES
+        || secretBytes.length > ChannelRegistry.MAX_SECRET_BYTES) {
+      throw new BuiltinException(
+          ErrorCode.INVALID_ARGUMENTS,
+          MINT
+              + ": `secret` must be base64url of "
+              + ChannelRegistry.MIN_SECRET_BYTES
+              + " to "
+              + ChannelRegistry.MAX_SECRET_BYTES
+              + " bytes");
+    }
+    if (call.caller() == null) {
+      throw new BuiltinException(
+          ErrorCode.INVALID_ARGUMENTS, MINT + ": only a worker connection may hold a mint");
+    }
+    ChannelRegistry.MintRefusal refusal = channels.mint(call.caller(), prefix, secretBytes);
+    if (refusal == ChannelRegistry.MintRefusal.PREFIX_TAKEN) {
+      throw new BuiltinException(
+          ErrorCode.INVALID_ARGUMENTS, MINT + ": prefix " + prefix + " is registered already");
+    }
+    if (refusal == ChannelRegistry.MintRefusal.TOO_MANY) {
+      throw new BuiltinException(
+          ErrorCode.LIMIT_EXCEEDED,
+          MINT
+              + ": a connection holds at most "
+              + ChannelRegistry.MAX_MINTS_PER_CONNECTION
+              + " mints");
+    }
+    return Json.object().put("prefix", prefix).build();
   }
 
   private JsonNode create(BuiltinCall call) {

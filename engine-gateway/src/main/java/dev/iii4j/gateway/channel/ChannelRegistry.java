@@ -6,8 +6,10 @@ import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,12 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The live streaming channels. A channel is removed when its stream ends, when the connection that
  * created it disconnects, or by the sweep when one side never attached within the unclaimed TTL.
+ *
+ * <p>Minted channels (our extension, see {@link #mint}) are not stored until a side connects: their
+ * id {@code P.K.N.E} names a mint by its prefix {@code P}, and their key is the HMAC of the id
+ * under the mint's secret, so {@link #find} creates such a channel the first time a side presents a
+ * valid id and key before {@code E} (epoch seconds). The sweep drops a minted channel once {@code
+ * E} has passed while a side is missing.
  */
 @Singleton
 public final class ChannelRegistry {
@@ -36,7 +47,44 @@ public final class ChannelRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChannelRegistry.class);
 
+  /** Most mints one connection may hold. */
+  public static final int MAX_MINTS_PER_CONNECTION = 16;
+
+  /** What a minted channel's prefix may be made of, and its length. */
+  public static final Pattern MINT_PREFIX = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+
+  /** Fewest and most bytes in a mint's secret. */
+  public static final int MIN_SECRET_BYTES = 32;
+
+  public static final int MAX_SECRET_BYTES = 128;
+
+  /** The HMAC of minted channel keys. */
+  public static final String MINT_MAC = "HmacSHA256";
+
+  private static final Base64.Encoder KEY = Base64.getUrlEncoder().withoutPadding();
+
+  /** Why {@link #mint} refused. */
+  public enum MintRefusal {
+    /** The prefix is registered already (by any connection). */
+    PREFIX_TAKEN,
+    /** The connection holds {@link #MAX_MINTS_PER_CONNECTION} mints. */
+    TOO_MANY
+  }
+
+  /** A registered mint: channels {@code prefix.*} are keyed with {@code mac}, owned by owner. */
+  private record Mint(String prefix, Mac mac, WorkerSession owner) {
+    /** The key of a minted channel id: base64url of its HMAC. */
+    String key(String id) {
+      byte[] digest;
+      synchronized (mac) {
+        digest = mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+      }
+      return KEY.encodeToString(digest);
+    }
+  }
+
   private final Map<String, StreamChannel> channels = new ConcurrentHashMap<>();
+  private final Map<String, Mint> mints = new ConcurrentHashMap<>();
   private final long unclaimedTtlMs;
   private final ScheduledExecutorService sweeper =
       Executors.newSingleThreadScheduledExecutor(
@@ -101,6 +149,10 @@ public final class ChannelRegistry {
       String accessKey,
       byte @Nullable [] content,
       @Nullable Integer bufferSize) {
+    if (mintOf(id) != null) {
+      // A minted id is the mint's to create: nobody may take it ahead under a key of their own.
+      return false;
+    }
     StreamChannel channel =
         content == null
             ? new StreamChannel(id, accessKey, capacity(bufferSize), owner)
@@ -148,16 +200,113 @@ public final class ChannelRegistry {
     return released;
   }
 
-  /** The channel with that id, if the key matches (compared in constant time). */
+  /**
+   * Registers a mint owned by {@code owner} (dropped with it): channels {@code prefix.K.N.E} keyed
+   * with HMAC-SHA256 under {@code secret}. The caller has checked the prefix against {@link
+   * #MINT_PREFIX} and the secret's length.
+   *
+   * @return null when registered, otherwise why not
+   */
+  public @Nullable MintRefusal mint(WorkerSession owner, String prefix, byte[] secret) {
+    Mac mac;
+    try {
+      mac = Mac.getInstance(MINT_MAC);
+      mac.init(new SecretKeySpec(secret, MINT_MAC));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("no " + MINT_MAC + " in this JVM", e);
+    }
+    synchronized (mints) {
+      if (mints.containsKey(prefix)) {
+        return MintRefusal.PREFIX_TAKEN;
+      }
+      long held = mints.values().stream().filter(m -> m.owner() == owner).count();
+      if (held >= MAX_MINTS_PER_CONNECTION) {
+        return MintRefusal.TOO_MANY;
+      }
+      mints.put(prefix, new Mint(prefix, mac, owner));
+    }
+    return null;
+  }
+
+  /** Number of registered mints. */
+  public int mints() {
+    return mints.size();
+  }
+
+  /**
+   * The channel with that id, if the key matches (compared in constant time); a minted channel is
+   * created here the first time a side asks for it with its key before its expiry.
+   */
   public Optional<StreamChannel> find(String id, String accessKey) {
     StreamChannel channel = channels.get(id);
-    if (channel == null
-        || !MessageDigest.isEqual(
-            channel.accessKey().getBytes(StandardCharsets.UTF_8),
-            accessKey.getBytes(StandardCharsets.UTF_8))) {
-      return Optional.empty();
+    if (channel == null) {
+      return Optional.ofNullable(minted(id, accessKey));
     }
-    return Optional.of(channel);
+    return matches(channel.accessKey(), accessKey) ? Optional.of(channel) : Optional.empty();
+  }
+
+  private static boolean matches(String expected, String given) {
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The mint an id names by its prefix (the part before the first dot), or null. */
+  private @Nullable Mint mintOf(String id) {
+    int dot = id.indexOf('.');
+    return dot <= 0 || mints.isEmpty() ? null : mints.get(id.substring(0, dot));
+  }
+
+  /**
+   * Creates the minted channel {@code id} ({@code P.K.N.E}) if its mint is registered, {@code E}
+   * has not passed and the key is the HMAC of the id; null otherwise.
+   */
+  private @Nullable StreamChannel minted(String id, String accessKey) {
+    Mint mint = mintOf(id);
+    if (mint == null) {
+      return null;
+    }
+    String[] parts = id.split("\\.", -1);
+    if (parts.length != 4
+        || !(parts[1].equals("b") || parts[1].equals("r"))
+        || !digits(parts[2])
+        || !digits(parts[3])) {
+      return null;
+    }
+    long expiresAtMs = Long.parseLong(parts[3]) * 1000;
+    if (expiresAtMs < System.currentTimeMillis() || !matches(mint.key(id), accessKey)) {
+      return null;
+    }
+    StreamChannel fresh =
+        parts[1].equals("b")
+            ? filled(
+                new StreamChannel(id, accessKey, DEFAULT_BUFFER, mint.owner(), expiresAtMs),
+                new byte[0])
+            : new StreamChannel(id, accessKey, DEFAULT_BUFFER, mint.owner(), expiresAtMs);
+    StreamChannel existing = channels.putIfAbsent(id, fresh);
+    if (existing != null) {
+      // The other side created it first.
+      return matches(existing.accessKey(), accessKey) ? existing : null;
+    }
+    if (mints.get(mint.prefix()) != mint) {
+      // The owner went while this was created: dropOwnedBy may have passed this channel by.
+      channels.remove(id, fresh);
+      fresh.drop("channel owner disconnected");
+      return null;
+    }
+    return fresh;
+  }
+
+  /** Whether {@code s} is 1 to 18 ASCII digits (a long without overflow). */
+  private static boolean digits(String s) {
+    if (s.isEmpty() || s.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Forgets a channel whose stream ended. */
@@ -165,8 +314,10 @@ public final class ChannelRegistry {
     channels.remove(channel.id(), channel);
   }
 
-  /** Drops the channels a closing connection created. */
+  /** Drops the mints and the channels a closing connection created. */
   public void dropOwnedBy(WorkerSession session) {
+    // Mints first: a minted channel created after this is dropped again by its creator.
+    mints.values().removeIf(mint -> mint.owner() == session);
     for (StreamChannel channel : List.copyOf(channels.values())) {
       if (channel.owner() == session) {
         channels.remove(channel.id(), channel);
@@ -181,9 +332,13 @@ public final class ChannelRegistry {
   }
 
   void sweep() {
-    long cutoff = System.currentTimeMillis() - unclaimedTtlMs;
+    long now = System.currentTimeMillis();
+    long cutoff = now - unclaimedTtlMs;
     for (StreamChannel channel : List.copyOf(channels.values())) {
-      if (channel.createdAtMs() < cutoff && !channel.fullyAttached()) {
+      // A minted channel lives until its expiry, however long that is; others for the TTL.
+      boolean old =
+          channel.expiresAtMs() > 0 ? channel.expiresAtMs() < now : channel.createdAtMs() < cutoff;
+      if (old && !channel.fullyAttached()) {
         LOG.debug("dropping channel {}: a side never connected", channel.id());
         channels.remove(channel.id(), channel);
         channel.drop("channel expired unclaimed");
@@ -198,5 +353,6 @@ public final class ChannelRegistry {
       channel.drop("engine shutting down");
     }
     channels.clear();
+    mints.clear();
   }
 }

@@ -39,6 +39,7 @@ public final class StreamChannel {
   private final int capacity;
   private final @Nullable WorkerSession owner;
   private final long createdAtMs = System.currentTimeMillis();
+  private final long expiresAtMs;
   private final ArrayDeque<Item> buffer = new ArrayDeque<>();
   private boolean writerTaken;
   private boolean readerTaken;
@@ -50,10 +51,20 @@ public final class StreamChannel {
   private Consumer<String> writerDropped = reason -> {};
 
   StreamChannel(String id, String accessKey, int capacity, @Nullable WorkerSession owner) {
+    this(id, accessKey, capacity, owner, 0);
+  }
+
+  /**
+   * A channel that the sweep drops once {@code expiresAtMs} has passed while a side is still
+   * missing (0: the unclaimed TTL applies instead).
+   */
+  StreamChannel(
+      String id, String accessKey, int capacity, @Nullable WorkerSession owner, long expiresAtMs) {
     this.id = id;
     this.accessKey = accessKey;
     this.capacity = capacity;
     this.owner = owner;
+    this.expiresAtMs = expiresAtMs;
   }
 
   public String id() {
@@ -75,6 +86,11 @@ public final class StreamChannel {
 
   public long createdAtMs() {
     return createdAtMs;
+  }
+
+  /** When a minted channel expires (epoch milliseconds), or 0 for other channels. */
+  public long expiresAtMs() {
+    return expiresAtMs;
   }
 
   /**

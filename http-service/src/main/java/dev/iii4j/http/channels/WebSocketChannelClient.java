@@ -15,15 +15,14 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -32,12 +31,21 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Channels over the gateway's {@code /ws/channels/{id}?key=&dir=} sockets. One shared {@link
  * HttpClient}; one WebSocket per channel end. Thread-safe.
+ *
+ * <p>Requests without a body (most) get minted channels: per gateway connection one random prefix
+ * and secret, registered with {@code engine::channels::mint} before the first call that uses them;
+ * then ids {@code prefix.b|r.N.E} and their keys (base64url of HMAC-SHA256 of the id) are computed
+ * here, and nothing is sent per request. Requests with a body announce their two channels with
+ * {@code engine::channels::open} and release them when over.
  */
 public final class WebSocketChannelClient implements ChannelClient, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketChannelClient.class);
@@ -52,49 +60,66 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   /** How long released channel ids wait to share one release frame. */
   static final long RELEASE_BATCH_MS = 20;
 
-  /** Requests without a body whose channels one announcement creates ahead of use. */
-  static final int KIT_BATCH = 32;
+  /** How long minted channels outlive their request's timeout (the gateway sweeps them then). */
+  static final long MINT_GRACE_MS = 60_000;
 
-  /** Kits left when the next batch is announced ahead, off the request's path. */
-  static final int KIT_LOW_WATER = KIT_BATCH / 2;
+  private static final String CHANNELS_MINT = "engine::channels::mint";
+  private static final String MAC = "HmacSHA256";
+  private static final int SECRET_BYTES = 32;
 
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-  /** How long announced channels wait for their request before they are released unused. */
-  static final long KIT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
-
   /**
-   * The channels of one future request without a body, announced on connection {@code connection}
-   * at {@code announcedNanos}.
+   * The mint registered on connection {@code connection}: channel ids {@code prefix.K.N.E} whose
+   * keys are keyed with {@code secret}.
    */
-  private record Kit(Opened opened, long connection, long announcedNanos) {}
+  private record Mint(long connection, String prefix, SecretKeySpec secret) {}
+
+  /** A thread's Mac and the mint it is initialised for. */
+  private static final class Keyer {
+    final Mac mac;
+    @Nullable Mint mint;
+
+    Keyer() {
+      try {
+        mac = Mac.getInstance(MAC);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("no " + MAC + " in this JVM", e);
+      }
+    }
+
+    /** base64url (no padding) of the HMAC of {@code id} under {@code current}'s secret. */
+    String key(Mint current, String id) {
+      if (mint != current) {
+        try {
+          mac.init(current.secret());
+        } catch (InvalidKeyException e) {
+          throw new IllegalStateException(e);
+        }
+        mint = current;
+      }
+      return TOKEN.encodeToString(mac.doFinal(id.getBytes(StandardCharsets.US_ASCII)));
+    }
+  }
+
+  private static final ThreadLocal<Keyer> KEYERS = ThreadLocal.withInitial(Keyer::new);
 
   private final EngineWorker worker;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final Queue<String> toRelease = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean releaseScheduled = new AtomicBoolean();
-  private final ArrayDeque<Kit> kits = new ArrayDeque<>();
-  private final long kitMaxAgeNanos;
-  private final Executor executor;
-  private final AtomicBoolean announcingAhead = new AtomicBoolean();
+  private final AtomicLong minted = new AtomicLong();
+  private volatile @Nullable Mint mint;
 
   /**
    * A client of the gateway {@code worker} is connected to.
    *
-   * @param executor runs the WebSocket listeners and the announcements made ahead
+   * @param executor runs the WebSocket listeners
    * @param timer sends the batched releases; owned by the caller
    */
   public WebSocketChannelClient(
       EngineWorker worker, Executor executor, ScheduledExecutorService timer) {
-    this(worker, executor, timer, KIT_MAX_AGE_NANOS);
-  }
-
-  /** A client whose announced channels wait at most {@code kitMaxAgeNanos} (tests). */
-  WebSocketChannelClient(
-      EngineWorker worker, Executor executor, ScheduledExecutorService timer, long kitMaxAgeNanos) {
-    this.kitMaxAgeNanos = kitMaxAgeNanos;
-    this.executor = executor;
     this.worker = worker;
     this.timer = timer;
     this.http =
@@ -117,157 +142,108 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   }
 
   @Override
-  public Opened open(byte[] body) {
+  public Opened open(byte[] body, Duration timeout) {
     if (body.length > 0) {
       // One draw for the four: UUID.randomUUID() would take the JDK's shared NativePRNG four times
       // (a global lock and a read of the OS source each), on the path of every request.
       byte[] random = new byte[4 * TOKEN_BYTES];
       RANDOM.nextBytes(random);
-      Opened opened = opened(random, 0);
-      announce(List.of(opened), Base64.getEncoder().encodeToString(body));
+      String bodyId = token(random, 0);
+      String bodyKey = token(random, 1);
+      String responseId = token(random, 2);
+      String responseKey = token(random, 3);
+      Opened opened =
+          new Opened(
+              new Ref(bodyId, bodyKey, "read"),
+              new Pair(
+                  new Ref(responseId, responseKey, "write"),
+                  new Ref(responseId, responseKey, "read")),
+              true);
+      announce(opened, Base64.getEncoder().encodeToString(body));
       return opened;
     }
-    return emptyBodyKit();
+    return minted(timeout);
   }
 
   /**
-   * The channels of a request without a body, from the kits announced ahead (most requests have no
-   * body, and one announcement for {@link #KIT_BATCH} requests saves a frame per request on both
-   * sides). A kit is used only on the connection that announced it (the gateway drops a
-   * connection's channels with it) and while it is younger than {@link #KIT_MAX_AGE_NANOS} (far
-   * below the gateway's unclaimed sweep); other kits are released. When fewer than {@link
-   * #KIT_LOW_WATER} are left, the next batch is announced on another thread, off the request's
-   * path; only when none is left does this thread announce a batch before it returns, so the call
-   * it sends next still follows the announcement on the connection.
+   * The channels of a request without a body, minted: named and keyed here under the mint of the
+   * current connection, announced to nobody (the gateway creates a minted channel when a side first
+   * connects with its key), never released (the gateway sweeps a half-attached one after its
+   * expiry: the request's timeout plus {@link #MINT_GRACE_MS}).
    */
-  private Opened emptyBodyKit() {
-    long connection = worker.connectionNumber();
-    long now = System.nanoTime();
-    List<String> stale = null;
-    Opened found = null;
-    int left;
-    synchronized (kits) {
-      for (Kit kit = kits.poll(); kit != null; kit = kits.poll()) {
-        if (connection >= 0
-            && kit.connection() == connection
-            && now - kit.announcedNanos() < kitMaxAgeNanos) {
-          found = kit.opened();
-          break;
-        }
-        if (stale == null) {
-          stale = new ArrayList<>();
-        }
-        stale.add(kit.opened().body().channelId());
-        stale.add(kit.opened().response().reader().channelId());
-      }
-      left = kits.size();
-    }
-    if (stale != null) {
-      release(stale);
-    }
-    if (found == null) {
-      return Objects.requireNonNull(announceBatch(connection, true));
-    }
-    if (left < KIT_LOW_WATER) {
-      announceAhead();
-    }
-    return found;
-  }
-
-  /** Announces the next batch of kits on the executor, unless one is under way already. */
-  private void announceAhead() {
-    if (!announcingAhead.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      executor.execute(
-          () -> {
-            try {
-              long connection = worker.connectionNumber();
-              if (connection >= 0) {
-                announceBatch(connection, false);
-              }
-            } catch (RuntimeException e) {
-              LOG.debug("announcing channels ahead failed: {}", e.toString());
-            } finally {
-              announcingAhead.set(false);
-            }
-          });
-    } catch (RejectedExecutionException shuttingDown) {
-      announcingAhead.set(false);
-    }
-  }
-
-  /**
-   * Announces {@link #KIT_BATCH} requests' channels in one frame and keeps them as kits of {@code
-   * connection} (read by the caller before the announcement goes out: a kit announced while the
-   * connection changed is thrown away, never used on a connection that does not have it).
-   *
-   * @param takeOne whether the first kit is returned to the caller instead of kept
-   * @return the kit taken, or null
-   */
-  private @Nullable Opened announceBatch(long connection, boolean takeOne) {
-    long now = System.nanoTime();
-    byte[] random = new byte[4 * TOKEN_BYTES * KIT_BATCH];
-    RANDOM.nextBytes(random);
-    List<Opened> batch = new ArrayList<>(KIT_BATCH);
-    for (int i = 0; i < KIT_BATCH; i++) {
-      batch.add(opened(random, i));
-    }
-    announce(batch, "");
-    Opened mine = takeOne ? batch.get(0) : null;
-    List<Opened> kept = takeOne ? batch.subList(1, batch.size()) : batch;
-    if (connection >= 0) {
-      synchronized (kits) {
-        for (Opened o : kept) {
-          kits.add(new Kit(o, connection, now));
-        }
-      }
-    } else {
-      List<String> unused = new ArrayList<>(2 * kept.size());
-      for (Opened o : kept) {
-        unused.add(o.body().channelId());
-        unused.add(o.response().reader().channelId());
-      }
-      release(unused);
-    }
-    return mine;
-  }
-
-  /** The {@code index}-th request's channels from {@code random} (four tokens each). */
-  private static Opened opened(byte[] random, int index) {
-    int first = 4 * index;
-    String bodyId = token(random, first);
-    String bodyKey = token(random, first + 1);
-    String responseId = token(random, first + 2);
-    String responseKey = token(random, first + 3);
+  private Opened minted(Duration timeout) {
+    Mint current = currentMint();
+    long n = minted.incrementAndGet();
+    long expiry = (System.currentTimeMillis() + timeout.toMillis() + MINT_GRACE_MS + 999) / 1000;
+    String tail = "." + n + "." + expiry;
+    String bodyId = current.prefix() + ".b" + tail;
+    String responseId = current.prefix() + ".r" + tail;
+    Keyer keyer = KEYERS.get();
+    String bodyKey = keyer.key(current, bodyId);
+    String responseKey = keyer.key(current, responseId);
     return new Opened(
         new Ref(bodyId, bodyKey, "read"),
         new Pair(
-            new Ref(responseId, responseKey, "write"), new Ref(responseId, responseKey, "read")));
+            new Ref(responseId, responseKey, "write"), new Ref(responseId, responseKey, "read")),
+        false);
+  }
+
+  /**
+   * The mint of the current connection, registered first if it has none yet: the mint call goes out
+   * (fire and forget) before this returns, so the call the caller sends next on the connection
+   * reaches the gateway after it. A mint made while disconnected is queued with the calls and goes
+   * to the next connection.
+   */
+  private Mint currentMint() {
+    long connection = worker.connectionNumber();
+    Mint current = mint;
+    if (current != null && current.connection() == connection) {
+      return current;
+    }
+    synchronized (this) {
+      current = mint;
+      if (current != null && current.connection() == connection) {
+        return current;
+      }
+      byte[] random = new byte[TOKEN_BYTES + SECRET_BYTES];
+      RANDOM.nextBytes(random);
+      String prefix = TOKEN.encodeToString(Arrays.copyOf(random, TOKEN_BYTES));
+      byte[] secret = Arrays.copyOfRange(random, TOKEN_BYTES, random.length);
+      StringWriter out = new StringWriter(128);
+      try (JsonGenerator g = FACTORY.createGenerator(out)) {
+        g.writeStartObject();
+        g.writeStringField("prefix", prefix);
+        g.writeStringField("secret", TOKEN.encodeToString(secret));
+        g.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      worker.callVoid(CHANNELS_MINT, SerdeTrees.rawText(out.toString()));
+      current = new Mint(connection, prefix, new SecretKeySpec(secret, MAC));
+      mint = current;
+      return current;
+    }
   }
 
   /**
    * Sends one {@code engine::channels::open}, fire and forget, in this connection's frame order,
-   * written straight as JSON text: per request, its body channel filled with {@code bodyBase64} and
+   * written straight as JSON text: the request's body channel filled with {@code bodyBase64} and
    * ended, and its response channel.
    */
-  private void announce(List<Opened> requests, String bodyBase64) {
-    StringWriter out = new StringWriter(64 + requests.size() * 180);
+  private void announce(Opened o, String bodyBase64) {
+    StringWriter out = new StringWriter(180 + bodyBase64.length());
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeArrayFieldStart("channels");
-      for (Opened o : requests) {
-        g.writeStartObject();
-        g.writeStringField("channel_id", o.body().channelId());
-        g.writeStringField("access_key", o.body().accessKey());
-        g.writeStringField("content_base64", bodyBase64);
-        g.writeEndObject();
-        g.writeStartObject();
-        g.writeStringField("channel_id", o.response().reader().channelId());
-        g.writeStringField("access_key", o.response().reader().accessKey());
-        g.writeEndObject();
-      }
+      g.writeStartObject();
+      g.writeStringField("channel_id", o.body().channelId());
+      g.writeStringField("access_key", o.body().accessKey());
+      g.writeStringField("content_base64", bodyBase64);
+      g.writeEndObject();
+      g.writeStartObject();
+      g.writeStringField("channel_id", o.response().reader().channelId());
+      g.writeStringField("access_key", o.response().reader().accessKey());
+      g.writeEndObject();
       g.writeEndArray();
       g.writeEndObject();
     } catch (IOException e) {

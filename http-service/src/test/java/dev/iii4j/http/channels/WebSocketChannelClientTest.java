@@ -8,9 +8,7 @@ import dev.iii4j.http.ChannelClient;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.testing.GatewayHarness;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,14 +18,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The channels of requests without a body, announced ahead in batches: one announcement serves
- * {@link WebSocketChannelClient#KIT_BATCH} requests, the next batch is announced off the requests'
- * path before the last one is used, and a request never gets channels of a former connection or
- * older than the limit.
+ * The channels of requests without a body are minted: named and keyed under the connection's mint,
+ * which is registered once per connection; the gateway creates them only when a side connects.
+ * Requests with a body get channels announced with their content.
  */
 class WebSocketChannelClientTest {
-  private static final int BATCH = WebSocketChannelClient.KIT_BATCH;
   private static final byte[] NO_BODY = new byte[0];
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private GatewayHarness gateway;
   private EngineWorker worker;
@@ -38,7 +35,7 @@ class WebSocketChannelClientTest {
   void start() throws Exception {
     // The sweep must not remove what the tests count.
     gateway = GatewayHarness.start(Map.of("engine.gateway.channel-unclaimed-ttl", "1h"));
-    worker = gateway.serviceWorker("channel-kits");
+    worker = gateway.serviceWorker("channel-mints");
     worker.start().get(10, TimeUnit.SECONDS);
     executor = Executors.newVirtualThreadPerTaskExecutor();
     timer = Executors.newSingleThreadScheduledExecutor();
@@ -62,66 +59,65 @@ class WebSocketChannelClientTest {
         && registry().find(response.channelId(), response.accessKey()).isPresent();
   }
 
+  private static String prefix(ChannelClient.Opened opened) {
+    String id = opened.body().channelId();
+    return id.substring(0, id.indexOf('.'));
+  }
+
   @Test
-  void requestsWithoutABodyShareOneAnnouncementAndTheNextIsMadeAhead() {
+  void requestsWithoutABodyGetMintedChannelsThatExistOnlyOnceASideConnects() {
     WebSocketChannelClient client = new WebSocketChannelClient(worker, executor, timer);
-    Set<String> ids = new HashSet<>();
-    for (int i = 0; i < BATCH; i++) {
-      ChannelClient.Opened opened = client.open(NO_BODY);
-      ids.add(opened.body().channelId());
-      ids.add(opened.response().reader().channelId());
-      await().atMost(Duration.ofSeconds(10)).until(() -> exists(opened));
-    }
-    assertThat(ids).hasSize(2 * BATCH);
-    // Below the low-water mark the next batch was announced on another thread, ahead of use; had
-    // any of the first requests announced channels of its own, there would be more.
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(registry().size()).isEqualTo(4 * BATCH));
-    // The next request takes one of them and announces nothing.
-    ChannelClient.Opened next = client.open(NO_BODY);
-    assertThat(exists(next)).isTrue();
-    assertThat(ids).doesNotContain(next.body().channelId());
-    assertThat(registry().size()).isEqualTo(4 * BATCH);
+    long before = System.currentTimeMillis() / 1000;
+    ChannelClient.Opened first = client.open(NO_BODY, TIMEOUT);
+    ChannelClient.Opened second = client.open(NO_BODY, TIMEOUT);
+    assertThat(first.release()).as("minted channels are never released").isFalse();
+    assertThat(prefix(second)).isEqualTo(prefix(first));
+    assertThat(second.body().channelId()).isNotEqualTo(first.body().channelId());
+    assertThat(first.body().channelId()).matches(prefix(first) + "\\.b\\.\\d+\\.\\d+");
+    assertThat(first.response().writer().channelId())
+        .isEqualTo(first.response().reader().channelId())
+        .matches(prefix(first) + "\\.r\\.\\d+\\.\\d+");
+    String id = first.response().reader().channelId();
+    long expiry = Long.parseLong(id.substring(id.lastIndexOf('.') + 1));
+    assertThat(expiry)
+        .isGreaterThanOrEqualTo(
+            before + TIMEOUT.toSeconds() + WebSocketChannelClient.MINT_GRACE_MS / 1000);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry().mints() == 1);
+    assertThat(registry().size()).as("nothing announced").isZero();
+    assertThat(exists(first)).isTrue();
+    assertThat(exists(second)).isTrue();
+    assertThat(registry().size()).isEqualTo(4);
+    assertThat(registry().find(second.body().channelId() + "0", second.body().accessKey()))
+        .isEmpty();
+    assertThat(registry().mints()).as("one mint per connection").isEqualTo(1);
   }
 
   @Test
   void aRequestWithABodyGetsChannelsOfItsOwn() {
     WebSocketChannelClient client = new WebSocketChannelClient(worker, executor, timer);
-    ChannelClient.Opened opened = client.open(new byte[] {1, 2, 3});
-    await().atMost(Duration.ofSeconds(10)).until(() -> exists(opened));
-    assertThat(registry().size()).isEqualTo(2);
+    ChannelClient.Opened opened = client.open(new byte[] {1, 2, 3}, TIMEOUT);
+    assertThat(opened.release()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> registry().size() == 2);
+    assertThat(exists(opened)).isTrue();
+    assertThat(registry().mints()).isZero();
   }
 
   @Test
-  void channelsOfAFormerConnectionAreNotUsed() {
+  void aNewConnectionGetsANewMint() {
     WebSocketChannelClient client = new WebSocketChannelClient(worker, executor, timer);
-    ChannelClient.Opened before = client.open(NO_BODY);
+    ChannelClient.Opened before = client.open(NO_BODY, TIMEOUT);
     await().atMost(Duration.ofSeconds(10)).until(() -> exists(before));
     long connection = worker.connectionNumber();
 
-    // A fresh gateway: the former connection's channels are gone with it.
+    // A fresh gateway: the former connection's mint is gone with it.
     gateway.restart();
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> worker.isConnected() && worker.connectionNumber() > connection);
 
-    ChannelClient.Opened after = client.open(NO_BODY);
+    ChannelClient.Opened after = client.open(NO_BODY, TIMEOUT);
+    assertThat(prefix(after)).isNotEqualTo(prefix(before));
     await().atMost(Duration.ofSeconds(10)).until(() -> exists(after));
-  }
-
-  @Test
-  void channelsOlderThanTheLimitAreReleasedNotUsed() {
-    // Every announced channel is already too old when the next request comes.
-    WebSocketChannelClient client = new WebSocketChannelClient(worker, executor, timer, 0);
-    ChannelClient.Opened first = client.open(NO_BODY);
-    await().atMost(Duration.ofSeconds(10)).until(() -> exists(first));
-    ChannelClient.Opened second = client.open(NO_BODY);
-    await().atMost(Duration.ofSeconds(10)).until(() -> exists(second));
-    assertThat(second.body().channelId()).isNotEqualTo(first.body().channelId());
-    // The first batch's unused channels are released; the first request's own stay until it ends.
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(registry().size()).isEqualTo(2 + 2 * BATCH));
   }
 }
