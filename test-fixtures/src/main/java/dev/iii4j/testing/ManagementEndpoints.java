@@ -1,5 +1,6 @@
 package dev.iii4j.testing;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
 import java.net.URI;
@@ -82,6 +83,38 @@ public final class ManagementEndpoints {
               return last.get().statusCode() == status;
             });
     return last.get();
+  }
+
+  /** What a test checks while the service is ready. */
+  @FunctionalInterface
+  public interface WhileReady {
+    /**
+     * Checks the ready service.
+     *
+     * @param server its started management server
+     * @param readiness the body of its {@code /health/readiness} answer (it names the indicators)
+     */
+    void check(EmbeddedServer server, String readiness) throws Exception;
+  }
+
+  /**
+   * The readiness of a service that needs the gateway: starts {@code service}'s management server,
+   * waits until it is ready (200), checks that it has no {@link #deviations}, runs {@code
+   * whileReady}, then closes {@code gateway} and waits until the service is not ready (503).
+   *
+   * @throws AssertionError when the management server has deviations
+   */
+  public static void readinessFollowsTheGateway(
+      ApplicationContext service, GatewayHarness gateway, WhileReady whileReady) throws Exception {
+    EmbeddedServer server = service.getBean(EmbeddedServer.class).start();
+    String readiness = awaitReadiness(server, 200).body();
+    List<String> deviations = deviations(server);
+    if (!deviations.isEmpty()) {
+      throw new AssertionError("management server deviations: " + deviations);
+    }
+    whileReady.check(server, readiness);
+    gateway.close();
+    awaitReadiness(server, 503);
   }
 
   private static void expect(List<String> found, HttpClient http, HttpRequest request, int... ok)
