@@ -39,11 +39,7 @@ class StateEventsTest {
   @BeforeAll
   static void start() throws Exception {
     String db = PostgresFixture.instance().createDatabase("state_events");
-    stack =
-        ServiceWithClient.start(
-            gw -> StateServiceInstance.start(StateServiceInstance.properties(gw, db)),
-            "state-events-client",
-            "state::list_groups");
+    stack = StateServiceInstance.withClient(db, "state-events-client");
     client = stack.client();
   }
 

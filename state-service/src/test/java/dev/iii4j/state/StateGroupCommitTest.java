@@ -43,11 +43,7 @@ class StateGroupCommitTest {
   static void start() throws Exception {
     String db = PostgresFixture.instance().createDatabase("state_group_commit");
     database = PostgresFixture.instance().dataSource(db);
-    stack =
-        ServiceWithClient.start(
-            gw -> StateServiceInstance.start(StateServiceInstance.properties(gw, db)),
-            "state-group-commit-client",
-            "state::list_groups");
+    stack = StateServiceInstance.withClient(db, "state-group-commit-client");
     client = stack.client();
   }
 

@@ -41,11 +41,7 @@ class StreamGroupCommitTest {
   static void start() throws Exception {
     String db = PostgresFixture.instance().createDatabase("stream_group_commit");
     database = PostgresFixture.instance().dataSource(db);
-    stack =
-        ServiceWithClient.start(
-            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
-            "stream-group-commit-client",
-            "stream::list_all");
+    stack = StreamServiceInstance.withClient(db, "stream-group-commit-client");
     client = stack.client();
   }
 
