@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 
 /**
@@ -91,30 +92,37 @@ public final class ManagementEndpoints {
     /**
      * Checks the ready service.
      *
+     * @param service the service's context
      * @param server its started management server
      * @param readiness the body of its {@code /health/readiness} answer (it names the indicators)
      */
-    void check(EmbeddedServer server, String readiness) throws Exception;
+    void check(ApplicationContext service, EmbeddedServer server, String readiness)
+        throws Exception;
   }
 
   /**
-   * The readiness of a service that needs the gateway: starts {@code service}'s management server,
-   * waits until it is ready (200), checks that it has no {@link #deviations}, runs {@code
-   * whileReady}, then closes {@code gateway} and waits until the service is not ready (503).
+   * The readiness of a service that needs the gateway: starts a gateway and {@code service} against
+   * it, starts the service's management server, waits until it is ready (200), checks that it has
+   * no {@link #deviations}, runs {@code whileReady}, then closes the gateway and waits until the
+   * service is not ready (503). Closes both at the end.
    *
    * @throws AssertionError when the management server has deviations
    */
   public static void readinessFollowsTheGateway(
-      ApplicationContext service, GatewayHarness gateway, WhileReady whileReady) throws Exception {
-    EmbeddedServer server = service.getBean(EmbeddedServer.class).start();
-    String readiness = awaitReadiness(server, 200).body();
-    List<String> deviations = deviations(server);
-    if (!deviations.isEmpty()) {
-      throw new AssertionError("management server deviations: " + deviations);
+      Function<GatewayHarness, ApplicationContext> service, WhileReady whileReady)
+      throws Exception {
+    try (GatewayHarness gateway = GatewayHarness.start();
+        ApplicationContext context = service.apply(gateway)) {
+      EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
+      String readiness = awaitReadiness(server, 200).body();
+      List<String> deviations = deviations(server);
+      if (!deviations.isEmpty()) {
+        throw new AssertionError("management server deviations: " + deviations);
+      }
+      whileReady.check(context, server, readiness);
+      gateway.close();
+      awaitReadiness(server, 503);
     }
-    whileReady.check(server, readiness);
-    gateway.close();
-    awaitReadiness(server, 503);
   }
 
   private static void expect(List<String> found, HttpClient http, HttpRequest request, int... ok)
