@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.iii4j.protocol.ErrorCode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +57,34 @@ abstract class EngineCommand implements Callable<Integer> {
 
   PrintWriter out() {
     return spec.commandLine().getOut();
+  }
+
+  /**
+   * Prints the rows of a listing: as JSON with {@code json}; else as {@code table}, one line per
+   * row with the cells {@code cells} makes of it, or {@code (no <what>)} when there are none.
+   */
+  int printRows(
+      JsonNode rows, boolean json, Table table, String what, Function<JsonNode, String[]> cells) {
+    if (json) {
+      printJson(rows);
+      return ExitCodes.OK;
+    }
+    for (JsonNode row : rows) {
+      table.row(cells.apply(row));
+    }
+    Listing.print(out(), table, what);
+    return ExitCodes.OK;
+  }
+
+  /** Prints {@code answer} as JSON with {@code json}, else {@code line}. */
+  int printAnswer(@Nullable JsonNode answer, boolean json, String line) {
+    if (json) {
+      printJson(answer);
+    } else {
+      out().println(line);
+      out().flush();
+    }
+    return ExitCodes.OK;
   }
 
   /** Prints a value as pretty JSON on standard output; no value prints {@code null}. */

@@ -40,19 +40,11 @@ final class FunctionsCommand extends EngineCommand {
             Functions.LIST,
             JsonText.object(
                 "include_internal", all, "prefix", prefix, "search", search, "worker", worker));
-    JsonNode rows = Listing.rows(answer, "functions");
-    if (json) {
-      printJson(rows);
-      return ExitCodes.OK;
-    }
-    Table table = new Table("FUNCTION", "WORKER", "DESCRIPTION").limit(2, 70);
-    for (JsonNode row : rows) {
-      table.row(
-          JsonText.cell(row, "function_id"),
-          JsonText.cell(row, "worker_name"),
-          JsonText.cell(row, "description"));
-    }
-    Listing.print(out(), table, "functions");
-    return ExitCodes.OK;
+    return printRows(
+        Listing.rows(answer, "functions"),
+        json,
+        new Table("FUNCTION", "WORKER", "DESCRIPTION").limit(2, 70),
+        "functions",
+        row -> JsonText.cells(row, "function_id", "worker_name", "description"));
   }
 }

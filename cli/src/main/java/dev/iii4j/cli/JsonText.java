@@ -214,6 +214,15 @@ final class JsonText {
     return value.isTextual() ? value.textValue() : compact(value);
   }
 
+  /** The {@link #cell}s of {@code fields} of one row, in order. */
+  static String[] cells(@Nullable JsonNode object, String... fields) {
+    String[] cells = new String[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      cells[i] = cell(object, fields[i]);
+    }
+    return cells;
+  }
+
   /** Builds an object from alternating names and values; null values are left out. */
   static JsonNode object(Object... namesAndValues) {
     Map<String, JsonNode> fields = new LinkedHashMap<>();

@@ -36,24 +36,22 @@ final class LogsCommand extends EngineCommand {
         connection.call(
             "engine::logs::list",
             JsonText.object("trace_id", traceId, "severity_text", severity, "limit", limit));
-    JsonNode rows = Listing.rows(answer, "logs");
-    if (json) {
-      printJson(rows);
-      return ExitCodes.OK;
-    }
-    Table table = new Table("TIME", "SEVERITY", "SERVICE", "TRACE", "SPAN", "BODY").limit(5, 80);
-    for (JsonNode row : rows) {
-      JsonNode time = row.get("timestamp_unix_nano");
-      long nanos = time != null && time.isNumber() ? time.longValue() : 0;
-      table.row(
-          Instant.ofEpochSecond(0, nanos).toString(),
-          JsonText.cell(row, "severity_text"),
-          JsonText.cell(row, "service_name"),
-          JsonText.cell(row, "trace_id"),
-          JsonText.cell(row, "span_id"),
-          JsonText.cell(row, "body"));
-    }
-    Listing.print(out(), table, "log records");
-    return ExitCodes.OK;
+    return printRows(
+        Listing.rows(answer, "logs"),
+        json,
+        new Table("TIME", "SEVERITY", "SERVICE", "TRACE", "SPAN", "BODY").limit(5, 80),
+        "log records",
+        row -> {
+          JsonNode time = row.get("timestamp_unix_nano");
+          long nanos = time != null && time.isNumber() ? time.longValue() : 0;
+          return new String[] {
+            Instant.ofEpochSecond(0, nanos).toString(),
+            JsonText.cell(row, "severity_text"),
+            JsonText.cell(row, "service_name"),
+            JsonText.cell(row, "trace_id"),
+            JsonText.cell(row, "span_id"),
+            JsonText.cell(row, "body")
+          };
+        });
   }
 }

@@ -17,6 +17,8 @@ import picocli.CommandLine.Parameters;
     description = "Inspect the durable queues' dead letters.",
     subcommands = QueueCommand.DeadLetters.class)
 final class QueueCommand {
+  /** The service that provides the functions. */
+  private static final String SERVICE = "queue-service";
 
   @Command(
       name = "dead-letters",
@@ -68,51 +70,37 @@ final class QueueCommand {
     @Override
     int run(EngineConnection connection) {
       if (queue == null) {
-        JsonNode rows =
+        return printRows(
             Listing.rows(
-                callService(
-                    connection, "engine::queue::dlq_topics", JsonText.object(), "queue-service"),
-                "topics");
-        if (json) {
-          printJson(rows);
-          return ExitCodes.OK;
-        }
-        Table table = new Table("QUEUE", "TYPE", "DEAD LETTERS");
-        for (JsonNode row : rows) {
-          table.row(
-              JsonText.cell(row, "topic"),
-              JsonText.cell(row, "broker_type"),
-              JsonText.cell(row, "message_count"));
-        }
-        Listing.print(out(), table, "queues");
-        return ExitCodes.OK;
+                callService(connection, "engine::queue::dlq_topics", JsonText.object(), SERVICE),
+                "topics"),
+            json,
+            new Table("QUEUE", "TYPE", "DEAD LETTERS"),
+            "queues",
+            row -> JsonText.cells(row, "topic", "broker_type", "message_count"));
       }
       JsonNode answer =
           callService(
               connection,
               "engine::queue::dlq_messages",
               JsonText.object("queue", queue, "offset", offset, "limit", limit),
-              "queue-service");
-      JsonNode rows = Listing.rows(answer, "messages");
-      if (json) {
-        printJson(rows);
-        return ExitCodes.OK;
-      }
-      Table table =
+              SERVICE);
+      return printRows(
+          Listing.rows(answer, "messages"),
+          json,
           new Table("ID", "FUNCTION", "FAILED AT", "ATTEMPTS", "ERROR", "PAYLOAD")
               .limit(4, 60)
-              .limit(5, 40);
-      for (JsonNode row : rows) {
-        table.row(
-            JsonText.cell(row, "id"),
-            JsonText.cell(row, "function_id"),
-            failedAt(row.get("failed_at")),
-            JsonText.cell(row, "retries"),
-            JsonText.cell(row, "error"),
-            JsonText.compact(row.get("payload")));
-      }
-      Listing.print(out(), table, "dead letters in queue " + queue);
-      return ExitCodes.OK;
+              .limit(5, 40),
+          "dead letters in queue " + queue,
+          row ->
+              new String[] {
+                JsonText.cell(row, "id"),
+                JsonText.cell(row, "function_id"),
+                failedAt(row.get("failed_at")),
+                JsonText.cell(row, "retries"),
+                JsonText.cell(row, "error"),
+                JsonText.compact(row.get("payload"))
+              });
     }
 
     private static String failedAt(JsonNode seconds) {
@@ -145,27 +133,17 @@ final class QueueCommand {
       JsonNode answer =
           messageId == null
               ? callService(
-                  connection,
-                  "iii::queue::redrive",
-                  JsonText.object("queue", queue),
-                  "queue-service")
+                  connection, "iii::queue::redrive", JsonText.object("queue", queue), SERVICE)
               : callService(
                   connection,
                   "iii::queue::redrive_message",
                   JsonText.object("queue", queue, "message_id", messageId),
-                  "queue-service");
+                  SERVICE);
       int redriven = count(answer);
       if (messageId != null && redriven == 0) {
-        throw new CliException(
-            ExitCodes.NOT_FOUND, "no dead letter '" + messageId + "' in queue '" + queue + "'");
+        throw noDeadLetter(queue, messageId);
       }
-      if (json) {
-        printJson(answer);
-      } else {
-        out().println("redriven " + redriven + " message(s) of queue " + queue);
-        out().flush();
-      }
-      return ExitCodes.OK;
+      return printAnswer(answer, json, "redriven " + redriven + " message(s) of queue " + queue);
     }
   }
 
@@ -192,19 +170,18 @@ final class QueueCommand {
               connection,
               "iii::queue::discard_message",
               JsonText.object("queue", queue, "message_id", messageId),
-              "queue-service");
+              SERVICE);
       if (count(answer) == 0) {
-        throw new CliException(
-            ExitCodes.NOT_FOUND, "no dead letter '" + messageId + "' in queue '" + queue + "'");
+        throw noDeadLetter(queue, messageId);
       }
-      if (json) {
-        printJson(answer);
-      } else {
-        out().println("discarded message " + messageId + " of queue " + queue);
-        out().flush();
-      }
-      return ExitCodes.OK;
+      return printAnswer(answer, json, "discarded message " + messageId + " of queue " + queue);
     }
+  }
+
+  /** The failure of a redrive or discard of a message that is not among the dead letters. */
+  private static CliException noDeadLetter(String queue, String messageId) {
+    return new CliException(
+        ExitCodes.NOT_FOUND, "no dead letter '" + messageId + "' in queue '" + queue + "'");
   }
 
   /** The {@code redriven} count of a redrive or discard answer. */

@@ -22,28 +22,24 @@ import picocli.CommandLine.Parameters;
       StateCommand.Delete.class,
     })
 final class StateCommand {
+  /** The service that provides the functions. */
+  private static final String SERVICE = "state-service";
 
-  @Command(
-      name = "get",
-      description = {
-        "Print the value stored at <scope> <key> as JSON (state::get).",
-        "Exits with 3 when the key holds no value.",
-      })
-  static final class Get extends EngineCommand {
+  /** The {@code <scope> <key>} arguments of get, set and delete. */
+  abstract static class AtKey extends EngineCommand {
     @Parameters(index = "0", paramLabel = "<scope>")
     String scope;
 
     @Parameters(index = "1", paramLabel = "<key>")
     String key;
 
-    @Override
-    int run(EngineConnection connection) {
+    /**
+     * Prints the value {@code functionId} answers for the key as JSON; exits with {@link
+     * ExitCodes#NOT_FOUND} when there is none.
+     */
+    int printValue(EngineConnection connection, String functionId) {
       JsonNode value =
-          callService(
-              connection,
-              "state::get",
-              JsonText.object("scope", scope, "key", key),
-              "state-service");
+          callService(connection, functionId, JsonText.object("scope", scope, "key", key), SERVICE);
       if (value == null) {
         throw new CliException(
             ExitCodes.NOT_FOUND, "no value at key '" + key + "' of scope '" + scope + "'");
@@ -54,18 +50,25 @@ final class StateCommand {
   }
 
   @Command(
+      name = "get",
+      description = {
+        "Print the value stored at <scope> <key> as JSON (state::get).",
+        "Exits with 3 when the key holds no value.",
+      })
+  static final class Get extends AtKey {
+    @Override
+    int run(EngineConnection connection) {
+      return printValue(connection, "state::get");
+    }
+  }
+
+  @Command(
       name = "set",
       description = {
         "Store a JSON value at <scope> <key> and print {old_value, new_value} (state::set).",
         "The value is JSON ('\"text\"' for a string); '-' reads it from standard input.",
       })
-  static final class Set extends EngineCommand {
-    @Parameters(index = "0", paramLabel = "<scope>")
-    String scope;
-
-    @Parameters(index = "1", paramLabel = "<key>")
-    String key;
-
+  static final class Set extends AtKey {
     @Parameters(index = "2", paramLabel = "<value>", description = "The value as JSON, or '-'.")
     String valueText;
 
@@ -106,7 +109,7 @@ final class StateCommand {
               connection,
               "state::set",
               JsonText.object("scope", scope, "key", key, "value", value),
-              "state-service"));
+              SERVICE));
       return ExitCodes.OK;
     }
   }
@@ -128,8 +131,7 @@ final class StateCommand {
     int run(EngineConnection connection) {
       if (scope != null) {
         JsonNode values =
-            callService(
-                connection, "state::list", JsonText.object("scope", scope), "state-service");
+            callService(connection, "state::list", JsonText.object("scope", scope), SERVICE);
         printJson(
             values == null
                 ? new com.fasterxml.jackson.databind.node.ArrayNode(
@@ -139,8 +141,7 @@ final class StateCommand {
       }
       JsonNode groups =
           Listing.rows(
-              callService(connection, "state::list_groups", JsonText.object(), "state-service"),
-              "groups");
+              callService(connection, "state::list_groups", JsonText.object(), SERVICE), "groups");
       if (json) {
         printJson(groups);
         return ExitCodes.OK;
@@ -159,27 +160,10 @@ final class StateCommand {
         "Delete <scope> <key> and print the deleted value (state::delete).",
         "Exits with 3 when the key held no value.",
       })
-  static final class Delete extends EngineCommand {
-    @Parameters(index = "0", paramLabel = "<scope>")
-    String scope;
-
-    @Parameters(index = "1", paramLabel = "<key>")
-    String key;
-
+  static final class Delete extends AtKey {
     @Override
     int run(EngineConnection connection) {
-      JsonNode old =
-          callService(
-              connection,
-              "state::delete",
-              JsonText.object("scope", scope, "key", key),
-              "state-service");
-      if (old == null) {
-        throw new CliException(
-            ExitCodes.NOT_FOUND, "no value at key '" + key + "' of scope '" + scope + "'");
-      }
-      printJson(old);
-      return ExitCodes.OK;
+      return printValue(connection, "state::delete");
     }
   }
 }

@@ -46,40 +46,24 @@ final class TriggersCommand extends EngineCommand {
             "engine::registered-triggers::list",
             JsonText.object(
                 "include_internal", all, "trigger_type", type, "function_id", function));
-    JsonNode rows = Listing.rows(answer, "registered_triggers");
-    if (json) {
-      printJson(rows);
-      return ExitCodes.OK;
-    }
-    Table table = new Table("TYPE", "FUNCTION", "WORKER", "CONFIG", "ID").limit(3, 60);
-    for (JsonNode row : rows) {
-      table.row(
-          JsonText.cell(row, "trigger_type"),
-          JsonText.cell(row, "function_id"),
-          JsonText.cell(row, "worker_name"),
-          JsonText.cell(row, "config_summary"),
-          JsonText.cell(row, "id"));
-    }
-    Listing.print(out(), table, "triggers");
-    return ExitCodes.OK;
+    return printRows(
+        Listing.rows(answer, "registered_triggers"),
+        json,
+        new Table("TYPE", "FUNCTION", "WORKER", "CONFIG", "ID").limit(3, 60),
+        "triggers",
+        row ->
+            JsonText.cells(
+                row, "trigger_type", "function_id", "worker_name", "config_summary", "id"));
   }
 
   private int triggerTypes(EngineConnection connection) {
     JsonNode answer =
         connection.call("engine::triggers::list", JsonText.object("include_internal", all));
-    JsonNode rows = Listing.rows(answer, "triggers");
-    if (json) {
-      printJson(rows);
-      return ExitCodes.OK;
-    }
-    Table table = new Table("TYPE", "WORKER", "DESCRIPTION").limit(2, 70);
-    for (JsonNode row : rows) {
-      table.row(
-          JsonText.cell(row, "id"),
-          JsonText.cell(row, "worker_name"),
-          JsonText.cell(row, "description"));
-    }
-    Listing.print(out(), table, "trigger types");
-    return ExitCodes.OK;
+    return printRows(
+        Listing.rows(answer, "triggers"),
+        json,
+        new Table("TYPE", "WORKER", "DESCRIPTION").limit(2, 70),
+        "trigger types",
+        row -> JsonText.cells(row, "id", "worker_name", "description"));
   }
 }

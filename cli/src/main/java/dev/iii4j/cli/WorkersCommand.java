@@ -34,24 +34,20 @@ final class WorkersCommand extends EngineCommand {
         rows.add(row);
       }
     }
-    if (json) {
-      printJson(
-          new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), rows));
-      return ExitCodes.OK;
-    }
-    Table table =
-        new Table("NAME", "RUNTIME", "VERSION", "FUNCTIONS", "ACTIVE", "STATUS", "ID").limit(0, 40);
-    for (JsonNode row : rows) {
-      table.row(
-          JsonText.cell(row, "name"),
-          JsonText.cell(row, "runtime"),
-          JsonText.cell(row, "version"),
-          JsonText.cell(row, "function_count"),
-          JsonText.cell(row, "active_invocations"),
-          JsonText.cell(row, "status"),
-          JsonText.cell(row, "id"));
-    }
-    Listing.print(out(), table, "workers");
-    return ExitCodes.OK;
+    return printRows(
+        new com.fasterxml.jackson.databind.node.ArrayNode(dev.iii4j.protocol.Json.nodes(), rows),
+        json,
+        new Table("NAME", "RUNTIME", "VERSION", "FUNCTIONS", "ACTIVE", "STATUS", "ID").limit(0, 40),
+        "workers",
+        row ->
+            JsonText.cells(
+                row,
+                "name",
+                "runtime",
+                "version",
+                "function_count",
+                "active_invocations",
+                "status",
+                "id"));
   }
 }

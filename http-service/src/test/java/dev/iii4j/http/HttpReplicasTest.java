@@ -37,14 +37,9 @@ class HttpReplicasTest {
         HttpServiceInstance first = HttpServiceInstance.start(gateway, Map.of())) {
       EngineWorker client = gateway.worker("replica-client");
       client.start().get(10, TimeUnit.SECONDS);
-      String path = "/replicas/" + UUID.randomUUID();
-      client.registerFunction(
-          "test::replicas::hello",
-          SerdeHandler.sync(in -> json("body", json("hello", in.get("path_params")))).sdk());
-      TriggerRef trigger =
-          client.registerTrigger(
-              "http", "test::replicas::hello", SerdeTrees.sdk(json("api_path", path + "/:who")));
-      HttpTriggerTest.awaitRoute(first, trigger);
+      HttpTriggerTest.HelloRoute hello = HttpTriggerTest.helloRoute(client, first, "replicas");
+      String path = hello.path();
+      TriggerRef trigger = hello.trigger();
       try (HttpServiceInstance second = HttpServiceInstance.start(gateway, Map.of())) {
         HttpTriggerTest.awaitRoute(second, trigger);
         for (HttpServiceInstance replica : new HttpServiceInstance[] {first, second}) {

@@ -1,6 +1,5 @@
 package dev.iii4j.http;
 
-import static dev.iii4j.http.HttpServiceInstance.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -8,16 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.iii4j.http.netty.PublicHttpServer;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.TriggerRef;
-import dev.iii4j.service.SerdeHandler;
-import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,14 +46,7 @@ class HttpTransportTest {
                       && m.endsWith("(" + expected + ", 1 socket threads)"));
       EngineWorker client = gateway.worker("transport-client");
       client.start().get(10, TimeUnit.SECONDS);
-      String path = "/transport/" + UUID.randomUUID();
-      client.registerFunction(
-          "test::transport::hello",
-          SerdeHandler.sync(in -> json("body", json("hello", in.get("path_params")))).sdk());
-      TriggerRef trigger =
-          client.registerTrigger(
-              "http", "test::transport::hello", SerdeTrees.sdk(json("api_path", path + "/:who")));
-      HttpTriggerTest.awaitRoute(service, trigger);
+      String path = HttpTriggerTest.helloRoute(client, service, "transport").path();
       for (int i = 0; i < 5; i++) {
         HttpResponse<String> response =
             HTTP.send(

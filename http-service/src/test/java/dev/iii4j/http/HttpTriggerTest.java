@@ -90,6 +90,24 @@ class HttpTriggerTest {
     return trigger;
   }
 
+  /** A route {@code <path>/:who} answering {@code {"hello": <its path params>}}. */
+  record HelloRoute(String path, TriggerRef trigger) {}
+
+  /**
+   * Registers {@code test::<name>::hello} on {@code client} with an http trigger on {@code
+   * /<name>/<random>/:who}, and waits until {@code instance} serves it.
+   */
+  static HelloRoute helloRoute(EngineWorker client, HttpServiceInstance instance, String name) {
+    String path = "/" + name + "/" + UUID.randomUUID();
+    String fn = "test::" + name + "::hello";
+    client.registerFunction(
+        fn, SerdeHandler.sync(in -> json("body", json("hello", in.get("path_params")))).sdk());
+    TriggerRef trigger =
+        client.registerTrigger("http", fn, SerdeTrees.sdk(json("api_path", path + "/:who")));
+    awaitRoute(instance, trigger);
+    return new HelloRoute(path, trigger);
+  }
+
   static void awaitRoute(HttpServiceInstance instance, TriggerRef trigger) {
     RouteTable table = instance.context.getBean(RouteTable.class);
     await("route of trigger " + trigger.id())

@@ -34,6 +34,6 @@ final class ServiceFactory {
         store,
         sink,
         OutboxProperties.bind(environment, StateProperties.PREFIX + ".events"),
-        event -> event.type().wire() + " " + event.scope() + "/" + event.key());
+        StateEvent::describe);
   }
 }

@@ -29,6 +29,11 @@ public record StateEvent(
     Objects.requireNonNull(key, "key");
   }
 
+  /** How the outbox names this event in its logs: {@code <event_type> <scope>/<key>}. */
+  public String describe() {
+    return type.wire() + " " + scope + "/" + key;
+  }
+
   /**
    * The payload given to condition functions and handlers: {@code {"type":"state", "event_type",
    * "scope", "key", "old_value", "new_value"}}, absent values as JSON null.

@@ -39,11 +39,7 @@ class StateEventsTest {
   @BeforeAll
   static void start() throws Exception {
     String db = PostgresFixture.instance().createDatabase("state_events");
-    stack =
-        ServiceWithClient.start(
-            gw -> StateServiceInstance.start(StateServiceInstance.properties(gw, db)),
-            "state-events-client",
-            "state::list_groups");
+    stack = StateServiceInstance.withClient(db, "state-events-client");
     client = stack.client();
   }
 
@@ -52,8 +48,17 @@ class StateEventsTest {
     ServiceWithClient.close(stack);
   }
 
-  /** Registers a recording handler and a state trigger, and waits until the service holds it. */
-  static List<JsonNode> subscribe(EngineWorker worker, String config, String scope, String key) {
+  private static List<JsonNode> subscribe(
+      EngineWorker worker, String config, String scope, String key) {
+    return subscribe(worker, stack.service(), config, scope, key);
+  }
+
+  /**
+   * Registers a recording handler and a state trigger on {@code worker}, and waits until {@code
+   * service} holds it (it matches a change of {@code scope}/{@code key}).
+   */
+  static List<JsonNode> subscribe(
+      EngineWorker worker, ApplicationContext service, String config, String scope, String key) {
     List<JsonNode> received = new CopyOnWriteArrayList<>();
     String fn = unique("test::on-change");
     worker.registerFunction(
@@ -64,7 +69,7 @@ class StateEventsTest {
               return null;
             }));
     worker.registerTrigger("state", fn, SerdeTrees.sdk(JsonText.parse(config)));
-    awaitBinding(stack.service(), scope, key, fn);
+    awaitBinding(service, scope, key, fn);
     return received;
   }
 

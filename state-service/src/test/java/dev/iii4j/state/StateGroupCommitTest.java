@@ -10,23 +10,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.sdk.FunctionHandler;
-import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GroupCommitGate;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -50,11 +43,7 @@ class StateGroupCommitTest {
   static void start() throws Exception {
     String db = PostgresFixture.instance().createDatabase("state_group_commit");
     database = PostgresFixture.instance().dataSource(db);
-    stack =
-        ServiceWithClient.start(
-            gw -> StateServiceInstance.start(StateServiceInstance.properties(gw, db)),
-            "state-group-commit-client",
-            "state::list_groups");
+    stack = StateServiceInstance.withClient(db, "state-group-commit-client");
     client = stack.client();
   }
 
@@ -88,18 +77,8 @@ class StateGroupCommitTest {
 
   /** The transaction that last wrote each key of {@code scope}. */
   private static Map<String, String> writers(String scope) throws Exception {
-    Map<String, String> xmin = new HashMap<>();
-    try (Connection c = database.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT key, CAST(xmin AS text) FROM state_entry WHERE scope = ?")) {
-      ps.setString(1, scope);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          xmin.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
-    return xmin;
+    return GroupCommitGate.writers(
+        database, "SELECT key, CAST(xmin AS text) FROM state_entry WHERE scope = ?", scope);
   }
 
   @Test
@@ -167,18 +146,9 @@ class StateGroupCommitTest {
   @Test
   void batchedPutsOfABoundScopeFireOneEventEachWithTheirOwnValues() throws Exception {
     String scope = unique("events");
-    List<JsonNode> events = new CopyOnWriteArrayList<>();
-    String fn = unique("test::on-change");
-    client.registerFunction(
-        fn,
-        FunctionHandler.sync(
-            payload -> {
-              events.add(Calls.stripCaller(SerdeTrees.serde(payload)));
-              return null;
-            }));
-    client.registerTrigger(
-        "state", fn, SerdeTrees.sdk(JsonText.parse("{\"scope\":\"" + scope + "\"}")));
-    StateEventsTest.awaitBinding(stack.service(), scope, "a", fn);
+    List<JsonNode> events =
+        StateEventsTest.subscribe(
+            client, stack.service(), "{\"scope\":\"" + scope + "\"}", scope, "a");
     state().set(scope, "gate", json("0"), null);
     state().set(scope, "b", json("\"b0\""), null);
     CompletableFuture<StateChange> gated;
@@ -222,41 +192,12 @@ class StateGroupCommitTest {
   @Test
   void concurrentSetsOfSeveralKeysThroughTheGatewayEachReplaceTheValueBefore() throws Exception {
     String scope = unique("chains");
-    int keys = 6;
-    int each = 30;
-    List<List<CompletableFuture<JsonNode>>> calls = new ArrayList<>();
-    for (int k = 0; k < keys; k++) {
-      calls.add(new ArrayList<>());
-    }
-    for (int i = 0; i < each; i++) {
-      for (int k = 0; k < keys; k++) {
-        String request = set(scope, "k" + k, "\"v" + k + "-" + i + "\"");
-        calls
-            .get(k)
-            .add(
-                client
-                    .call("state::set", SerdeTrees.sdk(JsonText.parse(request)))
-                    .thenApply(SerdeTrees::serde));
-      }
-    }
-    for (int k = 0; k < keys; k++) {
-      // Each key's sets form one chain: from no value, each set replaced the value the one
-      // before it stored, and the last one's value is what is stored.
-      Map<String, String> next = new HashMap<>();
-      for (CompletableFuture<JsonNode> call : calls.get(k)) {
-        JsonNode result = call.get(60, TimeUnit.SECONDS);
-        String previous = JsonText.write(result.get("old_value"));
-        assertThat(next.put(previous, JsonText.write(result.get("new_value"))))
-            .as("two sets replaced %s", previous)
-            .isNull();
-      }
-      String at = "null";
-      for (int step = 0; step < each; step++) {
-        at = next.get(at);
-        assertThat(at).as("chain of k%d broken after %d sets", k, step).isNotNull();
-      }
-      assertThat(Calls.text(client, "state::get", key(scope, "k" + k))).isEqualTo(at);
-      assertThatJson(at).isString();
+    List<String> stored =
+        GroupCommitGate.concurrentSets(
+            client, "state::set", 6, 30, (k, i) -> set(scope, "k" + k, "\"v" + k + "-" + i + "\""));
+    for (int k = 0; k < stored.size(); k++) {
+      assertThat(Calls.text(client, "state::get", key(scope, "k" + k))).isEqualTo(stored.get(k));
+      assertThatJson(stored.get(k)).isString();
     }
   }
 }

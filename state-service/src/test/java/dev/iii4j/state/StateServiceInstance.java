@@ -4,6 +4,7 @@ import dev.iii4j.service.ServiceApplication;
 import dev.iii4j.state.config.StateProperties;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.ServiceHarness;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.context.ApplicationContext;
 import java.util.Map;
 
@@ -29,5 +30,14 @@ final class StateServiceInstance {
 
   static ApplicationContext start(Map<String, Object> properties) {
     return ServiceApplication.context(StateService.ENVIRONMENT).properties(properties).start();
+  }
+
+  /**
+   * A test class's set-up: a gateway, a state service on the database at {@code jdbcUrl}, and a
+   * client worker named {@code clientName} that has seen the service answer.
+   */
+  static ServiceWithClient withClient(String jdbcUrl, String clientName) throws Exception {
+    return ServiceWithClient.start(
+        gateway -> start(properties(gateway, jdbcUrl)), clientName, "state::list_groups");
   }
 }

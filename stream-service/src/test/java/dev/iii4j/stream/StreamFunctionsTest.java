@@ -43,11 +43,7 @@ class StreamFunctionsTest {
   @BeforeAll
   static void start() throws Exception {
     db = PostgresFixture.instance().createDatabase("stream_functions");
-    stack =
-        ServiceWithClient.start(
-            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
-            "stream-functions-client",
-            "stream::list_all");
+    stack = StreamServiceInstance.withClient(db, "stream-functions-client");
     client = stack.client();
   }
 

@@ -7,18 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.iii4j.ops.JsonText;
 import dev.iii4j.sdk.EngineWorker;
-import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.Calls;
 import dev.iii4j.testing.GroupCommitGate;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,11 +41,7 @@ class StreamGroupCommitTest {
   static void start() throws Exception {
     String db = PostgresFixture.instance().createDatabase("stream_group_commit");
     database = PostgresFixture.instance().dataSource(db);
-    stack =
-        ServiceWithClient.start(
-            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
-            "stream-group-commit-client",
-            "stream::list_all");
+    stack = StreamServiceInstance.withClient(db, "stream-group-commit-client");
     client = stack.client();
   }
 
@@ -77,20 +68,12 @@ class StreamGroupCommitTest {
     return put.get(20, TimeUnit.SECONDS).previous().map(JsonText::write).orElse("absent");
   }
 
+  /** The transaction that last wrote each item of {@code stream}. */
   private static Map<String, String> writers(String stream) throws Exception {
-    Map<String, String> xmin = new HashMap<>();
-    try (Connection c = database.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT item_id, CAST(xmin AS text) FROM iii_stream.item WHERE stream_name = ?")) {
-      ps.setString(1, stream);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          xmin.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
-    return xmin;
+    return GroupCommitGate.writers(
+        database,
+        "SELECT item_id, CAST(xmin AS text) FROM iii_stream.item WHERE stream_name = ?",
+        stream);
   }
 
   @Test
@@ -181,38 +164,15 @@ class StreamGroupCommitTest {
   @Test
   void concurrentSetsOfSeveralItemsEachReplaceTheValueBefore() throws Exception {
     String s = unique("chains");
-    int items = 6;
-    int each = 30;
-    List<List<CompletableFuture<JsonNode>>> calls = new ArrayList<>();
-    for (int k = 0; k < items; k++) {
-      calls.add(new ArrayList<>());
-    }
-    for (int i = 0; i < each; i++) {
-      for (int k = 0; k < items; k++) {
-        String request = item(s, "g", "i" + k, "\"data\":\"v" + k + "-" + i + "\"");
-        calls
-            .get(k)
-            .add(
-                client
-                    .call("stream::set", SerdeTrees.sdk(JsonText.parse(request)))
-                    .thenApply(SerdeTrees::serde));
-      }
-    }
-    for (int k = 0; k < items; k++) {
-      Map<String, String> next = new HashMap<>();
-      for (CompletableFuture<JsonNode> call : calls.get(k)) {
-        JsonNode result = call.get(60, TimeUnit.SECONDS);
-        String previous = JsonText.write(result.get("old_value"));
-        assertThat(next.put(previous, JsonText.write(result.get("new_value"))))
-            .as("two sets replaced %s", previous)
-            .isNull();
-      }
-      String at = "null";
-      for (int step = 0; step < each; step++) {
-        at = next.get(at);
-        assertThat(at).as("chain of i%d broken after %d sets", k, step).isNotNull();
-      }
-      assertThat(Calls.text(client, "stream::get", item(s, "g", "i" + k))).isEqualTo(at);
+    List<String> stored =
+        GroupCommitGate.concurrentSets(
+            client,
+            "stream::set",
+            6,
+            30,
+            (k, i) -> item(s, "g", "i" + k, "\"data\":\"v" + k + "-" + i + "\""));
+    for (int k = 0; k < stored.size(); k++) {
+      assertThat(Calls.text(client, "stream::get", item(s, "g", "i" + k))).isEqualTo(stored.get(k));
     }
   }
 }

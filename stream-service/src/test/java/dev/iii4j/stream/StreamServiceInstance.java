@@ -8,6 +8,7 @@ import dev.iii4j.stream.clients.StreamSocketServer;
 import dev.iii4j.stream.config.StreamProperties;
 import dev.iii4j.testing.GatewayHarness;
 import dev.iii4j.testing.ServiceHarness;
+import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.context.ApplicationContext;
 import java.net.URI;
 import java.time.Duration;
@@ -44,6 +45,15 @@ final class StreamServiceInstance {
         .atMost(Duration.ofSeconds(20))
         .until(() -> worker.isConnected() && feed.connected());
     return context;
+  }
+
+  /**
+   * A test class's set-up: a gateway, a stream service on the database at {@code jdbcUrl}, and a
+   * client worker named {@code clientName} that has seen the service answer.
+   */
+  static ServiceWithClient withClient(String jdbcUrl, String clientName) throws Exception {
+    return ServiceWithClient.start(
+        gateway -> start(properties(gateway, jdbcUrl)), clientName, "stream::list_all");
   }
 
   /** The client WebSocket URL of a replica. */

@@ -36,11 +36,7 @@ class StreamTriggersTest {
   @BeforeAll
   static void start() throws Exception {
     String db = PostgresFixture.instance().createDatabase("stream_triggers");
-    stack =
-        ServiceWithClient.start(
-            gw -> StreamServiceInstance.start(StreamServiceInstance.properties(gw, db)),
-            "stream-triggers-client",
-            "stream::list_all");
+    stack = StreamServiceInstance.withClient(db, "stream-triggers-client");
     client = stack.client();
   }
 

@@ -1,12 +1,21 @@
 package dev.iii4j.testing;
 
+import dev.iii4j.ops.JsonText;
+import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeTrees;
+import io.micronaut.json.tree.JsonNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
@@ -132,6 +141,79 @@ public final class GroupCommitGate implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Which transaction last wrote each row: runs {@code select} (two columns: a row's name and its
+   * {@code CAST(xmin AS text)}) with string parameters. Rows written by one commit share an xmin.
+   */
+  public static Map<String, String> writers(DataSource database, String select, String... params)
+      throws SQLException {
+    Map<String, String> xmin = new HashMap<>();
+    try (Connection c = database.getConnection();
+        PreparedStatement ps = c.prepareStatement(select)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          xmin.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return xmin;
+  }
+
+  /**
+   * Sends {@code each} sets to each of {@code keys} keys through {@code client}, all at once (round
+   * by round), and checks that each key's sets form one chain: starting from no value, each set's
+   * {@code old_value} is the {@code new_value} of exactly one other set of its key.
+   *
+   * @param function the set function ({@code state::set}, {@code stream::set})
+   * @param request the JSON request of the set of key {@code k} in round {@code i}
+   * @return per key, the {@code new_value} at the end of its chain (JSON text): what is stored now
+   */
+  public static List<String> concurrentSets(
+      EngineWorker client,
+      String function,
+      int keys,
+      int each,
+      BiFunction<Integer, Integer, String> request)
+      throws Exception {
+    List<List<CompletableFuture<JsonNode>>> calls = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      calls.add(new ArrayList<>());
+    }
+    for (int i = 0; i < each; i++) {
+      for (int k = 0; k < keys; k++) {
+        calls
+            .get(k)
+            .add(
+                client
+                    .call(function, SerdeTrees.sdk(JsonText.parse(request.apply(k, i))))
+                    .thenApply(SerdeTrees::serde));
+      }
+    }
+    List<String> ends = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      Map<String, String> next = new HashMap<>();
+      for (CompletableFuture<JsonNode> call : calls.get(k)) {
+        JsonNode result = call.get(60, TimeUnit.SECONDS);
+        String previous = JsonText.write(result.get("old_value"));
+        if (next.put(previous, JsonText.write(result.get("new_value"))) != null) {
+          throw new AssertionError("two sets of key " + k + " replaced " + previous);
+        }
+      }
+      String at = "null";
+      for (int step = 0; step < each; step++) {
+        at = next.get(at);
+        if (at == null) {
+          throw new AssertionError("the chain of key " + k + " broke after " + step + " sets");
+        }
+      }
+      ends.add(at);
+    }
+    return ends;
   }
 
   /** Commits the gate's transaction: the blocked write goes on. */

@@ -1,5 +1,6 @@
 package dev.iii4j.testing;
 
+import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 
 /**
@@ -82,6 +84,45 @@ public final class ManagementEndpoints {
               return last.get().statusCode() == status;
             });
     return last.get();
+  }
+
+  /** What a test checks while the service is ready. */
+  @FunctionalInterface
+  public interface WhileReady {
+    /**
+     * Checks the ready service.
+     *
+     * @param service the service's context
+     * @param server its started management server
+     * @param readiness the body of its {@code /health/readiness} answer (it names the indicators)
+     */
+    void check(ApplicationContext service, EmbeddedServer server, String readiness)
+        throws Exception;
+  }
+
+  /**
+   * The readiness of a service that needs the gateway: starts a gateway and {@code service} against
+   * it, starts the service's management server, waits until it is ready (200), checks that it has
+   * no {@link #deviations}, runs {@code whileReady}, then closes the gateway and waits until the
+   * service is not ready (503). Closes both at the end.
+   *
+   * @throws AssertionError when the management server has deviations
+   */
+  public static void readinessFollowsTheGateway(
+      Function<GatewayHarness, ApplicationContext> service, WhileReady whileReady)
+      throws Exception {
+    try (GatewayHarness gateway = GatewayHarness.start();
+        ApplicationContext context = service.apply(gateway)) {
+      EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
+      String readiness = awaitReadiness(server, 200).body();
+      List<String> deviations = deviations(server);
+      if (!deviations.isEmpty()) {
+        throw new AssertionError("management server deviations: " + deviations);
+      }
+      whileReady.check(context, server, readiness);
+      gateway.close();
+      awaitReadiness(server, 503);
+    }
   }
 
   private static void expect(List<String> found, HttpClient http, HttpRequest request, int... ok)

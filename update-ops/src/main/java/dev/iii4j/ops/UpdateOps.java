@@ -44,6 +44,37 @@ public final class UpdateOps {
   }
 
   /**
+   * The answer of a write of state and stream ({@code set}, {@code update}): {@code {old_value,
+   * new_value}}, absent values as JSON null, and {@code errors} (each {@code {op_index, code,
+   * message, doc_url}}, {@code doc_url} left out when the error has none) when some op failed.
+   *
+   * @param previous the value before the write; empty when there was none
+   * @param current the value after the write; null when there is none
+   * @param errors the failed ops, in op order
+   */
+  public static JsonNode answer(
+      Optional<JsonNode> previous, @Nullable JsonNode current, List<UpdateOpError> errors) {
+    Map<String, JsonNode> result = new LinkedHashMap<>();
+    result.put("old_value", previous.orElse(JsonNode.nullNode()));
+    result.put("new_value", current == null ? JsonNode.nullNode() : current);
+    if (!errors.isEmpty()) {
+      List<JsonNode> items = new ArrayList<>(errors.size());
+      for (UpdateOpError error : errors) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        fields.put("op_index", JsonNode.createNumberNode(error.opIndex()));
+        fields.put("code", JsonNode.createStringNode(error.code()));
+        fields.put("message", JsonNode.createStringNode(error.message()));
+        if (error.docUrl() != null) {
+          fields.put("doc_url", JsonNode.createStringNode(error.docUrl()));
+        }
+        items.add(JsonNode.createObjectNode(fields));
+      }
+      result.put("errors", JsonNode.createArrayNode(items));
+    }
+    return JsonNode.createObjectNode(result);
+  }
+
+  /**
    * Applies ops to a stored value.
    *
    * @param stored the current value; empty when the key has no entry (the working copy then starts

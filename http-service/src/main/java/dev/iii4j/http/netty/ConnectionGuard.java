@@ -192,7 +192,11 @@ final class ConnectionGuard extends ChannelDuplexHandler {
     ctx.channel().config().setAutoRead(true);
   }
 
-  /** Writes {@code reply} with {@code Connection: close} and closes the connection after it. */
+  /**
+   * Writes {@code reply} with {@code Connection: close} and closes the connection after it: shuts
+   * the sending side, then closes when the client has closed or after {@link #LINGER}, whichever
+   * comes first (the timer is cancelled when the connection closes).
+   */
   static void answerAndClose(ChannelHandlerContext ctx, Reply reply) {
     DefaultFullHttpResponse response =
         new DefaultFullHttpResponse(
@@ -216,8 +220,11 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                   // reads the answer, then end of stream); what still arrives is read and
                   // dropped until the client closes, or for LINGER at most.
                   duplex.shutdownOutput();
-                  ctx.executor()
-                      .schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                  ScheduledFuture<?> linger =
+                      ctx.executor()
+                          .schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                  // The client usually closes first: the timer then has nothing left to do.
+                  ctx.channel().closeFuture().addListener(closed -> linger.cancel(false));
                 });
   }
 

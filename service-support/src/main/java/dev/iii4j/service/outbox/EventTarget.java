@@ -1,12 +1,17 @@
 package dev.iii4j.service.outbox;
 
+import dev.iii4j.sdk.BindingTable;
+import dev.iii4j.sdk.TriggerBinding;
+import dev.iii4j.service.SerdeTrees;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.json.tree.JsonNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * One trigger an event is to be delivered to, captured when the change commits so that delivery
@@ -24,6 +29,25 @@ public record EventTarget(
   public EventTarget {
     Objects.requireNonNull(triggerId, "triggerId");
     Objects.requireNonNull(functionId, "functionId");
+  }
+
+  /**
+   * The targets of the bindings in {@code table} whose config (a Serde tree, null when absent) is
+   * accepted by {@code filter}, sorted by trigger id: the table is a hash map, and a stable order
+   * keeps deliveries reproducible.
+   */
+  public static List<EventTarget> matching(BindingTable table, Predicate<JsonNode> filter) {
+    List<EventTarget> targets = new ArrayList<>();
+    for (TriggerBinding binding : table.bindings()) {
+      JsonNode config = SerdeTrees.serde(binding.config());
+      if (filter.test(config)) {
+        targets.add(
+            new EventTarget(
+                binding.id(), binding.functionId(), config, SerdeTrees.serde(binding.metadata())));
+      }
+    }
+    targets.sort(Comparator.comparing(EventTarget::triggerId));
+    return targets;
   }
 
   /**

@@ -7,7 +7,9 @@
  * restart between commit and delivery.
  *
  * <p>Generic over the event type; nothing here is a bean by itself. Each service builds its
- * dispatcher and sink in its own factory, in its own environment. Depends on the worker SDK (the
- * sink fires triggers through it) and Micronaut's JSON tree; never on a storage technology.
+ * dispatcher and sink in its own factory, in its own environment, and registers {@link
+ * dev.iii4j.service.outbox.OutboxMetrics} from its metrics bean. Depends on the worker SDK (the
+ * sink fires triggers through it), Micronaut's JSON tree and Micrometer; never on a storage
+ * technology.
  */
 package dev.iii4j.service.outbox;

@@ -20,10 +20,6 @@ final class EventSinkFactory {
   @Singleton
   EventSink<StateEvent> eventSink(EngineWorker worker, StateTriggers triggers) {
     return new TriggerEventSink<>(
-        worker,
-        triggers.table(),
-        StateTriggers.TYPE,
-        StateEvent::payload,
-        event -> event.type().wire() + " " + event.scope() + "/" + event.key());
+        worker, triggers.table(), StateTriggers.TYPE, StateEvent::payload, StateEvent::describe);
   }
 }

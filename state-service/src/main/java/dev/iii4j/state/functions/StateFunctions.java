@@ -1,7 +1,7 @@
 package dev.iii4j.state.functions;
 
 import dev.iii4j.ops.Requests;
-import dev.iii4j.ops.UpdateOpError;
+import dev.iii4j.ops.UpdateOps;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
@@ -20,7 +20,6 @@ import io.micronaut.json.tree.JsonNode;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -110,7 +109,7 @@ final class StateFunctions {
     String key = Requests.string(request, "key", "");
     JsonNode value = Requests.valueOrData(request);
     StateChange change = state.set(scope, key, value, EventTrace.of(invocation));
-    return oldAndNew(change, List.of());
+    return UpdateOps.answer(change.previous(), change.current(), List.of());
   }
 
   private JsonNode get(JsonNode input) {
@@ -135,7 +134,7 @@ final class StateFunctions {
     String key = Requests.string(request, "key", "");
     StateService.UpdateResult result =
         state.update(scope, key, Requests.ops(request), EventTrace.of(invocation));
-    return oldAndNew(result.change(), result.errors());
+    return UpdateOps.answer(result.change().previous(), result.change().current(), result.errors());
   }
 
   private JsonNode list(JsonNode input) {
@@ -151,24 +150,5 @@ final class StateFunctions {
       names.add(JsonNode.createStringNode(scope));
     }
     return JsonNode.createObjectNode(Map.of("groups", JsonNode.createArrayNode(names)));
-  }
-
-  private static JsonNode oldAndNew(StateChange change, List<UpdateOpError> errors) {
-    Map<String, JsonNode> result = new LinkedHashMap<>();
-    result.put("old_value", change.previous().orElse(JsonNode.nullNode()));
-    result.put("new_value", change.current() == null ? JsonNode.nullNode() : change.current());
-    if (!errors.isEmpty()) {
-      List<JsonNode> items = new ArrayList<>(errors.size());
-      for (UpdateOpError error : errors) {
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
-        fields.put("op_index", JsonNode.createNumberNode(error.opIndex()));
-        fields.put("code", JsonNode.createStringNode(error.code()));
-        fields.put("message", JsonNode.createStringNode(error.message()));
-        fields.put("doc_url", JsonNode.createStringNode(error.docUrl()));
-        items.add(JsonNode.createObjectNode(fields));
-      }
-      result.put("errors", JsonNode.createArrayNode(items));
-    }
-    return JsonNode.createObjectNode(result);
   }
 }

@@ -2,16 +2,13 @@ package dev.iii4j.state.functions;
 
 import dev.iii4j.sdk.BindingTable;
 import dev.iii4j.sdk.TriggerBinding;
-import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.service.TriggerConfigs;
 import dev.iii4j.service.outbox.EventTarget;
 import dev.iii4j.state.StateService;
 import dev.iii4j.state.TriggerBindings;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,30 +36,15 @@ public final class StateTriggers implements TriggerBindings {
 
   @Override
   public List<EventTarget> matching(String scope, String key) {
-    List<EventTarget> targets = new ArrayList<>();
-    for (TriggerBinding binding : table.bindings()) {
-      JsonNode config = SerdeTrees.serde(binding.config());
-      if (matches(field(config, "scope"), scope) && matches(field(config, "key"), key)) {
-        targets.add(
-            new EventTarget(
-                binding.id(), binding.functionId(), config, SerdeTrees.serde(binding.metadata())));
-      }
-    }
-    // Bindings come from a hash map; a stable order keeps deliveries reproducible.
-    targets.sort((a, b) -> a.triggerId().compareTo(b.triggerId()));
-    return targets;
+    return EventTarget.matching(
+        table,
+        config ->
+            matches(TriggerConfigs.string(config, "scope"), scope)
+                && matches(TriggerConfigs.string(config, "key"), key));
   }
 
   private static boolean matches(@Nullable String filter, String value) {
     return filter == null || filter.equals(value);
-  }
-
-  private static @Nullable String field(@Nullable JsonNode config, String name) {
-    if (config == null || !config.isObject()) {
-      return null;
-    }
-    JsonNode value = config.get(name);
-    return value == null || value.isNull() ? null : value.getStringValue();
   }
 
   private static Optional<String> validate(TriggerBinding binding) {

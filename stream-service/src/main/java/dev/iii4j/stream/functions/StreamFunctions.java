@@ -2,7 +2,7 @@ package dev.iii4j.stream.functions;
 
 import dev.iii4j.ops.Requests;
 import dev.iii4j.ops.UpdateOp;
-import dev.iii4j.ops.UpdateOpError;
+import dev.iii4j.ops.UpdateOps;
 import dev.iii4j.protocol.ErrorCode;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.sdk.FunctionException;
@@ -183,7 +183,7 @@ final class StreamFunctions {
             Requests.string(request, "item_id", ""),
             Requests.any(request, "data", ""),
             EventTrace.of(in.invocation()));
-    return oldAndNew(change, List.of());
+    return UpdateOps.answer(change.previous(), change.current(), List.of());
   }
 
   private JsonNode get(JsonNode input) {
@@ -264,27 +264,6 @@ final class StreamFunctions {
     StreamService.UpdateResult result =
         streams.update(
             streamName, groupId, itemId, ops, request.get("ops"), EventTrace.of(in.invocation()));
-    return oldAndNew(result.change(), result.errors());
-  }
-
-  private static JsonNode oldAndNew(ItemChange change, List<UpdateOpError> errors) {
-    Map<String, JsonNode> result = new LinkedHashMap<>();
-    result.put("old_value", change.previous().orElse(JsonNode.nullNode()));
-    result.put("new_value", change.current() == null ? JsonNode.nullNode() : change.current());
-    if (!errors.isEmpty()) {
-      List<JsonNode> items = new ArrayList<>(errors.size());
-      for (UpdateOpError error : errors) {
-        Map<String, JsonNode> fields = new LinkedHashMap<>();
-        fields.put("op_index", JsonNode.createNumberNode(error.opIndex()));
-        fields.put("code", JsonNode.createStringNode(error.code()));
-        fields.put("message", JsonNode.createStringNode(error.message()));
-        if (error.docUrl() != null) {
-          fields.put("doc_url", JsonNode.createStringNode(error.docUrl()));
-        }
-        items.add(JsonNode.createObjectNode(fields));
-      }
-      result.put("errors", JsonNode.createArrayNode(items));
-    }
-    return JsonNode.createObjectNode(result);
+    return UpdateOps.answer(result.change().previous(), result.change().current(), result.errors());
   }
 }

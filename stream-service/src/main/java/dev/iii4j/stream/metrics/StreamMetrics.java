@@ -1,5 +1,6 @@
 package dev.iii4j.stream.metrics;
 
+import dev.iii4j.service.outbox.OutboxMetrics;
 import dev.iii4j.stream.StreamService;
 import dev.iii4j.stream.StreamStore;
 import dev.iii4j.stream.clients.ClientHub;
@@ -8,23 +9,19 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The stream service's own metrics, scraped at {@code /prometheus}, for this replica: {@code
  * iii_stream_clients_connected}, {@code iii_stream_subscriptions}, {@code
  * iii_stream_messages_received_total} (from the change feed), {@code
  * iii_stream_frames_pushed_total}, {@code iii_stream_clients_cut_off_total} (slow clients
- * disconnected), and {@code iii_stream_events_pending} (trigger events not delivered yet, read from
- * the database at each scrape).
+ * disconnected), and {@code iii_stream_events_pending} (trigger events not delivered yet,
+ * service-support's {@link OutboxMetrics}).
  */
 @Context
 @Requires(env = StreamService.ENVIRONMENT)
 @Requires(beans = MeterRegistry.class)
 final class StreamMetrics {
-  private static final Logger LOG = LoggerFactory.getLogger(StreamMetrics.class);
-
   StreamMetrics(MeterRegistry registry, ClientHub hub, StreamStore store) {
     Gauge.builder("iii.stream.clients.connected", hub, ClientHub::connected)
         .description("WebSocket clients connected to this replica")
@@ -41,17 +38,6 @@ final class StreamMetrics {
     FunctionCounter.builder("iii.stream.clients.cut.off", hub, ClientHub::cutOffTotal)
         .description("Clients disconnected because their buffer exceeded max-buffered-bytes")
         .register(registry);
-    Gauge.builder("iii.stream.events.pending", store, StreamMetrics::pending)
-        .description("Stream trigger events committed but not delivered yet")
-        .register(registry);
-  }
-
-  private static double pending(StreamStore store) {
-    try {
-      return store.undelivered();
-    } catch (RuntimeException e) {
-      LOG.debug("cannot count pending stream events", e);
-      return Double.NaN;
-    }
+    OutboxMetrics.register(registry, "stream", store);
   }
 }
