@@ -9,8 +9,10 @@ import dev.iii4j.service.SerdeTrees;
 import dev.iii4j.testing.GatewayHarness;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +66,44 @@ class HttpHostileInputTest {
   /** Everything the server sends until it closes the connection. */
   private static String readUntilClosed(Socket socket) throws IOException {
     return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void aClientThatKeepsSendingAfterA413IsDrainedThenClosed() throws Exception {
+    try (Socket socket = connect()) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /big HTTP/1.1\r\nHost: x\r\n"
+                  + "Content-Type: application/octet-stream\r\nContent-Length: 100000000\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      // The answer, then the end of the stream: the service shut its sending side only.
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close");
+      // The client goes on sending the body it announced: the service drains it for a while
+      // (so a client still sending can read the answer), then closes, so a client that never
+      // stops does not hold the connection: writes start failing.
+      byte[] chunk = new byte[16 * 1024];
+      long start = System.nanoTime();
+      // Five seconds of draining, though the header-read and idle timeouts here are shorter: a
+      // rejected connection is the lingering close's alone.
+      long deadline = start + TimeUnit.SECONDS.toNanos(8);
+      IOException failed = null;
+      while (failed == null && System.nanoTime() < deadline) {
+        try {
+          out.write(chunk);
+          out.flush();
+          TimeUnit.MILLISECONDS.sleep(20);
+        } catch (IOException e) {
+          failed = e;
+        }
+      }
+      assertThat(failed).as("closed while the client was still sending").isNotNull();
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("drained for a while first, not reset at once")
+          .isGreaterThan(Duration.ofSeconds(3));
+    }
   }
 
   @Test

@@ -198,6 +198,13 @@ final class ConnectionGuard extends ChannelDuplexHandler {
    * comes first (the timer is cancelled when the connection closes).
    */
   static void answerAndClose(ChannelHandlerContext ctx, Reply reply) {
+    // Also when another handler rejects (the aggregator's 413): the guard's header and idle
+    // timers must not cut the lingering close short, and what still arrives is dropped.
+    ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class);
+    if (guard != null) {
+      guard.rejected = true;
+      guard.cancelTimer();
+    }
     DefaultFullHttpResponse response =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
