@@ -11,6 +11,7 @@ import dev.iii4j.gateway.registry.FunctionDefinition;
 import dev.iii4j.gateway.registry.FunctionProvider;
 import dev.iii4j.gateway.registry.FunctionRegistry;
 import dev.iii4j.protocol.ErrorCode;
+import dev.iii4j.protocol.MintedChannels;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
@@ -54,7 +55,7 @@ public final class ChannelFunctions {
   static final int MAX_ID_CHARS = 128;
 
   /** Our extension: registers a mint of channels the caller names and keys itself. */
-  public static final String MINT = "engine::channels::mint";
+  public static final String MINT = MintedChannels.FUNCTION;
 
   private final ChannelRegistry channels;
 

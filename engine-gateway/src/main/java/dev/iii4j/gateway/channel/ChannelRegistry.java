@@ -2,14 +2,13 @@ package dev.iii4j.gateway.channel;
 
 import dev.iii4j.gateway.WorkerSession;
 import dev.iii4j.gateway.config.GatewayProperties;
+import dev.iii4j.protocol.MintedChannels;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,11 +56,6 @@ public final class ChannelRegistry {
 
   public static final int MAX_SECRET_BYTES = 128;
 
-  /** The HMAC of minted channel keys. */
-  public static final String MINT_MAC = "HmacSHA256";
-
-  private static final Base64.Encoder KEY = Base64.getUrlEncoder().withoutPadding();
-
   /** Why {@link #mint} refused. */
   public enum MintRefusal {
     /** The prefix is registered already (by any connection). */
@@ -75,11 +68,9 @@ public final class ChannelRegistry {
   private record Mint(String prefix, Mac mac, WorkerSession owner) {
     /** The key of a minted channel id: base64url of its HMAC. */
     String key(String id) {
-      byte[] digest;
       synchronized (mac) {
-        digest = mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
+        return MintedChannels.key(mac, id);
       }
-      return KEY.encodeToString(digest);
     }
   }
 
@@ -208,13 +199,7 @@ public final class ChannelRegistry {
    * @return null when registered, otherwise why not
    */
   public @Nullable MintRefusal mint(WorkerSession owner, String prefix, byte[] secret) {
-    Mac mac;
-    try {
-      mac = Mac.getInstance(MINT_MAC);
-      mac.init(new SecretKeySpec(secret, MINT_MAC));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("no " + MINT_MAC + " in this JVM", e);
-    }
+    Mac mac = MintedChannels.mac(secret);
     synchronized (mints) {
       if (mints.containsKey(prefix)) {
         return MintRefusal.PREFIX_TAKEN;
@@ -267,7 +252,9 @@ public final class ChannelRegistry {
     }
     String[] parts = id.split("\\.", -1);
     if (parts.length != 4
-        || !(parts[1].equals("b") || parts[1].equals("r"))
+        || parts[1].length() != 1
+        || !(parts[1].charAt(0) == MintedChannels.BODY
+            || parts[1].charAt(0) == MintedChannels.RESPONSE)
         || !digits(parts[2])
         || !digits(parts[3])) {
       return null;
@@ -277,7 +264,7 @@ public final class ChannelRegistry {
       return null;
     }
     StreamChannel fresh =
-        parts[1].equals("b")
+        parts[1].charAt(0) == MintedChannels.BODY
             ? filled(
                 new StreamChannel(id, accessKey, DEFAULT_BUFFER, mint.owner(), expiresAtMs),
                 new byte[0])

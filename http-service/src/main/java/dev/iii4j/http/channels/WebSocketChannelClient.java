@@ -3,6 +3,7 @@ package dev.iii4j.http.channels;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.iii4j.http.ChannelClient;
+import dev.iii4j.protocol.MintedChannels;
 import dev.iii4j.sdk.EngineWorker;
 import dev.iii4j.service.SerdeTrees;
 import io.micronaut.core.annotation.Nullable;
@@ -63,8 +64,6 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
   /** How long minted channels outlive their request's timeout (the gateway sweeps them then). */
   static final long MINT_GRACE_MS = 60_000;
 
-  private static final String CHANNELS_MINT = "engine::channels::mint";
-  private static final String MAC = "HmacSHA256";
   private static final int SECRET_BYTES = 32;
 
   private static final JsonFactory FACTORY = JsonFactory.builder().build();
@@ -82,9 +81,9 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
 
     Keyer() {
       try {
-        mac = Mac.getInstance(MAC);
+        mac = Mac.getInstance(MintedChannels.MAC);
       } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("no " + MAC + " in this JVM", e);
+        throw new IllegalStateException("no " + MintedChannels.MAC + " in this JVM", e);
       }
     }
 
@@ -98,7 +97,7 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
         }
         mint = current;
       }
-      return TOKEN.encodeToString(mac.doFinal(id.getBytes(StandardCharsets.US_ASCII)));
+      return MintedChannels.key(mac, id);
     }
   }
 
@@ -175,9 +174,8 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
     Mint current = currentMint();
     long n = minted.incrementAndGet();
     long expiry = (System.currentTimeMillis() + timeout.toMillis() + MINT_GRACE_MS + 999) / 1000;
-    String tail = "." + n + "." + expiry;
-    String bodyId = current.prefix() + ".b" + tail;
-    String responseId = current.prefix() + ".r" + tail;
+    String bodyId = MintedChannels.id(current.prefix(), MintedChannels.BODY, n, expiry);
+    String responseId = MintedChannels.id(current.prefix(), MintedChannels.RESPONSE, n, expiry);
     Keyer keyer = KEYERS.get();
     String bodyKey = keyer.key(current, bodyId);
     String responseKey = keyer.key(current, responseId);
@@ -218,8 +216,8 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      worker.callVoid(CHANNELS_MINT, SerdeTrees.rawText(out.toString()));
-      current = new Mint(connection, prefix, new SecretKeySpec(secret, MAC));
+      worker.callVoid(MintedChannels.FUNCTION, SerdeTrees.rawText(out.toString()));
+      current = new Mint(connection, prefix, new SecretKeySpec(secret, MintedChannels.MAC));
       mint = current;
       return current;
     }
