@@ -63,10 +63,15 @@ final class CpuMeter {
   }
 
   private long serverCpu() {
-    return server
+    return cpuNanos(server);
+  }
+
+  /** The CPU time {@code process} has used so far, as the operating system reports it. */
+  static long cpuNanos(ProcessHandle process) {
+    return process
         .info()
         .totalCpuDuration()
         .map(Duration::toNanos)
-        .orElseThrow(() -> new IllegalStateException("the OS reports no CPU time of " + server));
+        .orElseThrow(() -> new IllegalStateException("the OS reports no CPU time of " + process));
   }
 }

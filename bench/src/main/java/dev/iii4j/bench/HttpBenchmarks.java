@@ -105,6 +105,7 @@ final class HttpBenchmarks {
                 "method",
                 "GET");
         handlerOnly = Stats.of(Load.sequential(200, 1000, () -> direct.call("bench::http", like)));
+        CpuShares shares = new CpuShares(http.proc().pid(), stack.gateway().proc().pid());
         List<WrkResult> oursResults = new ArrayList<>();
         List<WrkResult> floorResults = new ArrayList<>();
         // Both endpoints' JVMs are warmed before the first slice, as B1's and B5's are:
@@ -129,7 +130,11 @@ final class HttpBenchmarks {
             wrk(wrk, bare, c, warm);
             WrkResult fs = wrk(wrk, bare, c, slice);
             wrk(wrk, ours, c, warm);
+            long[] cpu0 = c == NOOP_IN_FLIGHT ? shares.snapshot() : null;
             WrkResult os = wrk(wrk, ours, c, slice);
+            if (cpu0 != null) {
+              shares.addHttp(cpu0, os.perSecond() * slice.toNanos() / 1e9);
+            }
             fRps += fs.perSecond() / rounds;
             fP99 += fs.p99Micros() / rounds;
             oRps += os.perSecond() / rounds;
@@ -148,10 +153,13 @@ final class HttpBenchmarks {
             }
             if (c == NOOP_IN_FLIGHT) {
               // In the same alternation, never at the same time as wrk.
-              noopRate +=
+              long[] n0 = shares.snapshot();
+              double rate =
                   Load.closedLoop(
-                          NOOP_IN_FLIGHT, warm, slice, CallBenchmarks.syncCall(direct, NOOP, small))
-                      / rounds;
+                      NOOP_IN_FLIGHT, warm, slice, CallBenchmarks.syncCall(direct, NOOP, small));
+              // The snapshot also spans the warm-up: counted with the calls made in it.
+              shares.addNoop(n0, rate * (slice.toNanos() + warm.toNanos()) / 1e9);
+              noopRate += rate / rounds;
             }
           }
           WrkResult f = new WrkResult(fRps, Double.NaN, fP99);
@@ -176,6 +184,7 @@ final class HttpBenchmarks {
                   c == 8 ? Goal.valueAtMost(P99_AT_8_MICROS) : Goal.none()));
         }
         addComparisons(oursResults, callP50, noopRate);
+        report.note(shares.describe());
         stack.saveMetrics(stack.gateway(), "after-B7");
         stack.saveMetrics(http, "after-B7");
         double oursGrowth = oursResults.get(1).p99Micros() / oursResults.get(0).p99Micros();
@@ -268,6 +277,67 @@ final class HttpBenchmarks {
             .withNote(
                 "no-op engine calls: a Java SDK caller calls a Java SDK echo function through the"
                     + " gateway (B1's call), 64 in flight, in slices alternating with wrk's"));
+  }
+
+  /**
+   * CPU per request of each process at 64 connections: http-service, the gateway and this harness
+   * (the handler's worker) during the wrk slices, the gateway and the harness (caller and callee)
+   * during the no-op calls' slices. Where the HTTP path's extra cost goes; wrk's own is not
+   * counted.
+   */
+  private static final class CpuShares {
+    private static final com.sun.management.OperatingSystemMXBean HARNESS =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private final ProcessHandle http;
+    private final ProcessHandle gateway;
+    private final long[] httpNanos = new long[3];
+    private final long[] noopNanos = new long[3];
+    private double requests;
+    private double calls;
+
+    CpuShares(long httpPid, long gatewayPid) {
+      this.http = ProcessHandle.of(httpPid).orElseThrow();
+      this.gateway = ProcessHandle.of(gatewayPid).orElseThrow();
+    }
+
+    long[] snapshot() {
+      return new long[] {
+        CpuMeter.cpuNanos(http), CpuMeter.cpuNanos(gateway), HARNESS.getProcessCpuTime()
+      };
+    }
+
+    void addHttp(long[] before, double count) {
+      add(httpNanos, before);
+      requests += count;
+    }
+
+    void addNoop(long[] before, double count) {
+      add(noopNanos, before);
+      calls += count;
+    }
+
+    private void add(long[] into, long[] before) {
+      long[] now = snapshot();
+      for (int i = 0; i < into.length; i++) {
+        into[i] += now[i] - before[i];
+      }
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "B7: CPU per request at %d connections (wrk's own not counted): http-service %.1f µs,"
+              + " gateway %.1f µs, handler's JVM %.1f µs; per no-op call at %d in flight: gateway"
+              + " %.1f µs, caller's and callee's JVM %.1f µs",
+          NOOP_IN_FLIGHT,
+          httpNanos[0] / 1e3 / requests,
+          httpNanos[1] / 1e3 / requests,
+          httpNanos[2] / 1e3 / requests,
+          NOOP_IN_FLIGHT,
+          noopNanos[1] / 1e3 / calls,
+          noopNanos[2] / 1e3 / calls);
+    }
   }
 
   private static void awaitOk(String url) throws InterruptedException {
