@@ -105,7 +105,8 @@ final class HttpBenchmarks {
                 "method",
                 "GET");
         handlerOnly = Stats.of(Load.sequential(200, 1000, () -> direct.call("bench::http", like)));
-        CpuShares shares = new CpuShares(http.proc().pid(), stack.gateway().proc().pid());
+        CpuShares shares =
+            new CpuShares(http.proc().pid(), stack.gateway().proc().pid(), floor.pid());
         List<WrkResult> oursResults = new ArrayList<>();
         List<WrkResult> floorResults = new ArrayList<>();
         // Both endpoints' JVMs are warmed before the first slice, as B1's and B5's are:
@@ -128,7 +129,11 @@ final class HttpBenchmarks {
           for (int r = 0; r < rounds; r++) {
             Duration warm = r == 0 ? options.httpWarmup() : Duration.ofSeconds(1);
             wrk(wrk, bare, c, warm);
+            long floor0 = c == NOOP_IN_FLIGHT ? shares.floorCpu() : 0;
             WrkResult fs = wrk(wrk, bare, c, slice);
+            if (c == NOOP_IN_FLIGHT) {
+              shares.addFloor(floor0, fs.perSecond() * slice.toNanos() / 1e9);
+            }
             wrk(wrk, ours, c, warm);
             long[] cpu0 = c == NOOP_IN_FLIGHT ? shares.snapshot() : null;
             WrkResult os = wrk(wrk, ours, c, slice);
@@ -291,20 +296,51 @@ final class HttpBenchmarks {
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     private final ProcessHandle http;
     private final ProcessHandle gateway;
-    private final long[] httpNanos = new long[3];
-    private final long[] noopNanos = new long[3];
+    private final ProcessHandle floor;
+    private long floorNanos;
+    private double floorRequests;
+    private final long[] httpNanos = new long[4];
+    private final long[] noopNanos = new long[4];
     private double requests;
     private double calls;
 
-    CpuShares(long httpPid, long gatewayPid) {
+    CpuShares(long httpPid, long gatewayPid, long floorPid) {
       this.http = ProcessHandle.of(httpPid).orElseThrow();
       this.gateway = ProcessHandle.of(gatewayPid).orElseThrow();
+      this.floor = ProcessHandle.of(floorPid).orElseThrow();
+    }
+
+    long floorCpu() {
+      return CpuMeter.cpuNanos(floor);
+    }
+
+    void addFloor(long before, double count) {
+      floorNanos += floorCpu() - before;
+      floorRequests += count;
     }
 
     long[] snapshot() {
       return new long[] {
-        CpuMeter.cpuNanos(http), CpuMeter.cpuNanos(gateway), HARNESS.getProcessCpuTime()
+        CpuMeter.cpuNanos(http),
+        CpuMeter.cpuNanos(gateway),
+        HARNESS.getProcessCpuTime(),
+        finishedChildrenCpuNanos()
       };
+    }
+
+    /**
+     * The CPU of this JVM's finished children (Linux's cutime and cstime, in clock ticks of 10 ms):
+     * across a wrk slice, wrk's own; 0 where /proc is absent.
+     */
+    private static long finishedChildrenCpuNanos() {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is the state (field 3 of the line): cutime and cstime are fields 16 and 17.
+        return (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) * 10_000_000L;
+      } catch (java.io.IOException | RuntimeException e) {
+        return 0;
+      }
     }
 
     void addHttp(long[] before, double count) {
@@ -327,13 +363,15 @@ final class HttpBenchmarks {
     String describe() {
       return String.format(
           Locale.ROOT,
-          "B7: CPU per request at %d connections (wrk's own not counted): http-service %.1f µs,"
-              + " gateway %.1f µs, handler's JVM %.1f µs; per no-op call at %d in flight: gateway"
-              + " %.1f µs, caller's and callee's JVM %.1f µs",
+          "B7: CPU per request at %d connections: http-service %.1f µs,"
+              + " gateway %.1f µs, handler's JVM %.1f µs, wrk %.1f µs; the bare endpoint's JVM %.1f µs; per no-op"
+              + " call at %d in flight: gateway %.1f µs, caller's and callee's JVM %.1f µs",
           NOOP_IN_FLIGHT,
           httpNanos[0] / 1e3 / requests,
           httpNanos[1] / 1e3 / requests,
           httpNanos[2] / 1e3 / requests,
+          httpNanos[3] / 1e3 / requests,
+          floorNanos / 1e3 / floorRequests,
           NOOP_IN_FLIGHT,
           noopNanos[1] / 1e3 / calls,
           noopNanos[2] / 1e3 / calls);

@@ -49,7 +49,7 @@ final class Stack implements AutoCloseable {
   record Infra(String pgUser, String pgPassword, String stateDb, String cronDb, String kafka) {}
 
   /** The floor server's ports. */
-  record Floor(int wsPort, int httpPort) {
+  record Floor(int wsPort, int httpPort, long pid) {
     URI wsUrl() {
       return URI.create("ws://127.0.0.1:" + wsPort + "/");
     }
@@ -133,7 +133,7 @@ final class Stack implements AutoCloseable {
               Integer.toString(http)));
       ChildProcess p = track(launch("floor-server", command, Map.of()));
       p.awaitLine(Pattern.compile("^READY$"), READY_TIMEOUT);
-      floor = new Floor(ws, http);
+      floor = new Floor(ws, http, p.pid());
     }
     return floor;
   }
