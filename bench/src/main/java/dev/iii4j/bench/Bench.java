@@ -1,7 +1,6 @@
 package dev.iii4j.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -110,12 +109,8 @@ public final class Bench {
       if (!options.serviceEnv().isEmpty()) {
         report.meta("service environment", options.serviceEnv().toString());
       }
-      Path logs = stack.logs();
-      report.meta(
-          "logs",
-          logs.startsWith(options.root())
-              ? options.root().relativize(logs).toString()
-              : logs.toString());
+      // Always the directory beside the report (no machine's paths in a committed report).
+      report.meta("logs", "`" + stack.logs().getFileName() + "/` beside this report");
     } catch (RuntimeException e) {
       e.printStackTrace();
       report.add(Row.failed("-", "harness", e.toString()));
