@@ -15,13 +15,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Several replicas, readiness, and the gateway going away. */
+/** Several replicas, readiness, and the gateway going away or restarting. */
 class HttpReplicasTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -53,6 +55,53 @@ class HttpReplicasTest {
               .atMost(Duration.ofSeconds(10))
               .until(() -> get(replica.uri(path + "/ann")).statusCode() == 404);
         }
+      }
+    }
+  }
+
+  @Test
+  void afterAGatewayRestartStreamedResponsesUseTheNewConnectionsMint() throws Exception {
+    try (GatewayHarness gateway = GatewayHarness.start();
+        HttpServiceInstance service =
+            HttpServiceInstance.start(gateway, Map.of("engine.http.request-timeout", "3s"))) {
+      EngineWorker client = gateway.worker("restart-client");
+      client.start().get(10, TimeUnit.SECONDS);
+      try (Channels channels = new Channels(client)) {
+        String path = "/restart-stream/" + UUID.randomUUID();
+        // Streams its answer through the request's response channel: a channel minted by
+        // http-service under the mint of its current gateway connection.
+        client.registerFunction(
+            "test::restart::stream",
+            ((SerdeHandler)
+                    invocation ->
+                        channels
+                            .write(
+                                invocation.data().get("response"),
+                                List.of(
+                                    "{\"type\":\"set_status\",\"status_code\":206}",
+                                    "streamed".getBytes(StandardCharsets.UTF_8)))
+                            .thenApply(v -> null))
+                .sdk());
+        TriggerRef trigger =
+            client.registerTrigger(
+                "http", "test::restart::stream", SerdeTrees.sdk(json("api_path", path)));
+        HttpTriggerTest.awaitRoute(service, trigger);
+        HttpResponse<String> before = get(service.uri(path));
+        assertThat(before.statusCode()).isEqualTo(206);
+        assertThat(before.body()).isEqualTo("streamed");
+
+        // A new gateway knows none of the former connection's mints: http-service must register
+        // a new one on its new connection, or the handler's channel is refused and the request
+        // ends in a 504.
+        gateway.restart();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  HttpResponse<String> after = get(service.uri(path));
+                  assertThat(after.statusCode()).isEqualTo(206);
+                  assertThat(after.body()).isEqualTo("streamed");
+                });
       }
     }
   }
