@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.iii4j.gateway.invocation.Invoker;
 import dev.iii4j.protocol.ErrorBody;
 import dev.iii4j.protocol.Message;
 import dev.iii4j.protocol.TriggerAction;
@@ -208,6 +209,40 @@ class GatewayProtocolTest {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
       assertThat(result.error())
           .isEqualTo(new ErrorBody("invocation_stopped", "Invocation stopped"));
+    }
+  }
+
+  @Test
+  void aCallerThatDisconnectsMidCallLeavesNothingBehindAndTheExecutorUp() {
+    // A service restarted or killed with requests in flight: its calls' late results are dropped,
+    // the calls are no longer counted in flight, and the executor keeps serving others.
+    String fn = unique("outlived");
+    Invoker invoker = context.getBean(Invoker.class);
+    try (RawWorker executor = RawWorker.connect(port)) {
+      executor.send(new Message.RegisterFunction(fn));
+      executor.sync();
+      int before = invoker.inFlight();
+      String id = invocationId();
+      try (RawWorker caller = RawWorker.connect(port)) {
+        caller.send(new Message.InvokeFunction(id, fn, json("{\"n\":1}")));
+        executor.next(Message.InvokeFunction.class, m -> m.invocationId().equals(id));
+        assertThat(invoker.inFlight()).isEqualTo(before + 1);
+        caller.abort();
+      }
+      // Dropped with the caller's connection, not kept until the executor answers.
+      await().atMost(Duration.ofSeconds(5)).until(() -> invoker.inFlight() == before);
+      executor.send(Message.InvocationResult.success(id, fn, json("\"late\"")));
+      executor.sync();
+
+      try (RawWorker next = RawWorker.connect(port)) {
+        String second = invocationId();
+        next.send(new Message.InvokeFunction(second, fn, json("{\"n\":2}")));
+        executor.next(Message.InvokeFunction.class, m -> m.invocationId().equals(second));
+        executor.send(Message.InvocationResult.success(second, fn, json("\"fresh\"")));
+        var result = next.next(Message.InvocationResult.class);
+        assertThat(result.invocationId()).isEqualTo(second);
+        assertThat(result.result()).isEqualTo(json("\"fresh\""));
+      }
     }
   }
 
