@@ -2,6 +2,7 @@ package dev.iii4j.http;
 
 import dev.iii4j.http.channels.WebSocketChannelClient;
 import dev.iii4j.sdk.EngineWorker;
+import dev.iii4j.service.SerdeHandler;
 import io.micronaut.json.tree.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -60,6 +61,14 @@ final class Channels implements AutoCloseable {
           }
         });
     return all;
+  }
+
+  /**
+   * A handler that answers with no value and writes {@code frames} to its request's response
+   * channel (see {@link #write}): a streamed response.
+   */
+  SerdeHandler respondingWith(List<Object> frames) {
+    return invocation -> write(invocation.data().get("response"), frames).thenApply(v -> null);
   }
 
   /** Writes text frames (Strings) and binary frames (byte arrays) in order, then closes. */

@@ -72,15 +72,11 @@ class HttpReplicasTest {
         // http-service under the mint of its current gateway connection.
         client.registerFunction(
             "test::restart::stream",
-            ((SerdeHandler)
-                    invocation ->
-                        channels
-                            .write(
-                                invocation.data().get("response"),
-                                List.of(
-                                    "{\"type\":\"set_status\",\"status_code\":206}",
-                                    "streamed".getBytes(StandardCharsets.UTF_8)))
-                            .thenApply(v -> null))
+            channels
+                .respondingWith(
+                    List.of(
+                        "{\"type\":\"set_status\",\"status_code\":206}",
+                        "streamed".getBytes(StandardCharsets.UTF_8)))
                 .sdk());
         TriggerRef trigger =
             client.registerTrigger(

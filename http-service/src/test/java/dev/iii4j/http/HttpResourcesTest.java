@@ -105,13 +105,7 @@ class HttpResourcesTest {
         route("POST", SerdeHandler.sync(in -> json("status_code", 200, "body", "ok")));
     String streamed =
         route(
-            "POST",
-            in ->
-                channels
-                    .write(
-                        in.data().get("response"),
-                        List.of("streamed".getBytes(StandardCharsets.UTF_8)))
-                    .thenApply(v -> null));
+            "POST", channels.respondingWith(List.of("streamed".getBytes(StandardCharsets.UTF_8))));
     String readsBody =
         route(
             "POST",

@@ -494,17 +494,13 @@ class HttpTriggerTest {
     route(
         "GET",
         path,
-        invocation ->
-            channels
-                .write(
-                    invocation.data().get("response"),
-                    List.of(
-                        "{\"type\":\"set_status\",\"status_code\":206}",
-                        "{\"type\":\"set_headers\",\"headers\":{\"content-type\":\"text/event-stream\",\"x-a\":\"1\"}}",
-                        "{\"type\":\"set_headers\",\"headers\":{\"x-a\":\"2\"}}",
-                        "data: one\n\n".getBytes(StandardCharsets.UTF_8),
-                        "data: two\n\n".getBytes(StandardCharsets.UTF_8)))
-                .thenApply(v -> null));
+        channels.respondingWith(
+            List.of(
+                "{\"type\":\"set_status\",\"status_code\":206}",
+                "{\"type\":\"set_headers\",\"headers\":{\"content-type\":\"text/event-stream\",\"x-a\":\"1\"}}",
+                "{\"type\":\"set_headers\",\"headers\":{\"x-a\":\"2\"}}",
+                "data: one\n\n".getBytes(StandardCharsets.UTF_8),
+                "data: two\n\n".getBytes(StandardCharsets.UTF_8))));
 
     HttpResponse<byte[]> response = send(get(path));
     assertThat(response.statusCode()).isEqualTo(206);
@@ -519,12 +515,7 @@ class HttpTriggerTest {
     route(
         "DELETE",
         path,
-        invocation ->
-            channels
-                .write(
-                    invocation.data().get("response"),
-                    List.of("{\"type\":\"set_status\",\"status_code\":204}"))
-                .thenApply(v -> null));
+        channels.respondingWith(List.of("{\"type\":\"set_status\",\"status_code\":204}")));
     HttpResponse<byte[]> response = send(get(path).DELETE());
     assertThat(response.statusCode()).isEqualTo(204);
     assertThat(response.body()).isEmpty();
