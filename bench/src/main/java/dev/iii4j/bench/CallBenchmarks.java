@@ -82,15 +82,9 @@ final class CallBenchmarks {
     String frame = Json.invokeFrame(ECHO, small);
     int warmup = options.latencyWarmup();
     int count = options.latencyCount();
-    long[][] samples =
-        Load.interleavedSequential(
-            options.rounds(),
-            warmup,
-            count,
-            () -> echo.roundTrip(frame),
-            syncCall(caller, ECHO, small));
-    Stats floor = Stats.of(samples[0]);
-    Stats ours = Stats.of(samples[1]);
+    RoundTrips trips = roundTrips(caller, echo, frame, small, warmup, count);
+    Stats floor = trips.floor();
+    Stats ours = trips.ours();
     report.add(
         Row.vsFloor(
                 "B1",
@@ -118,6 +112,26 @@ final class CallBenchmarks {
             ours.p99Micros(),
             floor.p99Micros(),
             Goal.none()));
+  }
+
+  /** The latencies of B1 and B4: the floor's echo of the frame, and our synchronous call. */
+  private record RoundTrips(Stats floor, Stats ours) {}
+
+  /**
+   * {@code count} sequential calls of {@link #ECHO} with {@code payload} after {@code warmup}, in
+   * slices alternating with the floor's: {@code frame} (that call's frame) through the echo client.
+   */
+  private RoundTrips roundTrips(
+      EngineWorker caller, EchoClient echo, String frame, JsonNode payload, int warmup, int count)
+      throws Exception {
+    long[][] samples =
+        Load.interleavedSequential(
+            options.rounds(),
+            warmup,
+            count,
+            () -> echo.roundTrip(frame),
+            syncCall(caller, ECHO, payload));
+    return new RoundTrips(Stats.of(samples[0]), Stats.of(samples[1]));
   }
 
   private void b2(
@@ -179,15 +193,9 @@ final class CallBenchmarks {
     String frame = Json.invokeFrame(ECHO, payload);
     int warmup = options.payloadWarmup(size);
     int count = options.payloadCount(size);
-    long[][] samples =
-        Load.interleavedSequential(
-            options.rounds(),
-            warmup,
-            count,
-            () -> echo.roundTrip(frame),
-            syncCall(caller, ECHO, payload));
-    Stats floor = Stats.of(samples[0]);
-    Stats ours = Stats.of(samples[1]);
+    RoundTrips trips = roundTrips(caller, echo, frame, payload, warmup, count);
+    Stats floor = trips.floor();
+    Stats ours = trips.ours();
     report.add(
         Row.vsFloor(
                 "B4",
