@@ -79,10 +79,9 @@ final class CallBenchmarks {
   }
 
   private void b1(EngineWorker caller, EchoClient echo, JsonNode small) throws Exception {
-    String frame = Json.invokeFrame(ECHO, small);
     int warmup = options.latencyWarmup();
     int count = options.latencyCount();
-    RoundTrips trips = roundTrips(caller, echo, frame, small, warmup, count);
+    RoundTrips trips = roundTrips(caller, echo, small, warmup, count);
     Stats floor = trips.floor();
     Stats ours = trips.ours();
     report.add(
@@ -103,7 +102,7 @@ final class CallBenchmarks {
                     warmup,
                     options.rounds(),
                     Json.write(small).length(),
-                    frame.length())));
+                    trips.frameLength())));
     report.add(
         Row.vsFloor(
             "B1",
@@ -114,16 +113,21 @@ final class CallBenchmarks {
             Goal.none()));
   }
 
-  /** The latencies of B1 and B4: the floor's echo of the frame, and our synchronous call. */
-  private record RoundTrips(Stats floor, Stats ours) {}
+  /**
+   * The latencies of B1 and B4: the floor's echo of the call's frame, and our synchronous call;
+   * {@code frameLength} is the length of that frame.
+   */
+  private record RoundTrips(Stats floor, Stats ours, int frameLength) {}
 
   /**
    * {@code count} sequential calls of {@link #ECHO} with {@code payload} after {@code warmup}, in
-   * slices alternating with the floor's: {@code frame} (that call's frame) through the echo client.
+   * slices alternating with the floor's: the same call's {@code invokefunction} frame through the
+   * echo client.
    */
   private RoundTrips roundTrips(
-      EngineWorker caller, EchoClient echo, String frame, JsonNode payload, int warmup, int count)
+      EngineWorker caller, EchoClient echo, JsonNode payload, int warmup, int count)
       throws Exception {
+    String frame = Json.invokeFrame(ECHO, payload);
     long[][] samples =
         Load.interleavedSequential(
             options.rounds(),
@@ -131,7 +135,7 @@ final class CallBenchmarks {
             count,
             () -> echo.roundTrip(frame),
             syncCall(caller, ECHO, payload));
-    return new RoundTrips(Stats.of(samples[0]), Stats.of(samples[1]));
+    return new RoundTrips(Stats.of(samples[0]), Stats.of(samples[1]), frame.length());
   }
 
   private void b2(
@@ -189,11 +193,9 @@ final class CallBenchmarks {
   }
 
   private void b4(EngineWorker caller, EchoClient echo, int size) throws Exception {
-    JsonNode payload = Json.sized(size);
-    String frame = Json.invokeFrame(ECHO, payload);
-    int warmup = options.payloadWarmup(size);
     int count = options.payloadCount(size);
-    RoundTrips trips = roundTrips(caller, echo, frame, payload, warmup, count);
+    RoundTrips trips =
+        roundTrips(caller, echo, Json.sized(size), options.payloadWarmup(size), count);
     Stats floor = trips.floor();
     Stats ours = trips.ours();
     report.add(
