@@ -12,6 +12,7 @@ import dev.iii4j.testing.GroupCommitGate;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +60,25 @@ class StreamGroupCommitTest {
     return store().put(stream, "g", item, JsonText.parse(value), List.of(), null);
   }
 
+  /**
+   * The batch of the tests below, in stream {@code s} (group {@code g}): with item {@code gate}'s
+   * row locked, sets gate to 1 and queues behind it a to "a1", b to "b1", a to "a2", {@code extra}
+   * and c to "c1"; releases the gate and returns the sets in that order.
+   */
+  @SafeVarargs
+  private static List<CompletableFuture<ItemChange>> gatedBatch(
+      String s, Supplier<ItemChange>... extra) throws SQLException {
+    List<Supplier<ItemChange>> queued = new ArrayList<>();
+    queued.add(() -> put(s, "a", "\"a1\""));
+    queued.add(() -> put(s, "b", "\"b1\""));
+    queued.add(() -> put(s, "a", "\"a2\""));
+    queued.addAll(List.of(extra));
+    queued.add(() -> put(s, "c", "\"c1\""));
+    try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
+      return gate.queueBehind(() -> put(s, "gate", "1"), queued);
+    }
+  }
+
   /** The old value each write replaced (JSON text, or {@code absent}), in order. */
   private static List<String> olds(List<CompletableFuture<ItemChange>> writes) throws Exception {
     return GroupCommitGate.oldValues(writes, ItemChange::previous);
@@ -79,18 +100,9 @@ class StreamGroupCommitTest {
     try (StreamClient ws = StreamClient.connect(StreamServiceInstance.clientUrl(stack.service()))) {
       ws.join("sub", s, "g", null);
       assertThat(ws.nextEvent()).isEqualTo("{\"type\":\"sync\",\"data\":[0,\"b0\"]}");
-      List<CompletableFuture<ItemChange>> sets;
-      try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
-        sets =
-            gate.queueBehind(
-                () -> put(s, "gate", "1"),
-                () -> put(s, "a", "\"a1\""),
-                () -> put(s, "b", "\"b1\""),
-                () -> put(s, "a", "\"a2\""),
-                // PostgreSQL cannot store U+0000 in text: this set fails, in the batch and alone.
-                () -> put(s, "bad", "\"nul \\u0000 here\""),
-                () -> put(s, "c", "\"c1\""));
-      }
+      // PostgreSQL cannot store U+0000 in text: this set fails, in the batch and alone.
+      List<CompletableFuture<ItemChange>> sets =
+          gatedBatch(s, () -> put(s, "bad", "\"nul \\u0000 here\""));
       assertThat(olds(List.of(sets.get(0), sets.get(1), sets.get(2), sets.get(3), sets.get(5))))
           .containsExactly("0", "absent", "\"b0\"", "\"a1\"", "absent");
       assertThatThrownBy(() -> sets.get(4).get(20, TimeUnit.SECONDS))
@@ -124,16 +136,7 @@ class StreamGroupCommitTest {
     String s = unique("shared");
     put(s, "gate", "0");
     put(s, "b", "\"b0\"");
-    List<CompletableFuture<ItemChange>> sets;
-    try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
-      sets =
-          gate.queueBehind(
-              () -> put(s, "gate", "1"),
-              () -> put(s, "a", "\"a1\""),
-              () -> put(s, "b", "\"b1\""),
-              () -> put(s, "a", "\"a2\""),
-              () -> put(s, "c", "\"c1\""));
-    }
+    List<CompletableFuture<ItemChange>> sets = gatedBatch(s);
     assertThat(olds(sets)).containsExactly("0", "absent", "\"b0\"", "\"a1\"", "absent");
     // b and c were written by one transaction (with a's first set), a's second set by another.
     Map<String, String> writers = writers(s);

@@ -126,11 +126,16 @@ public final class GroupCommitGate implements AutoCloseable {
   @SafeVarargs
   public final <T> List<CompletableFuture<T>> queueBehind(
       Supplier<T> gated, Supplier<T>... queued) {
+    return queueBehind(gated, List.of(queued));
+  }
+
+  /** {@link #queueBehind(Supplier, Supplier[])} with the queued writes in a list. */
+  public <T> List<CompletableFuture<T>> queueBehind(Supplier<T> gated, List<Supplier<T>> queued) {
     List<CompletableFuture<T>> writes = new ArrayList<>();
     writes.add(start(gated));
     awaitBlocked(1);
-    for (int i = 0; i < queued.length; i++) {
-      writes.add(queue(queued[i], i + 1));
+    for (int i = 0; i < queued.size(); i++) {
+      writes.add(queue(queued.get(i), i + 1));
     }
     return writes;
   }
