@@ -79,18 +79,11 @@ final class CallBenchmarks {
   }
 
   private void b1(EngineWorker caller, EchoClient echo, JsonNode small) throws Exception {
-    String frame = Json.invokeFrame(ECHO, small);
     int warmup = options.latencyWarmup();
     int count = options.latencyCount();
-    long[][] samples =
-        Load.interleavedSequential(
-            options.rounds(),
-            warmup,
-            count,
-            () -> echo.roundTrip(frame),
-            syncCall(caller, ECHO, small));
-    Stats floor = Stats.of(samples[0]);
-    Stats ours = Stats.of(samples[1]);
+    RoundTrips trips = roundTrips(caller, echo, small, warmup, count);
+    Stats floor = trips.floor();
+    Stats ours = trips.ours();
     report.add(
         Row.vsFloor(
                 "B1",
@@ -109,7 +102,7 @@ final class CallBenchmarks {
                     warmup,
                     options.rounds(),
                     Json.write(small).length(),
-                    frame.length())));
+                    trips.frameLength())));
     report.add(
         Row.vsFloor(
             "B1",
@@ -118,6 +111,31 @@ final class CallBenchmarks {
             ours.p99Micros(),
             floor.p99Micros(),
             Goal.none()));
+  }
+
+  /**
+   * The latencies of B1 and B4: the floor's echo of the call's frame, and our synchronous call;
+   * {@code frameLength} is the length of that frame.
+   */
+  private record RoundTrips(Stats floor, Stats ours, int frameLength) {}
+
+  /**
+   * {@code count} sequential calls of {@link #ECHO} with {@code payload} after {@code warmup}, in
+   * slices alternating with the floor's: the same call's {@code invokefunction} frame through the
+   * echo client.
+   */
+  private RoundTrips roundTrips(
+      EngineWorker caller, EchoClient echo, JsonNode payload, int warmup, int count)
+      throws Exception {
+    String frame = Json.invokeFrame(ECHO, payload);
+    long[][] samples =
+        Load.interleavedSequential(
+            options.rounds(),
+            warmup,
+            count,
+            () -> echo.roundTrip(frame),
+            syncCall(caller, ECHO, payload));
+    return new RoundTrips(Stats.of(samples[0]), Stats.of(samples[1]), frame.length());
   }
 
   private void b2(
@@ -175,19 +193,11 @@ final class CallBenchmarks {
   }
 
   private void b4(EngineWorker caller, EchoClient echo, int size) throws Exception {
-    JsonNode payload = Json.sized(size);
-    String frame = Json.invokeFrame(ECHO, payload);
-    int warmup = options.payloadWarmup(size);
     int count = options.payloadCount(size);
-    long[][] samples =
-        Load.interleavedSequential(
-            options.rounds(),
-            warmup,
-            count,
-            () -> echo.roundTrip(frame),
-            syncCall(caller, ECHO, payload));
-    Stats floor = Stats.of(samples[0]);
-    Stats ours = Stats.of(samples[1]);
+    RoundTrips trips =
+        roundTrips(caller, echo, Json.sized(size), options.payloadWarmup(size), count);
+    Stats floor = trips.floor();
+    Stats ours = trips.ours();
     report.add(
         Row.vsFloor(
                 "B4",

@@ -211,25 +211,17 @@ final class StateBenchmarks {
           ps.setString(next, Json.write(value(n)));
           ps.executeUpdate();
         };
-    LongFunction<JsonNode> payload = i -> store.payload().of(scope, sdkKey(i, c), value(i));
-    double[] rates =
-        Load.alternateAll(
-            options.rounds(),
-            options.throughputWarmup(),
-            options.sliceWarmup(),
-            options.throughputMeasure(),
-            List.of(
-                (w, d) -> jdbcLoops(infra, c, store.upsert(), false, write, w, d),
-                calls(caller, c, NOOP, payload, false),
-                calls(caller, c, store.setFunction(), payload, false)));
-    String name = store.setFunction() + "/s, " + c + " in flight";
-    report.add(
-        Row.vsFloor("B6", name, Unit.PER_SECOND, rates[2], rates[0], Goal.ratioAtLeast(0.6))
-            .withNote(
-                "floor: JDBC upsert of the same row shape, autocommit, "
-                    + c
-                    + (c == 1 ? " connection" : " connections")));
-    report.add(noopRow(name, c, rates, c == 1 ? 0.4 : 0.5));
+    measure(
+        caller,
+        c,
+        store.setFunction(),
+        i -> store.payload().of(scope, sdkKey(i, c), value(i)),
+        false,
+        (w, d) -> jdbcLoops(infra, c, store.upsert(), false, write, w, d),
+        "floor: JDBC upsert of the same row shape, autocommit, "
+            + c
+            + (c == 1 ? " connection" : " connections"),
+        c == 1 ? 0.4 : 0.5);
   }
 
   private void get(EngineWorker caller, Stack.Infra infra, Store store, String scope, int c)
@@ -253,7 +245,38 @@ final class StateBenchmarks {
             select,
             options.throughputWarmup(),
             options.throughputMeasure().dividedBy(options.rounds()));
-    LongFunction<JsonNode> payload = i -> store.payload().of(scope, sdkKey(i, c), null);
+    measure(
+        caller,
+        c,
+        store.getFunction(),
+        i -> store.payload().of(scope, sdkKey(i, c), null),
+        true,
+        (w, d) -> jdbcLoops(infra, c, store.select(), false, select, w, d),
+        String.format(
+            Locale.ROOT,
+            "floor: JDBC select by primary key, %d connection(s), platform threads; the"
+                + " same select from virtual threads: %s",
+            c,
+            Unit.PER_SECOND.format(virtual)),
+        0.7);
+  }
+
+  /**
+   * Measures {@code functionId} at {@code c} in flight (the n-th call with {@code payload(n)}, as
+   * {@link #calls}) in slices alternating with its JDBC floor and the no-op call, and reports B6's
+   * two rows: ours against the floor (goal 0.6, noted {@code floorNote}) and against the no-op call
+   * (goal {@code noopGoal}).
+   */
+  private void measure(
+      EngineWorker caller,
+      int c,
+      String functionId,
+      LongFunction<JsonNode> payload,
+      boolean needsResult,
+      Load.Measure floor,
+      String floorNote,
+      double noopGoal)
+      throws Exception {
     double[] rates =
         Load.alternateAll(
             options.rounds(),
@@ -261,20 +284,14 @@ final class StateBenchmarks {
             options.sliceWarmup(),
             options.throughputMeasure(),
             List.of(
-                (w, d) -> jdbcLoops(infra, c, store.select(), false, select, w, d),
+                floor,
                 calls(caller, c, NOOP, payload, false),
-                calls(caller, c, store.getFunction(), payload, true)));
-    String name = store.getFunction() + "/s, " + c + " in flight";
+                calls(caller, c, functionId, payload, needsResult)));
+    String name = functionId + "/s, " + c + " in flight";
     report.add(
         Row.vsFloor("B6", name, Unit.PER_SECOND, rates[2], rates[0], Goal.ratioAtLeast(0.6))
-            .withNote(
-                String.format(
-                    Locale.ROOT,
-                    "floor: JDBC select by primary key, %d connection(s), platform threads; the"
-                        + " same select from virtual threads: %s",
-                    c,
-                    Unit.PER_SECOND.format(virtual))));
-    report.add(noopRow(name, c, rates, 0.7));
+            .withNote(floorNote));
+    report.add(noopRow(name, c, rates, noopGoal));
   }
 
   /**

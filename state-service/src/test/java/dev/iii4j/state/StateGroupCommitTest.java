@@ -64,15 +64,13 @@ class StateGroupCommitTest {
     return JsonText.parse(text);
   }
 
-  /** Starts a put and waits until it is the {@code position}-th write queued behind the gate. */
-  private static CompletableFuture<StateChange> queuePut(
-      String scope, String key, String value, int position) {
-    return GroupCommitGate.queue(
-        () -> store().put(scope, key, json(value), List.of(), null), position);
+  private static StateChange put(String scope, String key, String value) {
+    return store().put(scope, key, json(value), List.of(), null);
   }
 
-  private static String old(CompletableFuture<StateChange> put) throws Exception {
-    return put.get(20, TimeUnit.SECONDS).previous().map(JsonText::write).orElse("absent");
+  /** The old value each write replaced (JSON text, or {@code absent}), in order. */
+  private static List<String> olds(List<CompletableFuture<StateChange>> writes) throws Exception {
+    return GroupCommitGate.oldValues(writes, StateChange::previous);
   }
 
   /** The transaction that last wrote each key of {@code scope}. */
@@ -84,28 +82,22 @@ class StateGroupCommitTest {
   @Test
   void putsQueuedBehindACommitAreWrittenTogetherEachWithItsOwnOldValue() throws Exception {
     String scope = unique("together");
-    store().put(scope, "gate", json("0"), List.of(), null);
-    store().put(scope, "b", json("\"b0\""), List.of(), null);
-    CompletableFuture<StateChange> gated;
-    CompletableFuture<StateChange> a1;
-    CompletableFuture<StateChange> b1;
-    CompletableFuture<StateChange> a2;
-    CompletableFuture<StateChange> c1;
+    put(scope, "gate", "0");
+    put(scope, "b", "\"b0\"");
+    List<CompletableFuture<StateChange>> puts;
     try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ENTRY, scope, "gate")) {
-      gated = GroupCommitGate.start(() -> store().put(scope, "gate", json("1"), List.of(), null));
-      gate.awaitBlocked(1);
-      a1 = queuePut(scope, "a", "\"a1\"", 1);
-      b1 = queuePut(scope, "b", "\"b1\"", 2);
-      a2 = queuePut(scope, "a", "\"a2\"", 3);
-      c1 = queuePut(scope, "c", "\"c1\"", 4);
+      puts =
+          gate.queueBehind(
+              () -> put(scope, "gate", "1"),
+              () -> put(scope, "a", "\"a1\""),
+              () -> put(scope, "b", "\"b1\""),
+              () -> put(scope, "a", "\"a2\""),
+              () -> put(scope, "c", "\"c1\""));
     }
-    assertThat(old(gated)).isEqualTo("0");
-    assertThat(old(a1)).isEqualTo("absent");
-    assertThat(old(b1)).isEqualTo("\"b0\"");
-    // a's second put waited for the first (one put per key in a batch) and replaced its value.
-    assertThat(old(a2)).isEqualTo("\"a1\"");
-    assertThat(old(c1)).isEqualTo("absent");
-    assertThat(a2.get().current()).isEqualTo(json("\"a2\""));
+    // gate, a, b, a again, c; a's second put waited for the first (one put per key in a batch)
+    // and replaced its value.
+    assertThat(olds(puts)).containsExactly("0", "absent", "\"b0\"", "\"a1\"", "absent");
+    assertThat(puts.get(3).get().current()).isEqualTo(json("\"a2\""));
     assertThat(JsonText.write(store().get(scope, "a").orElseThrow())).isEqualTo("\"a2\"");
     assertThat(JsonText.write(store().get(scope, "c").orElseThrow())).isEqualTo("\"c1\"");
     // b and c were written by one transaction (with a's first put), a's second put by another.
@@ -118,24 +110,21 @@ class StateGroupCommitTest {
   @Test
   void aPutThatFailsInABatchFailsAloneAndItsNeighboursAreStored() throws Exception {
     String scope = unique("failing");
-    store().put(scope, "gate", json("0"), List.of(), null);
-    store().put(scope, "x", json("\"x0\""), List.of(), null);
-    CompletableFuture<StateChange> gated;
-    CompletableFuture<StateChange> x;
-    CompletableFuture<StateChange> bad;
-    CompletableFuture<StateChange> z;
+    put(scope, "gate", "0");
+    put(scope, "x", "\"x0\"");
+    List<CompletableFuture<StateChange>> puts;
     try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ENTRY, scope, "gate")) {
-      gated = GroupCommitGate.start(() -> store().put(scope, "gate", json("1"), List.of(), null));
-      gate.awaitBlocked(1);
-      x = queuePut(scope, "x", "\"x1\"", 1);
-      // PostgreSQL cannot store U+0000 in text: this put fails, in the batch and alone.
-      bad = queuePut(scope, "y", "\"nul \\u0000 here\"", 2);
-      z = queuePut(scope, "z", "\"z1\"", 3);
+      puts =
+          gate.queueBehind(
+              () -> put(scope, "gate", "1"),
+              () -> put(scope, "x", "\"x1\""),
+              // PostgreSQL cannot store U+0000 in text: this put fails, in the batch and alone.
+              () -> put(scope, "y", "\"nul \\u0000 here\""),
+              () -> put(scope, "z", "\"z1\""));
     }
-    assertThat(old(gated)).isEqualTo("0");
-    assertThat(old(x)).isEqualTo("\"x0\"");
-    assertThat(old(z)).isEqualTo("absent");
-    assertThatThrownBy(() -> bad.get(20, TimeUnit.SECONDS))
+    assertThat(olds(List.of(puts.get(0), puts.get(1), puts.get(3))))
+        .containsExactly("0", "\"x0\"", "absent");
+    assertThatThrownBy(() -> puts.get(2).get(20, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(StateStoreException.class);
     assertThat(store().get(scope, "y")).isEmpty();
@@ -151,20 +140,15 @@ class StateGroupCommitTest {
             client, stack.service(), "{\"scope\":\"" + scope + "\"}", scope, "a");
     state().set(scope, "gate", json("0"), null);
     state().set(scope, "b", json("\"b0\""), null);
-    CompletableFuture<StateChange> gated;
-    CompletableFuture<StateChange> a;
-    CompletableFuture<StateChange> b;
+    List<CompletableFuture<StateChange>> sets;
     try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ENTRY, scope, "gate")) {
-      gated = GroupCommitGate.start(() -> state().set(scope, "gate", json("1"), null));
-      gate.awaitBlocked(1);
-      a = GroupCommitGate.start(() -> state().set(scope, "a", json("\"a1\""), null));
-      GroupCommitGate.awaitQueued(1);
-      b = GroupCommitGate.start(() -> state().set(scope, "b", json("\"b1\""), null));
-      GroupCommitGate.awaitQueued(2);
+      sets =
+          gate.queueBehind(
+              () -> state().set(scope, "gate", json("1"), null),
+              () -> state().set(scope, "a", json("\"a1\""), null),
+              () -> state().set(scope, "b", json("\"b1\""), null));
     }
-    assertThat(old(gated)).isEqualTo("0");
-    assertThat(old(a)).isEqualTo("absent");
-    assertThat(old(b)).isEqualTo("\"b0\"");
+    assertThat(olds(sets)).containsExactly("0", "absent", "\"b0\"");
     await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 5);
     List<String> seen = new ArrayList<>();
     for (JsonNode e : events) {

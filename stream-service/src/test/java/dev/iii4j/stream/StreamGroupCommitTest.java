@@ -12,6 +12,7 @@ import dev.iii4j.testing.GroupCommitGate;
 import dev.iii4j.testing.PostgresFixture;
 import dev.iii4j.testing.ServiceWithClient;
 import io.micronaut.json.tree.JsonNode;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,14 +60,28 @@ class StreamGroupCommitTest {
     return store().put(stream, "g", item, JsonText.parse(value), List.of(), null);
   }
 
-  /** Starts a put and waits until it is the {@code position}-th write queued behind the gate. */
-  private static CompletableFuture<ItemChange> queuePut(
-      String stream, String item, String value, int position) {
-    return GroupCommitGate.queue(() -> put(stream, item, value), position);
+  /**
+   * The batch of the tests below, in stream {@code s} (group {@code g}): with item {@code gate}'s
+   * row locked, sets gate to 1 and queues behind it a to "a1", b to "b1", a to "a2", {@code extra}
+   * and c to "c1"; releases the gate and returns the sets in that order.
+   */
+  @SafeVarargs
+  private static List<CompletableFuture<ItemChange>> gatedBatch(
+      String s, Supplier<ItemChange>... extra) throws SQLException {
+    List<Supplier<ItemChange>> queued = new ArrayList<>();
+    queued.add(() -> put(s, "a", "\"a1\""));
+    queued.add(() -> put(s, "b", "\"b1\""));
+    queued.add(() -> put(s, "a", "\"a2\""));
+    queued.addAll(List.of(extra));
+    queued.add(() -> put(s, "c", "\"c1\""));
+    try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
+      return gate.queueBehind(() -> put(s, "gate", "1"), queued);
+    }
   }
 
-  private static String old(CompletableFuture<ItemChange> put) throws Exception {
-    return put.get(20, TimeUnit.SECONDS).previous().map(JsonText::write).orElse("absent");
+  /** The old value each write replaced (JSON text, or {@code absent}), in order. */
+  private static List<String> olds(List<CompletableFuture<ItemChange>> writes) throws Exception {
+    return GroupCommitGate.oldValues(writes, ItemChange::previous);
   }
 
   /** The transaction that last wrote each item of {@code stream}. */
@@ -84,28 +100,12 @@ class StreamGroupCommitTest {
     try (StreamClient ws = StreamClient.connect(StreamServiceInstance.clientUrl(stack.service()))) {
       ws.join("sub", s, "g", null);
       assertThat(ws.nextEvent()).isEqualTo("{\"type\":\"sync\",\"data\":[0,\"b0\"]}");
-      CompletableFuture<ItemChange> gated;
-      CompletableFuture<ItemChange> a1;
-      CompletableFuture<ItemChange> b1;
-      CompletableFuture<ItemChange> a2;
-      CompletableFuture<ItemChange> bad;
-      CompletableFuture<ItemChange> c1;
-      try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
-        gated = GroupCommitGate.start(() -> put(s, "gate", "1"));
-        gate.awaitBlocked(1);
-        a1 = queuePut(s, "a", "\"a1\"", 1);
-        b1 = queuePut(s, "b", "\"b1\"", 2);
-        a2 = queuePut(s, "a", "\"a2\"", 3);
-        // PostgreSQL cannot store U+0000 in text: this set fails, in the batch and alone.
-        bad = queuePut(s, "bad", "\"nul \\u0000 here\"", 4);
-        c1 = queuePut(s, "c", "\"c1\"", 5);
-      }
-      assertThat(old(gated)).isEqualTo("0");
-      assertThat(old(a1)).isEqualTo("absent");
-      assertThat(old(b1)).isEqualTo("\"b0\"");
-      assertThat(old(a2)).isEqualTo("\"a1\"");
-      assertThat(old(c1)).isEqualTo("absent");
-      assertThatThrownBy(() -> bad.get(20, TimeUnit.SECONDS))
+      // PostgreSQL cannot store U+0000 in text: this set fails, in the batch and alone.
+      List<CompletableFuture<ItemChange>> sets =
+          gatedBatch(s, () -> put(s, "bad", "\"nul \\u0000 here\""));
+      assertThat(olds(List.of(sets.get(0), sets.get(1), sets.get(2), sets.get(3), sets.get(5))))
+          .containsExactly("0", "absent", "\"b0\"", "\"a1\"", "absent");
+      assertThatThrownBy(() -> sets.get(4).get(20, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(StreamStoreException.class);
       assertThat(store().get(s, "g", "bad")).isEmpty();
@@ -136,24 +136,8 @@ class StreamGroupCommitTest {
     String s = unique("shared");
     put(s, "gate", "0");
     put(s, "b", "\"b0\"");
-    CompletableFuture<ItemChange> gated;
-    CompletableFuture<ItemChange> a1;
-    CompletableFuture<ItemChange> b1;
-    CompletableFuture<ItemChange> a2;
-    CompletableFuture<ItemChange> c1;
-    try (GroupCommitGate gate = GroupCommitGate.lockRow(database, LOCK_ITEM, s, "g", "gate")) {
-      gated = GroupCommitGate.start(() -> put(s, "gate", "1"));
-      gate.awaitBlocked(1);
-      a1 = queuePut(s, "a", "\"a1\"", 1);
-      b1 = queuePut(s, "b", "\"b1\"", 2);
-      a2 = queuePut(s, "a", "\"a2\"", 3);
-      c1 = queuePut(s, "c", "\"c1\"", 4);
-    }
-    assertThat(old(gated)).isEqualTo("0");
-    assertThat(old(a1)).isEqualTo("absent");
-    assertThat(old(b1)).isEqualTo("\"b0\"");
-    assertThat(old(a2)).isEqualTo("\"a1\"");
-    assertThat(old(c1)).isEqualTo("absent");
+    List<CompletableFuture<ItemChange>> sets = gatedBatch(s);
+    assertThat(olds(sets)).containsExactly("0", "absent", "\"b0\"", "\"a1\"", "absent");
     // b and c were written by one transaction (with a's first set), a's second set by another.
     Map<String, String> writers = writers(s);
     assertThat(writers.get("b")).isEqualTo(writers.get("c"));

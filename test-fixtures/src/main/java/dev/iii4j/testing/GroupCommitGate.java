@@ -13,9 +13,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
@@ -25,8 +29,8 @@ import org.awaitility.Awaitility;
  * up behind it, for tests of what is committed together: the test locks a row with {@link
  * #lockRow}, starts a write of that row (its committer then waits on the lock, inside the
  * database), queues the writes it wants in one batch ({@link #awaitQueued} after each, so their
- * order is known), and {@link #close() closes} the gate: the blocked write commits, and the queued
- * ones are committed together.
+ * order is known; {@link #queueBehind} does these steps), and {@link #close() closes} the gate: the
+ * blocked write commits, and the queued ones are committed together.
  *
  * <p>Threading: one test thread uses a gate; the writes run on threads of their own.
  */
@@ -109,6 +113,48 @@ public final class GroupCommitGate implements AutoCloseable {
     CompletableFuture<T> started = start(write);
     awaitQueued(position);
     return started;
+  }
+
+  /**
+   * The usual batch behind this gate: starts {@code gated} (a write of the locked row, which then
+   * waits on the lock inside its committer's transaction), waits until it is blocked, and queues
+   * {@code queued} behind it one by one in order ({@link #queue}). Close the gate afterwards to
+   * commit them.
+   *
+   * @return the futures of {@code gated} and then of {@code queued}, in order
+   */
+  @SafeVarargs
+  public final <T> List<CompletableFuture<T>> queueBehind(
+      Supplier<T> gated, Supplier<T>... queued) {
+    return queueBehind(gated, List.of(queued));
+  }
+
+  /** {@link #queueBehind(Supplier, Supplier[])} with the queued writes in a list. */
+  public <T> List<CompletableFuture<T>> queueBehind(Supplier<T> gated, List<Supplier<T>> queued) {
+    List<CompletableFuture<T>> writes = new ArrayList<>();
+    writes.add(start(gated));
+    awaitBlocked(1);
+    for (int i = 0; i < queued.size(); i++) {
+      writes.add(queue(queued.get(i), i + 1));
+    }
+    return writes;
+  }
+
+  /**
+   * The value each of {@code writes} replaced, in order: {@code previous} of its result as JSON
+   * text, or {@code absent}; each write is awaited for up to 20 seconds.
+   *
+   * @throws ExecutionException when a write failed
+   */
+  public static <T> List<String> oldValues(
+      List<CompletableFuture<T>> writes, Function<T, Optional<JsonNode>> previous)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    List<String> olds = new ArrayList<>();
+    for (CompletableFuture<T> write : writes) {
+      T result = write.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      olds.add(previous.apply(result).map(JsonText::write).orElse("absent"));
+    }
+    return olds;
   }
 
   /** Waits until {@code writes} callers in this JVM wait in a group commit for their turn. */

@@ -75,8 +75,7 @@ public final class KafkaFixture {
   private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
   private static final int MAX_NAME_LENGTH = 249;
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-  private static final Object LOCK = new Object();
-  private static KafkaFixture instance;
+  private static final SharedServer<KafkaFixture> SERVER = new SharedServer<>(KafkaFixture::start);
 
   private final FixtureSource source;
   private final String bootstrapServers;
@@ -95,12 +94,7 @@ public final class KafkaFixture {
    *     again
    */
   public static KafkaFixture instance() {
-    synchronized (LOCK) {
-      if (instance == null) {
-        instance = start();
-      }
-      return instance;
-    }
+    return SERVER.get();
   }
 
   /** Which of the three ways the broker was found. */
@@ -193,36 +187,26 @@ public final class KafkaFixture {
   }
 
   private static KafkaFixture start() {
-    long started = System.nanoTime();
-    KafkaFixture fixture;
-    String bootstrap = System.getenv(BOOTSTRAP_ENV);
-    if (bootstrap != null && !bootstrap.isBlank()) {
-      fixture = new KafkaFixture(FixtureSource.ENVIRONMENT, bootstrap.trim());
-    } else if (Docker.usable(kafkaImage())) {
-      fixture = startContainer();
-    } else {
-      fixture = startEmbedded();
-    }
-    LOG.info(
-        "Kafka for tests: {} at {} (ready in {} ms)",
-        fixture.source,
-        fixture.bootstrapServers,
-        (System.nanoTime() - started) / 1_000_000);
-    return fixture;
-  }
-
-  private static String kafkaImage() {
-    String image = System.getenv(IMAGE_ENV);
-    return image == null || image.isBlank() ? DEFAULT_IMAGE : image.trim();
+    return SharedServer.choose(
+        LOG,
+        "Kafka",
+        () -> {
+          String bootstrap = SharedServer.envOr(BOOTSTRAP_ENV, null);
+          return bootstrap == null ? null : new KafkaFixture(FixtureSource.ENVIRONMENT, bootstrap);
+        },
+        SharedServer.envOr(IMAGE_ENV, DEFAULT_IMAGE),
+        KafkaFixture::startContainer,
+        KafkaFixture::startEmbedded,
+        fixture -> fixture.source + " at " + fixture.bootstrapServers);
   }
 
   private static KafkaFixture startContainer() {
     KafkaContainer container =
-        new KafkaContainer(
-            DockerImageName.parse(kafkaImage()).asCompatibleSubstituteFor("apache/kafka"));
-    container.start();
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(container::stop, "engine-test-kafka-container-stop"));
+        SharedServer.started(
+            new KafkaContainer(
+                DockerImageName.parse(SharedServer.envOr(IMAGE_ENV, DEFAULT_IMAGE))
+                    .asCompatibleSubstituteFor("apache/kafka")),
+            "engine-test-kafka-container-stop");
     return new KafkaFixture(FixtureSource.TESTCONTAINERS, container.getBootstrapServers());
   }
 

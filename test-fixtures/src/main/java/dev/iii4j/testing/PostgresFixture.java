@@ -61,8 +61,8 @@ public final class PostgresFixture {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresFixture.class);
   private static final String JDBC_PREFIX = "jdbc:postgresql://";
   private static final int MAX_IDENTIFIER_LENGTH = 63;
-  private static final Object LOCK = new Object();
-  private static PostgresFixture instance;
+  private static final SharedServer<PostgresFixture> SERVER =
+      new SharedServer<>(PostgresFixture::start);
 
   private final FixtureSource source;
   private final String jdbcUrl;
@@ -89,12 +89,7 @@ public final class PostgresFixture {
    *     again
    */
   public static PostgresFixture instance() {
-    synchronized (LOCK) {
-      if (instance == null) {
-        instance = start();
-      }
-      return instance;
-    }
+    return SERVER.get();
   }
 
   /** Which of the three ways the server was found. */
@@ -204,37 +199,32 @@ public final class PostgresFixture {
   }
 
   private static PostgresFixture start() {
-    long started = System.nanoTime();
-    PostgresFixture fixture;
-    String url = System.getenv(URL_ENV);
-    if (url != null && !url.isBlank()) {
-      fixture =
-          new PostgresFixture(
-              FixtureSource.ENVIRONMENT,
-              url.trim(),
-              envOr(USER_ENV, "postgres"),
-              envOr(PASSWORD_ENV, ""));
-    } else if (Docker.usable(envOr(IMAGE_ENV, DEFAULT_IMAGE))) {
-      fixture = startContainer();
-    } else {
-      fixture = startEmbedded();
-    }
-    LOG.info(
-        "PostgreSQL for tests: {} at {} (ready in {} ms)",
-        fixture.source,
-        fixture.jdbcUrl,
-        (System.nanoTime() - started) / 1_000_000);
-    return fixture;
+    return SharedServer.choose(
+        LOG,
+        "PostgreSQL",
+        () -> {
+          String url = SharedServer.envOr(URL_ENV, null);
+          return url == null
+              ? null
+              : new PostgresFixture(
+                  FixtureSource.ENVIRONMENT,
+                  url,
+                  SharedServer.envOr(USER_ENV, "postgres"),
+                  SharedServer.envOr(PASSWORD_ENV, ""));
+        },
+        SharedServer.envOr(IMAGE_ENV, DEFAULT_IMAGE),
+        PostgresFixture::startContainer,
+        PostgresFixture::startEmbedded,
+        fixture -> fixture.source + " at " + fixture.jdbcUrl);
   }
 
   private static PostgresFixture startContainer() {
     PostgreSQLContainer<?> container =
-        new PostgreSQLContainer<>(
-            DockerImageName.parse(envOr(IMAGE_ENV, DEFAULT_IMAGE))
-                .asCompatibleSubstituteFor("postgres"));
-    container.start();
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(container::stop, "engine-test-postgres-container-stop"));
+        SharedServer.started(
+            new PostgreSQLContainer<>(
+                DockerImageName.parse(SharedServer.envOr(IMAGE_ENV, DEFAULT_IMAGE))
+                    .asCompatibleSubstituteFor("postgres")),
+            "engine-test-postgres-container-stop");
     return new PostgresFixture(
         FixtureSource.TESTCONTAINERS,
         container.getJdbcUrl(),
@@ -266,10 +256,5 @@ public final class PostgresFixture {
         JDBC_PREFIX + "localhost:" + server.getPort() + "/postgres",
         "postgres",
         "postgres");
-  }
-
-  private static String envOr(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
   }
 }
