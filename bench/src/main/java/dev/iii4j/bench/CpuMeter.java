@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CpuMeter {
   private final ProcessHandle server;
-  private final com.sun.management.OperatingSystemMXBean harness =
+  private static final com.sun.management.OperatingSystemMXBean HARNESS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final LongAdder operations = new LongAdder();
   private long serverNanos;
@@ -31,12 +31,12 @@ final class CpuMeter {
   /** Runs {@code work}, adding the CPU both sides used meanwhile; returns what it returned. */
   double during(Work work) throws Exception {
     long s0 = serverCpu();
-    long h0 = harness.getProcessCpuTime();
+    long h0 = harnessCpuNanos();
     try {
       return work.run();
     } finally {
       serverNanos += serverCpu() - s0;
-      harnessNanos += harness.getProcessCpuTime() - h0;
+      harnessNanos += harnessCpuNanos() - h0;
     }
   }
 
@@ -64,6 +64,11 @@ final class CpuMeter {
 
   private long serverCpu() {
     return cpuNanos(server);
+  }
+
+  /** The CPU time this harness JVM has used so far. */
+  static long harnessCpuNanos() {
+    return HARNESS.getProcessCpuTime();
   }
 
   /** The CPU time {@code process} has used so far, as the operating system reports it. */

@@ -291,9 +291,6 @@ final class HttpBenchmarks {
    * counted.
    */
   private static final class CpuShares {
-    private static final com.sun.management.OperatingSystemMXBean HARNESS =
-        (com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     private final ProcessHandle http;
     private final ProcessHandle gateway;
     private final ProcessHandle floor;
@@ -323,7 +320,7 @@ final class HttpBenchmarks {
       return new long[] {
         CpuMeter.cpuNanos(http),
         CpuMeter.cpuNanos(gateway),
-        HARNESS.getProcessCpuTime(),
+        CpuMeter.harnessCpuNanos(),
         finishedChildrenCpuNanos()
       };
     }

@@ -65,12 +65,7 @@ public interface ChannelClient {
    * @param release whether the channels are to be {@link #release released} when the request is
    *     over (minted channels are not: the gateway sweeps them after their expiry)
    */
-  record Opened(Ref body, Pair response, boolean release) {
-    /** Channels to release when the request is over. */
-    public Opened(Ref body, Pair response) {
-      this(body, response, true);
-    }
-  }
+  record Opened(Ref body, Pair response, boolean release) {}
 
   /**
    * Opens a request's channels without waiting for the gateway. A request with a body gets ids and

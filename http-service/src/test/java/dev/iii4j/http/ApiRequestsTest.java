@@ -43,7 +43,7 @@ class ApiRequestsTest {
             map("content-type", "application/json", "x-h", ""),
             io.micronaut.json.tree.JsonNode.createObjectNode(
                 Map.of("n", io.micronaut.json.tree.JsonNode.createNumberNode(1))),
-            new ChannelClient.Opened(body, new ChannelClient.Pair(writer, reader)));
+            new ChannelClient.Opened(body, new ChannelClient.Pair(writer, reader), true));
 
     JsonNode payload = JSON.readTree(text);
     assertThat(payload.properties().stream().map(Map.Entry::getKey).toList())

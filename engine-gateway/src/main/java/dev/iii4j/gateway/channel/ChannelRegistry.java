@@ -264,11 +264,11 @@ public final class ChannelRegistry {
       return null;
     }
     StreamChannel fresh =
-        parts[1].charAt(0) == MintedChannels.BODY
-            ? filled(
-                new StreamChannel(id, accessKey, DEFAULT_BUFFER, mint.owner(), expiresAtMs),
-                new byte[0])
-            : new StreamChannel(id, accessKey, DEFAULT_BUFFER, mint.owner(), expiresAtMs);
+        new StreamChannel(id, accessKey, DEFAULT_BUFFER, mint.owner(), expiresAtMs);
+    if (parts[1].charAt(0) == MintedChannels.BODY) {
+      // A request without a body: its body channel is empty and already ended.
+      fresh = filled(fresh, new byte[0]);
+    }
     StreamChannel existing = channels.putIfAbsent(id, fresh);
     if (existing != null) {
       // The other side created it first.

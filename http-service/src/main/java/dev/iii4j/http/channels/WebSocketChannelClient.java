@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -34,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,32 +70,22 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
    * The mint registered on connection {@code connection}: channel ids {@code prefix.K.N.E} whose
    * keys are keyed with {@code secret}.
    */
-  private record Mint(long connection, String prefix, SecretKeySpec secret) {}
+  private record Mint(long connection, String prefix, byte[] secret) {}
 
-  /** A thread's Mac and the mint it is initialised for. */
+  /** A thread's Mac, keyed for the mint it last served (a new one only when the mint changes). */
   private static final class Keyer {
-    final Mac mac;
-    @Nullable Mint mint;
-
-    Keyer() {
-      try {
-        mac = Mac.getInstance(MintedChannels.MAC);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("no " + MintedChannels.MAC + " in this JVM", e);
-      }
-    }
+    private @Nullable Mac mac;
+    private @Nullable Mint mint;
 
     /** base64url (no padding) of the HMAC of {@code id} under {@code current}'s secret. */
     String key(Mint current, String id) {
-      if (mint != current) {
-        try {
-          mac.init(current.secret());
-        } catch (InvalidKeyException e) {
-          throw new IllegalStateException(e);
-        }
+      Mac m = mac;
+      if (m == null || mint != current) {
+        m = MintedChannels.mac(current.secret());
+        mac = m;
         mint = current;
       }
-      return MintedChannels.key(mac, id);
+      return MintedChannels.key(m, id);
     }
   }
 
@@ -217,7 +205,7 @@ public final class WebSocketChannelClient implements ChannelClient, AutoCloseabl
         throw new UncheckedIOException(e);
       }
       worker.callVoid(MintedChannels.FUNCTION, SerdeTrees.rawText(out.toString()));
-      current = new Mint(connection, prefix, new SecretKeySpec(secret, MintedChannels.MAC));
+      current = new Mint(connection, prefix, secret);
       mint = current;
       return current;
     }
